@@ -1,0 +1,81 @@
+"""Command line: `python -m etl run|export ...` (the contract in DESIGN.md)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from etl.paths import DEFAULT_OUT, SEEDS_DIR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="AI-industry news: corpus in, tidy mentions table out.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="extract mentions from a corpus into a Parquet store")
+    run.add_argument("corpus", nargs="?", type=Path, default=SEEDS_DIR,
+                     help="folder of .txt/.md (optional manifest.csv), a file, .jsonl or .csv (default: seeds/)")
+    run.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT.name}/)")
+
+    export = sub.add_parser("export", help="write the (filtered) mentions table as CSV that Excel opens")
+    export.add_argument("--store", type=Path, default=DEFAULT_OUT, help="folder written by `run` (default: out/)")
+    export.add_argument("--csv", default="-", help="output file, or - for standard output (default)")
+    export.add_argument("--table", choices=("mentions", "documents", "errors"), default="mentions")
+    export.add_argument("--kind", action="append", help="company, product, money or date (repeatable)")
+    export.add_argument("--lang", action="append", help="ISO 639-1 code (repeatable)")
+    export.add_argument("--entity", action="append", help="canonical entity name (repeatable)")
+    export.add_argument("--company", action="append", help="company the row is about (repeatable)")
+    export.add_argument("--since", help="published on or after (YYYY-MM-DD)")
+    export.add_argument("--until", help="published on or before (YYYY-MM-DD)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return {"run": _run, "export": _export}[args.command](args)
+
+
+def _run(args) -> int:
+    from etl import CorpusNotFound, run_corpus
+
+    try:
+        result = run_corpus(args.corpus, args.out, progress=sys.stderr.isatty())
+    except CorpusNotFound as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    print(f"wrote      {args.out}/mentions.parquet, documents.parquet, errors.parquet")
+    return 0
+
+
+def filter_mentions(df: pd.DataFrame, kind=None, lang=None, entity=None, company=None, since=None, until=None) -> pd.DataFrame:
+    keep = pd.Series(True, index=df.index)
+    for column, wanted in (("kind", kind), ("lang", lang), ("entity", entity), ("company", company)):
+        if wanted:
+            keep &= df[column].isin(wanted)
+    if since:
+        keep &= df["published"] >= pd.Timestamp(since)
+    if until:
+        keep &= df["published"] <= pd.Timestamp(until)
+    return df[keep.fillna(False)]
+
+
+def _export(args) -> int:
+    from etl.export import to_csv_bytes, write_csv
+    from etl.store import load
+
+    try:
+        tables = load(args.store)
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    df = getattr(tables, args.table)
+    if args.table == "mentions":
+        df = filter_mentions(df, args.kind, args.lang, args.entity, args.company, args.since, args.until)
+    if args.csv == "-":
+        sys.stdout.buffer.write(to_csv_bytes(df))
+    else:
+        print(f"wrote {len(df)} rows to {write_csv(df, Path(args.csv))}", file=sys.stderr)
+    return 0

@@ -1,0 +1,214 @@
+"""Reading a corpus: a folder of .txt/.md files (optional manifest.csv), one file, JSONL or CSV.
+
+Every reader yields `Document`s and `ReadError`s; a bad input never stops the others.
+Paths never leave the corpus root: manifest entries and symlinks pointing outside are errors.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from etl.decoding import DecodeError, decode
+from etl.documents import Document, ReadError
+
+TEXT_SUFFIXES = {".txt", ".md"}
+TABLE_SUFFIXES = {".jsonl", ".csv"}
+MANIFEST = "manifest.csv"
+METADATA_FIELDS = ("published", "title", "url", "lang", "source")
+KNOWN_LANGS = {"ar", "hi", "zh", "en"}
+
+Item = Document | ReadError
+
+
+class CorpusNotFound(FileNotFoundError):
+    pass
+
+
+def read_corpus(path: str | Path) -> Iterator[Item]:
+    """Documents and read errors from a folder, a text file, a .jsonl or a .csv."""
+    root = Path(path)
+    if not root.exists():
+        raise CorpusNotFound(f"corpus not found: {root}")
+    if root.is_dir():
+        yield from _read_folder(root)
+    else:
+        yield from read_bytes(root.name, _read(root))
+
+
+def read_bytes(name: str, data: bytes) -> Iterator[Item]:
+    """Documents from one file's bytes; `name` decides the format by its suffix (also for uploads)."""
+    suffix = Path(name).suffix.lower()
+    try:
+        text = decode(data)
+    except DecodeError as e:
+        yield ReadError(name, str(e))
+        return
+    if suffix == ".jsonl":
+        yield from _read_jsonl(name, text)
+    elif suffix == ".csv":
+        yield from _read_csv(name, text)
+    elif suffix in TEXT_SUFFIXES:
+        yield Document(text=text, source=name)
+    else:
+        yield ReadError(name, f"unsupported file type {suffix or '(none)'}; expected .txt, .md, .jsonl or .csv")
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _read_folder(root: Path) -> Iterator[Item]:
+    root_resolved = root.resolve()
+    manifest, manifest_errors = _read_manifest(root)
+    yield from manifest_errors
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if path.name == MANIFEST and path.parent == root:
+            continue
+        if path.name.startswith("."):
+            continue
+        if not path.resolve().is_relative_to(root_resolved):
+            yield ReadError(rel, "link points outside the corpus folder; not read")
+            continue
+        suffix = path.suffix.lower()
+        if suffix not in TEXT_SUFFIXES | TABLE_SUFFIXES:
+            continue  # images, PDFs, notes: not part of a text corpus
+        try:
+            data = _read(path)
+        except OSError as e:
+            yield ReadError(rel, f"cannot read: {e.strerror or e}")
+            continue
+        for item in read_bytes(rel, data):
+            if isinstance(item, Document) and rel in manifest:
+                item = _with_metadata(item, manifest[rel])
+            yield item
+    for name in manifest:
+        if not (root / name).is_file():
+            yield ReadError(MANIFEST, f"lists {name!r}, which is not a file in the corpus")
+
+
+def _read_manifest(root: Path) -> tuple[dict[str, dict], list[ReadError]]:
+    path = root / MANIFEST
+    if not path.is_file():
+        return {}, []
+    try:
+        rows = list(csv.DictReader(io.StringIO(decode(path.read_bytes()))))
+    except (DecodeError, csv.Error) as e:
+        return {}, [ReadError(MANIFEST, f"unreadable manifest: {e}")]
+    key = next((k for k in ("file", "path", "filename", "name") if rows and k in rows[0]), None)
+    if key is None:
+        return {}, [ReadError(MANIFEST, "manifest needs a 'file' column naming each text file")]
+    manifest, errors = {}, []
+    root_resolved = root.resolve()
+    for n, row in enumerate(rows, start=2):
+        name = (row.get(key) or "").strip()
+        if not name or not (root / name).resolve().is_relative_to(root_resolved):
+            errors.append(ReadError(MANIFEST, f"file {name!r} is outside the corpus folder or empty", n))
+            continue
+        manifest[Path(name).as_posix()] = row
+    return manifest, errors
+
+
+def _with_metadata(doc: Document, meta: dict) -> Document:
+    return Document(
+        text=doc.text,
+        source=_clean(meta.get("source")) or doc.source,
+        lang=_lang(meta.get("lang")),
+        published=parse_published(meta.get("published")),
+        title=_clean(meta.get("title")),
+        url=_clean(meta.get("url")),
+    )
+
+
+def _read_jsonl(name: str, text: str) -> Iterator[Item]:
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield ReadError(name, f"malformed JSON: {e.msg} (column {e.colno})", n)
+            continue
+        if not isinstance(record, dict):
+            yield ReadError(name, "line is not a JSON object", n)
+            continue
+        yield _record(name, n, record)
+
+
+def _read_csv(name: str, text: str) -> Iterator[Item]:
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = reader.fieldnames or []
+    except csv.Error as e:
+        yield ReadError(name, f"malformed CSV header: {e}")
+        return
+    if "text" not in header:
+        yield ReadError(name, f"no 'text' column (columns: {', '.join(header) or 'none'})")
+        return
+    n = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield ReadError(name, f"malformed CSV row: {e}", reader.line_num)
+            return  # the csv module cannot resynchronise after a broken quote
+        n = reader.line_num
+        if None in row:  # more cells than header columns
+            yield ReadError(name, f"row has {len(header) + len(row[None])} cells, header has {len(header)}", n)
+            continue
+        yield _record(name, n, row)
+
+
+def _record(name: str, line: int, record: dict) -> Item:
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return ReadError(name, "missing or empty 'text'", line)
+    source = _clean(record.get("source"))
+    return Document(
+        text=text,
+        source=f"{name}:{line}" if not source else source,
+        lang=_lang(record.get("lang")),
+        published=parse_published(record.get("published")),
+        title=_clean(record.get("title")),
+        url=_clean(record.get("url")),
+    )
+
+
+def _clean(value) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _lang(value) -> str | None:
+    value = (_clean(value) or "").lower()[:2]
+    return value if value in KNOWN_LANGS else None
+
+
+def parse_published(value) -> date | None:
+    """A metadata date (ISO, RFC 2822, '26/11/2026' read day-first ...) or None when absent/unreadable."""
+    value = _clean(value)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    ts = pd.to_datetime(value, errors="coerce", dayfirst=True, utc=True)
+    return None if pd.isna(ts) else ts.date()
+
+
+def iter_documents(items: Iterable[Item]) -> tuple[list[Document], list[ReadError]]:
+    docs, errors = [], []
+    for item in items:
+        (docs if isinstance(item, Document) else errors).append(item)
+    return docs, errors

@@ -1,0 +1,1 @@
+"""Extractors: pure functions from text to spans."""

@@ -1,0 +1,84 @@
+"""The column contract of the tidy mentions table (see DESIGN.md) and its sibling tables."""
+from __future__ import annotations
+
+import pandas as pd
+
+# column -> pandas dtype. Order is the order of the Parquet and CSV files.
+MENTION_COLUMNS: dict[str, str] = {
+    "doc_id": "string",
+    "source": "string",
+    "lang": "string",
+    "published": "datetime64[ns]",
+    "published_from": "string",
+    "sentence_id": "Int64",
+    "sentence": "string",
+    "start": "Int64",
+    "end": "Int64",
+    "text": "string",
+    "kind": "string",
+    "entity": "string",
+    "company": "string",
+    "license": "string",
+    "license_from": "string",
+    "amount": "Float64",
+    "currency": "string",
+    "amount_usd": "Float64",
+    "money_type": "string",
+    "round": "string",
+    "investor": "string",
+    "date": "string",
+    "date_grain": "string",
+    "extractor": "string",
+    # Additions to the DESIGN.md contract (reasons in the README, "Table contract"):
+    "linked": "boolean",  # False for an organisation found by NER but not in the knowledge base
+    "amount_upper": "Float64",  # upper bound of a range such as "$1-2 billion"
+}
+
+DOCUMENT_COLUMNS: dict[str, str] = {
+    "doc_id": "string",
+    "source": "string",
+    "lang": "string",
+    "lang_from": "string",  # metadata or script
+    "published": "datetime64[ns]",
+    "published_from": "string",
+    "title": "string",
+    "url": "string",
+    "chars": "Int64",
+    "sentences": "Int64",
+    "repeated_paragraphs": "Int64",  # paragraphs skipped because they repeat one above
+    "duplicates": "string",  # other sources with the identical text (counted once), "; "-joined
+    "mentions": "Int64",
+}
+
+ERROR_COLUMNS: dict[str, str] = {
+    "source": "string",
+    "line": "Int64",  # line or row number inside a JSONL/CSV file, else null
+    "error": "string",
+}
+
+KINDS = ("company", "product", "money", "date")
+LICENSES = ("open", "closed")
+MONEY_TYPES = ("funding", "investment", "valuation", "aggregate", "other")
+
+
+def frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    """A DataFrame with exactly `columns`, in order and with their dtypes (missing values null)."""
+    df = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame(columns=list(columns))
+    for col, dtype in columns.items():
+        if dtype.startswith("datetime"):
+            df[col] = pd.to_datetime(df[col], errors="coerce")
+        else:
+            df[col] = df[col].astype(dtype)
+    return df
+
+
+def mentions_frame(rows: list[dict]) -> pd.DataFrame:
+    return frame(rows, MENTION_COLUMNS)
+
+
+def documents_frame(rows: list[dict]) -> pd.DataFrame:
+    return frame(rows, DOCUMENT_COLUMNS)
+
+
+def errors_frame(rows: list[dict]) -> pd.DataFrame:
+    return frame(rows, ERROR_COLUMNS)

@@ -1,0 +1,57 @@
+"""What the extractors return: spans over the text they were given.
+
+Every extractor is a pure function ``(text, lang, ...) -> list[<Span>]``. Offsets are
+relative to the text passed in; the pipeline adds the sentence's offset in the document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpan:
+    """A company or product mention linked to the knowledge base (or unlinked, from NER)."""
+
+    start: int
+    end: int
+    text: str
+    entity: str  # canonical name; for an unlinked NER span, its normalised surface form
+    kind: str  # "company" or "product"
+    company: str | None  # the entity itself for a company, the maker for a product
+    extractor: str = "gazetteer"
+    linked: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StanceSpan:
+    """An open/closed-source cue word in a sentence."""
+
+    start: int
+    end: int
+    text: str
+    license: str  # "open" or "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class MoneySpan:
+    """A money figure: a number with a currency (never a bare number)."""
+
+    start: int
+    end: int
+    text: str
+    amount: float  # in original units, fully expanded (1.3 مليار دولار -> 1.3e9)
+    currency: str  # ISO 4217
+    money_type: str = "other"  # funding, investment, valuation, aggregate, other
+    round: str | None = None  # seed, series_a, ...
+    upper: float | None = None  # upper bound of a range ("$1-2 billion"): amount is the lower
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """A date phrase resolved to an ISO value at day, month or year grain."""
+
+    start: int
+    end: int
+    text: str
+    value: str  # "2025-03-16", "2025-06" or "2025"
+    grain: str  # "day", "month" or "year"

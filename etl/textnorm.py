@@ -1,0 +1,98 @@
+"""Text normalisation for matching, with a map back to original offsets.
+
+Matching runs on a normalised copy of the text (lower case, one Arabic letter per family, no
+diacritics or tatweel, Western digits, hyphens as spaces); every match is mapped back to the
+original character offsets so provenance stays exact.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Arabic-Indic, Extended Arabic-Indic (Persian/Urdu), Devanagari and full-width digits -> 0-9.
+_DIGITS = {}
+for _zero in (0x0660, 0x06F0, 0x0966, 0xFF10):
+    for _i in range(10):
+        _DIGITS[_zero + _i] = str(_i)
+ASCII_DIGITS = str.maketrans(_DIGITS)
+
+# Length-preserving replacements: one character in, one character out.
+_ONE_TO_ONE = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ؤ": "و", "ئ": "ي",
+    "‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "-": " ", "_": " ", "/": " ",
+    "\u00a0": " ", "\u202f": " ", "\u3000": " ",
+    "٫": ".", "٬": ",", "،": ",",
+}
+# Characters dropped for matching: Arabic diacritics and tatweel, zero-width marks, Devanagari nukta
+# (so ज़ and ज match), bidi controls.
+_DROPPED = (
+    [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670", "\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u093c"]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+)
+_TABLE = str.maketrans({**_ONE_TO_ONE, **{c: None for c in _DROPPED}, **_DIGITS})
+_HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
+# Precomposed Devanagari letters with nukta (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> base letter, so both spellings match.
+_NUKTA_PRECOMPOSED = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0x0958, 0x0960)}
+_TABLE.update(str.maketrans(_NUKTA_PRECOMPOSED))
+
+
+def normalize(text: str) -> str:
+    """Normalise for matching (the offsets may change: use `NormalizedText` to map back)."""
+    out = text.translate(_TABLE).lower()
+    return _full_width_to_ascii(out)
+
+
+def _full_width_to_ascii(s: str) -> str:
+    if not any("\uff01" <= ch <= "\uff5e" for ch in s):
+        return s
+    return "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in s)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalised copy of a text and the way back to the original offsets."""
+
+    original: str
+    text: str
+    _kept: tuple[int, ...] | None  # original index of each normalised char; None = identity
+
+    @classmethod
+    def of(cls, original: str) -> "NormalizedText":
+        if not _HAS_DROPPED.search(original):
+            norm = normalize(original)
+            if len(norm) == len(original):
+                return cls(original, norm, None)
+        # Slow path: build the offset map char by char (rare: diacritics, tatweel, odd casing).
+        chars: list[str] = []
+        kept: list[int] = []
+        for i, ch in enumerate(original):
+            for out in normalize(ch):
+                chars.append(out)
+                kept.append(i)
+        return cls(original, "".join(chars), tuple(kept))
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalised text to the original text."""
+        if self._kept is None:
+            return start, end
+        if start >= len(self._kept):
+            return len(self.original), len(self.original)
+        o_start = self._kept[start]
+        o_end = self._kept[end - 1] + 1 if end > start else o_start
+        # Take along dropped marks (diacritics) that trail the last kept character.
+        while o_end < len(self.original) and _HAS_DROPPED.match(self.original, o_end):
+            o_end += 1
+        return o_start, o_end
+
+
+def to_ascii_digits(text: str) -> str:
+    """Arabic-Indic, Persian and Devanagari digits to 0-9 (same length)."""
+    return text.translate(ASCII_DIGITS)
+
+
+ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]")
