@@ -16,12 +16,10 @@ from etl.corpus import CorpusNotFound, read_bytes, read_corpus
 from etl.documents import Document, ReadError
 from etl.export import to_csv_bytes, write_csv
 from etl.paths import SEEDS_DIR
-from etl.pipeline import RunResult, extract, extract_document
 from etl.store import Tables, load, merge, write
 
 __all__ = [
-    "CorpusNotFound", "Document", "ReadError", "RunResult", "SEEDS_DIR", "Tables",
-    "extract_document", "extract_tables", "extract_uploads", "load", "merge", "read_bytes",
+    "CorpusNotFound", "Document", "ReadError", "SEEDS_DIR", "Tables", "extract_tables", "extract_uploads", "load", "merge", "read_bytes",
     "read_corpus", "run_corpus", "to_csv_bytes", "write", "write_csv",
 ]
 
@@ -35,11 +33,13 @@ def extract_tables(items: Iterable[Document | ReadError], today: date | None = N
             docs.append(item)
         else:
             errors.append({"source": item.source, "line": item.line, "error": item.error})
+    from etl.pipeline import extract  # imports the extractors (and dateparser) on first use
+
     result = extract(docs, today=today, progress=progress)
     return Tables.from_rows(result.mentions, result.documents, errors + result.errors)
 
 
-def run_corpus(corpus: str | Path | None, out: str | Path, today: date | None = None, progress: bool = False) -> RunResult:
+def run_corpus(corpus: str | Path | None, out: str | Path, today: date | None = None, progress: bool = False) -> "RunResult":
     """Read CORPUS (default: the seeds), extract, and write the store into OUT atomically."""
     started = time.perf_counter()
     items = list(read_corpus(corpus or SEEDS_DIR))
@@ -48,6 +48,8 @@ def run_corpus(corpus: str | Path | None, out: str | Path, today: date | None = 
     if bar:
         bar.close()
     write(tables, Path(out))
+    from etl.pipeline import RunResult
+
     return RunResult(tables, sum(isinstance(i, ReadError) for i in items), time.perf_counter() - started)
 
 
