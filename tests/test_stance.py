@@ -1,0 +1,49 @@
+"""Open-vs-closed stance from cue words, per language, with contrast words respected."""
+import pytest
+
+from etl.extract.stance import find_breaks, find_stance_cues, stance_of
+from etl.spans import EntitySpan
+
+
+def stance(sentence, name):
+    start = sentence.index(name)
+    mention = EntitySpan(start, start + len(name), name, name, "company", name)
+    return stance_of(mention, find_stance_cues(sentence), find_breaks(sentence))
+
+
+@pytest.mark.parametrize("sentence,name,expected", [
+    # Arabic
+    ("أطلقت ديبسيك نموذجها مفتوح المصدر", "ديبسيك", "open"),
+    ("تتبنى بايدو النماذج المفتوحة المصدر", "بايدو", "open"),
+    ("يرى أن المصدر المفتوح هو مستقبل علي بابا", "علي بابا", "open"),
+    ("تواصل OpenAI وAnthropic تبني نهج النماذج المغلقة المصدر (Closed Source)", "Anthropic", "closed"),
+    ("تعتمد OpenAI على نموذج مغلق المصدر", "OpenAI", "closed"),
+    ("أطلقت ديبسيك نموذجا مفتوح المصدر بينما تتمسك OpenAI بالنهج المغلق", "ديبسيك", "open"),
+    ("أطلقت ديبسيك نموذجا مفتوح المصدر بينما تتمسك OpenAI بالنهج المغلق", "OpenAI", None),
+    ("أعلنت هواوي عن نتائجها الفصلية", "هواوي", None),
+    # Hindi
+    ("डीपसीक ने ओपन सोर्स मॉडल जारी किया", "डीपसीक", "open"),
+    ("ओपनएआई का मॉडल क्लोज्ड सोर्स है", "ओपनएआई", "closed"),
+    ("डीपसीक ओपन सोर्स है, लेकिन ओपनएआई अपने मॉडल को बंद रखता है", "ओपनएआई", None),
+    ("सर्वम एआई ने हिंदी मॉडल का ओपन-सोर्स संस्करण जारी किया", "सर्वम एआई", "open"),
+    # Chinese
+    ("百度宣布文心大模型4.5系列全面开源", "百度", "open"),
+    ("OpenAI坚持闭源路线", "OpenAI", "closed"),
+    ("阿里巴巴开源了通义千问，但是OpenAI坚持闭源", "阿里巴巴", "open"),
+    ("阿里巴巴开源了通义千问，但是OpenAI坚持闭源", "OpenAI", "closed"),
+    # English
+    ("Meta released Llama 3 as an open-weight model", "Meta", "open"),
+    ("Anthropic keeps Claude proprietary", "Anthropic", "closed"),
+    ("Mistral said the model is not open source", "Mistral", "closed"),
+    ("DeepSeek open-sourced R1, while OpenAI kept o3 closed source", "OpenAI", "closed"),
+    ("DeepSeek open-sourced R1, while OpenAI kept o3 closed source", "DeepSeek", "open"),
+    ("Nvidia shares fell 17% on Monday", "Nvidia", None),
+])
+def test_stance_from_context(sentence, name, expected):
+    assert stance(sentence, name) == expected
+
+
+def test_cue_offsets_are_in_the_original_text():
+    sentence = "النماذج المُغلقة المصدر"
+    cues = find_stance_cues(sentence)
+    assert [(sentence[c.start:c.end], c.license) for c in cues] == [("مُغلقة المصدر", "closed")]
