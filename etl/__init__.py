@@ -16,7 +16,8 @@ from etl.corpus import CorpusNotFound, read_bytes, read_corpus
 from etl.documents import Document, ReadError
 from etl.export import to_csv_bytes, write_csv
 from etl.paths import SEEDS_DIR
-from etl.store import Tables, load, merge, write
+from etl import schema
+from etl.store import Tables, concat_frames, load, merge, write
 
 __all__ = [
     "CorpusNotFound", "Document", "ReadError", "SEEDS_DIR", "Tables", "extract_tables", "extract_uploads", "load", "merge", "read_bytes",
@@ -24,8 +25,15 @@ __all__ = [
 ]
 
 
-def extract_tables(items: Iterable[Document | ReadError], today: date | None = None, progress=None) -> Tables:
-    """Documents (and read errors) to the three tables, in memory."""
+def extract_tables(items: Iterable[Document | ReadError], today: date | None = None, progress=None, **engine) -> Tables:
+    """Documents (and read errors) to the three tables, in memory. `engine` options: workers,
+    engine ("local" or "dask"), scheduler, previous (Tables of an earlier run to reuse)."""
+    return _extract(items, today, progress, **engine).tables
+
+
+def _extract(items, today=None, progress=None, **engine):
+    from etl.pipeline import extract  # imports the extractors (and dateparser) on first use
+
     docs: list[Document] = []
     errors: list[dict] = []
     for item in items:
@@ -33,24 +41,43 @@ def extract_tables(items: Iterable[Document | ReadError], today: date | None = N
             docs.append(item)
         else:
             errors.append({"source": item.source, "line": item.line, "error": item.error})
-    from etl.pipeline import extract  # imports the extractors (and dateparser) on first use
+    result = extract(docs, today=today, progress=progress, **engine)
+    result.tables.errors = concat_frames(schema.errors_frame(errors), result.tables.errors)
+    return result
 
-    result = extract(docs, today=today, progress=progress)
-    return Tables.from_rows(result.mentions, result.documents, errors + result.errors)
 
-
-def run_corpus(corpus: str | Path | None, out: str | Path, today: date | None = None, progress: bool = False) -> "RunResult":
-    """Read CORPUS (default: the seeds), extract, and write the store into OUT atomically."""
-    started = time.perf_counter()
-    items = list(read_corpus(corpus or SEEDS_DIR))
-    bar = _ProgressBar(sum(isinstance(i, Document) for i in items)) if progress else None
-    tables = extract_tables(items, today=today, progress=bar)
-    if bar:
-        bar.close()
-    write(tables, Path(out))
+def run_corpus(
+    corpus: str | Path | None,
+    out: str | Path,
+    today: date | None = None,
+    progress: bool = False,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    incremental: bool = True,
+    ner=None,
+) -> "RunResult":
+    """Read CORPUS (default: the seeds), extract, and write the store into OUT atomically.
+    With `incremental`, documents already extracted into OUT by the same extractor are reused."""
     from etl.pipeline import RunResult
 
-    return RunResult(tables, sum(isinstance(i, ReadError) for i in items), time.perf_counter() - started)
+    started = time.perf_counter()
+    out = Path(out)
+    items = list(read_corpus(corpus or SEEDS_DIR))
+    previous = _previous(out) if incremental else None
+    bar = _ProgressBar(sum(isinstance(i, Document) for i in items)) if progress else None
+    result = _extract(items, today, bar, workers=workers, engine=engine, scheduler=scheduler, previous=previous, ner=ner)
+    if bar:
+        bar.close()
+    write(result.tables, out)
+    return RunResult(result.tables, result.processed, result.reused, time.perf_counter() - started)
+
+
+def _previous(out: Path) -> Tables | None:
+    try:
+        return load(out)
+    except (FileNotFoundError, OSError, ValueError):
+        return None  # no usable earlier run: extract everything
 
 
 def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None) -> Tables:

@@ -18,6 +18,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("corpus", nargs="?", type=Path, default=SEEDS_DIR,
                      help="folder of .txt/.md (optional manifest.csv), a file, .jsonl or .csv (default: seeds/)")
     run.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT.name}/)")
+    run.add_argument("--nlp", choices=("auto", "stanza", "rules"), default="auto",
+                     help="NER backend: stanza where its models are installed (auto, default), always (stanza), never (rules)")
+    run.add_argument("--stanza-dir", type=Path, default=None, help="Stanza resources folder (default: $STANZA_RESOURCES_DIR)")
+    run.add_argument("--workers", type=int, default=None, help="processes (default: number of cores)")
+    run.add_argument("--engine", choices=("local", "dask"), default="local", help="local processes, or a Dask cluster")
+    run.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a local cluster)")
+    run.add_argument("--full", action="store_true", help="re-extract every document (default: reuse unchanged ones from --out)")
 
     export = sub.add_parser("export", help="write the (filtered) mentions table as CSV that Excel opens")
     export.add_argument("--store", type=Path, default=DEFAULT_OUT, help="folder written by `run` (default: out/)")
@@ -29,20 +36,41 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--company", action="append", help="company the row is about (repeatable)")
     export.add_argument("--since", help="published on or after (YYYY-MM-DD)")
     export.add_argument("--until", help="published on or before (YYYY-MM-DD)")
+    models = sub.add_parser("models", help="manage Stanza models")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    download = models_sub.add_parser("download", help="download Stanza tokenize+ner models (needs internet)")
+    download.add_argument("langs", nargs="*", default=["ar", "hi", "zh", "en"])
+    download.add_argument("--stanza-dir", type=Path, default=None, help="target folder (default: $STANZA_RESOURCES_DIR)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"run": _run, "export": _export}[args.command](args)
+    return {"run": _run, "export": _export, "models": _models}[args.command](args)
+
+
+def _models(args) -> int:
+    from etl.models import download_command
+
+    return download_command(args.langs, args.stanza_dir)
 
 
 def _run(args) -> int:
     from etl import CorpusNotFound, run_corpus
+    from etl.engines import default_workers
+    from etl.nlp import ModelsMissing, describe, resolve_backends
+    from etl.pipeline import NerBackend
 
+    if not args.corpus.exists():
+        print(f"error: corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
     try:
-        result = run_corpus(args.corpus, args.out, progress=sys.stderr.isatty())
-    except CorpusNotFound as e:
+        backends = resolve_backends(args.nlp, {"ar", "hi", "zh", "en"}, args.stanza_dir)
+        print(describe(backends, args.stanza_dir, args.nlp), file=sys.stderr)
+        ner = NerBackend(backends, args.stanza_dir) if "stanza" in backends.values() else None
+        result = run_corpus(args.corpus, args.out, progress=sys.stderr.isatty(), workers=args.workers or default_workers(),
+                            engine=args.engine, scheduler=args.scheduler, incremental=not args.full, ner=ner)
+    except (CorpusNotFound, ModelsMissing) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(result.summary())

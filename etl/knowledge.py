@@ -2,13 +2,13 @@
 
 - entities.csv: name, type (company/product), maker, license (open/closed/empty), country
 - aliases.csv: entity, alias, lang, needs_context (1 = counts only with supporting context),
-  case_sensitive (1 = a Latin alias that is also a common word: "Cursor", not "cursor")
+  case_sensitive (1 = counts only when written exactly so: "Cursor", not "cursor"; علي, not
+  the preposition على, which normalisation would otherwise fold into the same letters)
 - license_cues.csv, stance_breaks.csv: open/closed-source cue words and contrast words per language
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,13 +87,3 @@ def stance_cues() -> StanceCues:
     license_of = {pattern_key(r["cue"]): r["license"] for r in rows}
     breaks = Matcher(r["word"] for r in read_csv("stance_breaks.csv"))
     return StanceCues(Matcher(license_of), license_of, breaks)
-
-
-@cache
-def data_version() -> str:
-    """Hash of every knowledge file: a change to the data invalidates cached results."""
-    digest = hashlib.sha1()
-    for path in sorted(DATA_DIR.glob("*.csv")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]

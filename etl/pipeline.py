@@ -5,24 +5,27 @@ engine runs; `extract` runs it over many documents, counting identical documents
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
 from etl.documents import Document
 from etl.extract.dates import find_dates, infer_published
-from etl.extract.entities import accept, candidates
+from etl.extract.entities import find_entities
 from etl.extract.funding import attribute
 from etl.extract.money import find_money, to_usd
 from etl.extract.stance import find_breaks, find_stance_cues, stance_of
 from etl.knowledge import KnowledgeBase, knowledge_base
 from etl.segment import Sentence, detect_lang, sentences
 from etl.spans import DateSpan, EntitySpan
-from etl.store import Tables
+from etl.store import Tables, concat_frames
 from etl.textnorm import NormalizedText
 
 _SPACE_RUN = re.compile(r"\s+")
@@ -62,14 +65,12 @@ def extract_document(
         "published_from": published_from,
     }
     normalized = [NormalizedText.of(s.text) for s in sents]
-    found = [candidates(n, kb) for n in normalized]
-    known = {c.span.entity for cands in found for c in cands if not c.needs_context}
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
 
     rows: list[dict] = []
-    for sent, norm, cands in zip(sents, normalized, found):
+    for sent, norm in zip(sents, normalized):
         row_base = {**base, "sentence_id": sent.index, "sentence": sent.text}
-        entities = accept(cands, known)
+        entities = find_entities(norm, kb)
         entities += _new_from_ner(ner_by_sentence.get(sent.index, ()), entities)
         rows += _entity_rows(row_base, sent, norm, entities, kb)
         dates = find_dates(sent.text, lang, published)
@@ -192,47 +193,122 @@ def _new_from_ner(ner: Iterable[EntitySpan], found: list[EntitySpan]) -> list[En
     return [n for n in ner if not any(n.start < f.end and f.start < n.end for f in found)]
 
 
+def cache_key(doc: Document, ner: str = "rules") -> str:
+    """Changes when the text, the metadata, the NER backend or the extractor (code or knowledge
+    data) change."""
+    parts = [doc.doc_id, doc.source, doc.lang, doc.published, doc.title, doc.url, ner, extractor_version()]
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:16]
+
+
+@cache
+def extractor_version() -> str:
+    """Hash of the ETL's code and data files: editing a rule or the knowledge base invalidates."""
+    digest = hashlib.sha1()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *(package / "data").glob("*")]):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class NerBackend:
+    """Which languages run Stanza NER (see etl/nlp.py), and where its models are."""
+
+    backends: dict[str, str]  # lang -> "stanza" or "rules"
+    resources_dir: Path | None = None
+
+    def backend(self, lang: str) -> str:
+        return self.backends.get(lang, "rules")
+
+    def spans(self, docs: list[tuple[str, str, str]]) -> dict[str, list[EntitySpan]]:
+        from etl.nlp import ner_for_documents
+
+        return ner_for_documents(docs, self.backends, self.resources_dir)
+
+
 @dataclass
 class Extraction:
-    mentions: list[dict]
-    documents: list[dict]
-    errors: list[dict]
+    tables: Tables
+    processed: int  # documents extracted in this run
+    reused: int  # documents whose rows came from the previous store
     seconds: float
 
 
 def extract(
     docs: Iterable[Document],
-    kb: KnowledgeBase | None = None,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    previous: Tables | None = None,
+    ner: NerBackend | None = None,
 ) -> Extraction:
-    """Run `extract_document` over documents; a document identical to an earlier one counts once."""
+    """Run `extract_document` over documents. A document identical to an earlier one counts once;
+    a document whose cache key is in `previous` keeps its rows from there (incremental run);
+    `ner` adds the spans of an NER backend (Stanza) to the languages it covers."""
+    from etl.engines import run_batches
+
     started = time.perf_counter()
-    kb = kb or knowledge_base()
-    mentions: list[dict] = []
-    documents: dict[str, dict] = {}
-    errors: list[dict] = []
-    for n, doc in enumerate(docs, start=1):
-        if doc.doc_id in documents:
-            first = documents[doc.doc_id]
-            first["duplicates"] = "; ".join(filter(None, [first["duplicates"], doc.source]))
+    today = today or date.today()
+    unique: dict[str, Document] = {}
+    duplicates: dict[str, list[str]] = {}
+    for doc in docs:
+        if doc.doc_id in unique:
+            duplicates.setdefault(doc.doc_id, []).append(doc.source)
         else:
-            try:
-                result = extract_document(doc, kb, today)
-            except Exception as e:  # one broken document never stops the corpus
-                errors.append({"source": doc.source, "line": None, "error": f"extraction failed: {type(e).__name__}: {e}"})
-            else:
-                documents[doc.doc_id] = result.document
-                mentions += result.mentions
-        if progress:
-            progress(n)
-    return Extraction(mentions, list(documents.values()), errors, time.perf_counter() - started)
+            unique[doc.doc_id] = doc
+    langs = {doc_id: doc.lang or detect_lang(doc.text) for doc_id, doc in unique.items()}
+    keys = {doc_id: cache_key(doc, ner.backend(langs[doc_id]) if ner else "rules") for doc_id, doc in unique.items()}
+
+    reusable = _reusable(previous, set(keys.values()))
+    todo = [doc for doc_id, doc in unique.items() if keys[doc_id] not in reusable]
+    spans = ner.spans([(d.doc_id, langs[d.doc_id], d.text) for d in todo]) if ner else {}
+    items = [(doc, tuple(spans.get(doc.doc_id, ()))) for doc in todo]
+    documents: dict[str, dict] = {}
+    mention_rows: list[dict] = []
+    errors: list[dict] = []
+    for status, result in run_batches(items, today, workers, engine, scheduler, progress=progress):
+        if status == "ok":
+            result.document["cache_key"] = keys[result.document["doc_id"]]
+            documents[result.document["doc_id"]] = result.document
+            mention_rows += result.mentions
+        else:
+            errors.append(result)
+
+    new = Tables.from_rows(mention_rows, list(documents.values()), errors)
+    if reusable:
+        old_docs = previous.documents[previous.documents.cache_key.isin(reusable)]
+        old_mentions = previous.mentions[previous.mentions.doc_id.isin(old_docs.doc_id)]
+        new = Tables(concat_frames(new.mentions, old_mentions), concat_frames(new.documents, old_docs), new.errors)
+    tables = _in_document_order(new, list(unique), duplicates)
+    return Extraction(tables, len(todo), len(reusable), time.perf_counter() - started)
+
+
+def _reusable(previous: Tables | None, wanted: set[str]) -> set[str]:
+    if previous is None or previous.documents.empty or "cache_key" not in previous.documents:
+        return set()
+    return set(previous.documents.cache_key.dropna()) & wanted
+
+
+def _in_document_order(tables: Tables, order: list[str], duplicates: dict[str, list[str]]) -> Tables:
+    """Documents in corpus order and mentions by document then offset, whatever ran where."""
+    position = {doc_id: i for i, doc_id in enumerate(order)}
+    docs = tables.documents.assign(_pos=tables.documents.doc_id.map(position)).sort_values("_pos", kind="stable")
+    docs = docs.drop(columns="_pos").reset_index(drop=True)
+    docs["duplicates"] = docs.doc_id.map(lambda d: "; ".join(duplicates.get(d, [])) or None).astype("string")
+    m = tables.mentions
+    m = m.assign(_pos=m.doc_id.map(position)).sort_values(["_pos", "sentence_id", "start", "end", "kind"], kind="stable")
+    m = m.drop(columns="_pos").reset_index(drop=True)
+    return Tables(m, docs, tables.errors)
 
 
 @dataclass
 class RunResult:
     tables: Tables
-    read_errors: int
+    processed: int
+    reused: int
     seconds: float
 
     def summary(self) -> str:
@@ -246,7 +322,7 @@ class RunResult:
             f"documents  {len(docs)} ({dups} with identical copies counted once, {undated} without a date)",
             f"rows       {len(m)} ({per_kind})",
             f"errors     {len(self.tables.errors)}",
-            f"seconds    {self.seconds:.2f}",
+            f"seconds    {self.seconds:.2f} ({self.processed} documents extracted, {self.reused} reused from the last run)",
         ]
         for _, err in self.tables.errors.head(10).iterrows():
             where = f"{err['source']}" + (f":{err['line']}" if pd.notna(err["line"]) else "")

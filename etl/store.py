@@ -59,13 +59,14 @@ def merge(a: Tables, b: Tables) -> Tables:
     new_docs = b.documents[~b.documents.doc_id.isin(a.documents.doc_id)]
     new_mentions = b.mentions[b.mentions.doc_id.isin(new_docs.doc_id)]
     return Tables(
-        _concat(a.mentions, new_mentions),
-        _concat(a.documents, new_docs),
-        _concat(a.errors, b.errors),
+        concat_frames(a.mentions, new_mentions),
+        concat_frames(a.documents, new_docs),
+        concat_frames(a.errors, b.errors),
     )
 
 
-def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+def concat_frames(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """a then b (either may be empty), with a fresh index."""
     if b.empty:
         return a
     if a.empty:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 
 # Arabic-Indic, Extended Arabic-Indic (Persian/Urdu), Devanagari and full-width digits -> 0-9.
@@ -35,7 +34,7 @@ _DROPPED = (
     + [chr(c) for c in range(0x2066, 0x206A)]
 )
 _TABLE = str.maketrans({**_ONE_TO_ONE, **{c: None for c in _DROPPED}, **_DIGITS})
-_HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
+DROPPED_CHARS = _HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
 # Precomposed Devanagari letters with nukta (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> base letter, so both spellings match.
 _NUKTA_PRECOMPOSED = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0x0958, 0x0960)}
 _TABLE.update(str.maketrans(_NUKTA_PRECOMPOSED))

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from etl.knowledge import KnowledgeBase, knowledge_base
 from etl.spans import EntitySpan
-from etl.textnorm import NormalizedText
+from etl.textnorm import DROPPED_CHARS, NormalizedText
 
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_]+")
+
+
+def exact_form(s: str) -> str:
+    """The spelling as written, minus separators and diacritics: "Cursor" != "cursor", علي != على."""
+    return DROPPED_CHARS.sub("", _SEPARATORS.sub("", s))
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +30,7 @@ def candidates(text: str | NormalizedText, kb: KnowledgeBase | None = None) -> l
     for m in kb.matcher.find(norm):
         alias = kb.aliases[m.key]
         surface = norm.original[m.start : m.end]
-        if alias.case_sensitive and _SEPARATORS.sub("", surface) != _SEPARATORS.sub("", alias.alias):
+        if alias.case_sensitive and exact_form(surface) != exact_form(alias.alias):
             continue
         entity = kb.entities[alias.entity]
         span = EntitySpan(m.start, m.end, surface, entity.name, entity.type, entity.company)
@@ -34,18 +38,13 @@ def candidates(text: str | NormalizedText, kb: KnowledgeBase | None = None) -> l
     return out
 
 
-def accept(found: list[Candidate], known_in_document: Iterable[str] = ()) -> list[EntitySpan]:
-    """Apply the context rule: an ambiguous alias counts when another entity is linked without
-    ambiguity in the same sentence, or its own entity is named unambiguously in the document."""
+def accept(found: list[Candidate]) -> list[EntitySpan]:
+    """Apply the context rule: an ambiguous alias counts only when another entity is linked
+    without ambiguity in the same sentence ("علي وبايدو وهواوي", not "قال علي")."""
     confident = {c.span.entity for c in found if not c.needs_context}
-    known = set(known_in_document)
-    return [
-        c.span
-        for c in found
-        if not c.needs_context or (confident - {c.span.entity}) or c.span.entity in known
-    ]
+    return [c.span for c in found if not c.needs_context or (confident - {c.span.entity})]
 
 
-def find_entities(text: str, kb: KnowledgeBase | None = None, known_in_document: Iterable[str] = ()) -> list[EntitySpan]:
+def find_entities(text: str | NormalizedText, kb: KnowledgeBase | None = None) -> list[EntitySpan]:
     """Company and product mentions in one sentence (offsets relative to `text`)."""
-    return accept(candidates(text, kb), known_in_document)
+    return accept(candidates(text, kb))

@@ -1,0 +1,278 @@
+"""Drill-down: which rows a clicked chart mark (or a chosen entity) stands for, and the source
+sentences of those rows as escaped HTML with the mentions highlighted. No Streamlit.
+
+Everything that comes from a document (sentence, title, source, language code, URL) is escaped
+with `html.escape`; the only markup in the output is ours (div, mark, a, span).
+
+Where the mention is in the sentence: the table gives document offsets, not sentence offsets,
+so the mention is located by its surface form (``text``) in ``sentence``. For the k-th row (by
+document offset) with the same text in the same sentence, the k-th occurrence is highlighted; a
+single mention is thus its first occurrence. If the text does not occur verbatim, a
+case-insensitive search is tried; failing that, the sentence is shown without a highlight and
+the mention is named beside it.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+
+RTL_LANGS = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+GRAIN_OFFSETS = {
+    "day": pd.DateOffset(days=1), "week": pd.DateOffset(days=7), "month": pd.DateOffset(months=1),
+    "quarter": pd.DateOffset(months=3), "year": pd.DateOffset(years=1),
+}
+COLUMNS = ("entity", "company", "kind", "lang", "license", "license_from", "money_type", "doc_id", "start", "linked", "source")
+
+
+# --- what was clicked ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """A set of rows: column == value for each pair (None = missing), optionally within a period
+    (``period`` = ISO date of its first day, ``grain`` = day/week/month/quarter/year)."""
+
+    equals: tuple[tuple[str, object], ...] = ()
+    period: str | None = None
+    grain: str | None = None
+
+    @classmethod
+    def of(cls, **criteria) -> "Target":
+        period, grain = criteria.pop("period", None), criteria.pop("grain", None)
+        equals = tuple((k, v) for k, v in criteria.items() if k in COLUMNS)
+        return cls(equals, period, grain if grain in GRAIN_OFFSETS else None)
+
+    @property
+    def label(self) -> str:
+        parts = [f"{k} = {'(none)' if v is None else v}" for k, v in self.equals]
+        if self.period:
+            parts.append(f"{self.grain or 'day'} of {self.period}")
+        return ", ".join(parts) or "all rows"
+
+
+def target_from_point(point: Mapping) -> Target | None:
+    """The Target of one point of a Streamlit plotly selection event (``event.selection.points[i]``),
+    read from the JSON ``customdata`` the chart functions attach; None if the point carries none."""
+    data = point.get("customdata")
+    if isinstance(data, (list, tuple)):
+        data = data[0] if data else None
+    if not isinstance(data, str):
+        return None
+    try:
+        criteria = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(criteria, dict):
+        return None
+    return Target.of(**{str(k): v for k, v in criteria.items()})
+
+
+def target_from_selection(selection: Mapping | None) -> Target | None:
+    """The Target of the first selected point of a selection event (``event.selection``), if any."""
+    points = (selection or {}).get("points") or []
+    for point in points:
+        found = target_from_point(point)
+        if found is not None:
+            return found
+    return None
+
+
+def rows_mask(df: pd.DataFrame, target: Target) -> np.ndarray:
+    keep = np.ones(len(df), dtype=bool)
+    for col, value in target.equals:
+        if col not in df.columns:
+            return np.zeros(len(df), dtype=bool)
+        series = df[col]
+        if value is None:
+            keep &= series.isna().to_numpy()
+        elif col == "start":
+            keep &= (series == int(value)).to_numpy(dtype=bool, na_value=False)
+        elif col == "linked":
+            keep &= (series == bool(value)).to_numpy(dtype=bool, na_value=False)
+        else:
+            keep &= series.isin([str(value)]).to_numpy(dtype=bool, na_value=False)
+    if target.period:
+        try:
+            start = pd.Timestamp(target.period)
+        except ValueError:
+            return np.zeros(len(df), dtype=bool)
+        end = start + GRAIN_OFFSETS.get(target.grain or "day", GRAIN_OFFSETS["day"])
+        published = df["published"]
+        keep &= ((published >= start) & (published < end)).to_numpy(dtype=bool, na_value=False)
+    return keep
+
+
+def rows_for(df: pd.DataFrame, target: Target) -> pd.DataFrame:
+    """The rows of `df` the target stands for (index preserved)."""
+    return df[rows_mask(df, target)]
+
+
+# --- how it is shown ----------------------------------------------------------------------------
+
+def direction(lang: object) -> str:
+    """``rtl`` for right-to-left scripts, else ``auto`` (the browser decides from the text)."""
+    return "rtl" if isinstance(lang, str) and lang.split("-")[0].lower() in RTL_LANGS else "auto"
+
+
+def lang_attribute(lang: object) -> str:
+    """`` lang="xx"`` for a well-formed language tag, else nothing."""
+    if isinstance(lang, str) and _LANG_TAG.match(lang):
+        return f' lang="{html.escape(lang, quote=True)}"'
+    return ""
+
+
+def locate(sentence: str, text: str, occurrence: int = 0) -> tuple[int, int] | None:
+    """Offsets of the `occurrence`-th (0-based) occurrence of `text` in `sentence`; falls back to the
+    first case-insensitive match; None if absent."""
+    if not text or not sentence:
+        return None
+    at = -1
+    for _ in range(occurrence + 1):
+        at = sentence.find(text, at + 1)
+        if at < 0:
+            break
+    if at < 0:
+        at = sentence.find(text)
+    if at < 0:
+        at = sentence.casefold().find(text.casefold())
+        if at < 0 or len(sentence.casefold()) != len(sentence) or len(text.casefold()) != len(text):
+            return None  # no match, or case folding changed lengths so offsets would be wrong
+    return at, at + len(text)
+
+
+def highlight(sentence: str, spans: list[tuple[int, int]]) -> str:
+    """`sentence` escaped, with <mark> around each span (overlapping spans are merged)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out.append(html.escape(sentence[last:start]))
+        out.append("<mark>" + html.escape(sentence[start:end]) + "</mark>")
+        last = end
+    out.append(html.escape(sentence[last:]))
+    return "".join(out)
+
+
+def sentence_html(sentence: str, lang: object, texts: list[str]) -> str:
+    """One sentence in its own direction and language, the given mentions highlighted
+    (repeated texts: successive occurrences). Mentions not found are listed after it."""
+    spans, missing, seen = [], [], {}
+    for text in texts:
+        k = seen.get(text, 0)
+        seen[text] = k + 1
+        found = locate(sentence, text, k)
+        if found is None:
+            missing.append(text)
+        else:
+            spans.append(found)
+    body = highlight(sentence, spans)
+    note = ""
+    if missing:
+        note = ' <span class="missing">(mention: ' + ", ".join(html.escape(t) for t in missing) + ")</span>"
+    return f'<div class="sentence" dir="{direction(lang)}"{lang_attribute(lang)}>{body}{note}</div>'
+
+
+def _safe_url(url: object) -> str | None:
+    if not isinstance(url, str):
+        return None
+    try:
+        parsed = urlparse(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parsed.scheme in {"http", "https"} and parsed.netloc else None
+
+
+def _text(value: object) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date().isoformat()
+    return str(value)
+
+
+STYLE = (
+    "<style>.ai-drill .item{margin:0 0 .9em 0}.ai-drill .meta{font-size:.85em;opacity:.75}"
+    ".ai-drill .sentence{font-size:1.05em;line-height:1.6}.ai-drill mark{padding:0 .15em;border-radius:.2em}"
+    ".ai-drill .missing{font-size:.85em;opacity:.7}</style>"
+)
+
+
+def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
+    """Newest document first (undated last), then document, sentence and offset order."""
+    return rows.sort_values(["published", "doc_id", "sentence_id", "start"], ascending=[False, True, True, True],
+                            na_position="last", kind="stable")
+
+
+def pick_sentences(rows: pd.DataFrame, limit: int = 50) -> tuple[pd.Index, int]:
+    """The index labels of the rows that belong to the first `limit` sentences (in the order
+    mentions_html shows them), and how many sentences there are in all. Needs only the columns
+    published, doc_id, sentence_id and start, so the heavy text columns can be fetched afterwards
+    for these rows alone."""
+    if rows.empty:
+        return rows.index, 0
+    ordered = _ordered(rows[["published", "doc_id", "sentence_id", "start"]])
+    key = pd.MultiIndex.from_arrays([ordered["doc_id"].astype(str), ordered["sentence_id"].astype("Int64")])
+    codes, uniques = pd.factorize(key, sort=False)  # numbered in order of first appearance
+    return ordered.index[codes < limit], len(uniques)
+
+
+def mentions_html(rows: pd.DataFrame, documents: pd.DataFrame | None = None, limit: int = 50,
+                  total: int | None = None) -> str:
+    """The source sentences of `rows` (mentions-table rows with sentence, text, lang, source,
+    published, doc_id, sentence_id, start), one block per sentence, newest document first, each
+    with its document (title, link when http(s)), date and language and the rows' mentions
+    highlighted. At most `limit` sentences; a closing line counts the rest (`total` = the number
+    of sentences in all, when `rows` was already cut down with pick_sentences)."""
+    if rows.empty:
+        return '<div class="ai-drill"><p>No source sentences for this selection.</p></div>'
+    titles: dict[str, tuple[str | None, str | None]] = {}
+    if documents is not None and len(documents):
+        wanted = set(rows["doc_id"].astype(str))
+        docs = documents[documents["doc_id"].astype(str).isin(wanted)]
+        for doc_id, title, url in zip(docs["doc_id"].astype(str), docs["title"], docs["url"]):
+            titles[doc_id] = (_text(title), _safe_url(_text(url)))
+    ordered = _ordered(rows)
+    key = list(zip(ordered["doc_id"].astype(str), ordered["sentence_id"].astype("Int64")))
+    groups: dict[tuple, list[int]] = {}
+    for i, k in enumerate(key):
+        groups.setdefault(k, []).append(i)
+    total = max(total or 0, len(groups))
+    parts = ['<div class="ai-drill">']
+    for n, ((doc_id, _), positions) in enumerate(groups.items()):
+        if n >= limit:
+            break
+        group = ordered.iloc[positions]
+        first = group.iloc[0]
+        lang = _text(first["lang"])
+        title, url = titles.get(doc_id, (None, None))
+        source = _text(first["source"]) or doc_id
+        name = html.escape(title or source)
+        if url:
+            name = f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
+        meta = [name]
+        if title:
+            meta.append(html.escape(source))
+        meta.append(html.escape(_text(first["published"]) or "undated"))
+        meta.append(html.escape(lang or "?"))
+        sentence = _text(first["sentence"]) or ""
+        texts = [t for t in (_text(v) for v in group["text"]) if t]
+        parts.append(
+            '<div class="item"><div class="meta">' + " · ".join(meta) + "</div>"
+            + sentence_html(sentence, lang, texts) + "</div>"
+        )
+    shown = min(limit, len(groups))
+    if total > shown:
+        parts.append(f'<p class="meta">… and {total - shown:,} more sentences (narrow the filters or download the CSV).</p>')
+    parts.append("</div>")
+    return STYLE + "".join(parts)

@@ -1,0 +1,212 @@
+"""The sidebar filters as a value: applied to the mentions table, mirrored in the URL. No Streamlit.
+
+Semantics (an empty selection means "no restriction"):
+- dates: ``published`` between ``date_from`` and ``date_to`` inclusive; rows of documents without
+  a date are kept only while ``undated`` is true.
+- companies / products: a row is kept when its ``entity`` is one of the chosen companies or
+  products, or its ``company`` is one of the chosen companies (so choosing OpenAI keeps ChatGPT
+  mentions and OpenAI's funding rows).
+- licenses: ``open``, ``closed`` and ``none`` (no stance, which includes money and date rows).
+- languages, kinds, sources: the row's value is one of the chosen ones.
+
+URL form (``st.query_params``): ``from=YYYY-MM-DD``, ``to=YYYY-MM-DD``, ``undated=0`` and a repeated
+key per chosen value (``lang=ar&lang=hi``); defaults are left out, so an unfiltered view has a
+clean URL. Unknown or malformed values are dropped on the way in, never raised.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from etl.schema import KINDS
+
+LICENSE_NONE = "none"
+LICENSE_CHOICES = ("open", "closed", LICENSE_NONE)
+GRAINS = ("day", "week", "month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    undated: bool = True
+    langs: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    licenses: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self):  # lists from widgets become tuples, so a Filters is hashable
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, (list, set)):
+                object.__setattr__(self, f.name, tuple(value))
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        return self.companies + self.products
+
+    def is_default(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class View:
+    """Display options that are not filters but belong in a shared link."""
+
+    grain: str = "month"
+    top: int = 8
+    share: bool = False
+
+
+# --- applying --------------------------------------------------------------------------------------
+
+def _isin(series: pd.Series, values: Iterable[str]) -> np.ndarray:
+    return series.isin(list(values)).to_numpy(dtype=bool, na_value=False)
+
+
+def date_mask(published: pd.Series, f: Filters) -> np.ndarray:
+    dated = published.notna().to_numpy()
+    keep = dated.copy()
+    if f.date_from is not None:
+        keep &= (published >= pd.Timestamp(f.date_from)).to_numpy(dtype=bool, na_value=False)
+    if f.date_to is not None:
+        keep &= (published < pd.Timestamp(f.date_to) + pd.Timedelta(days=1)).to_numpy(dtype=bool, na_value=False)
+    if f.undated:
+        keep |= ~dated
+    return keep
+
+
+def mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
+    """Boolean row mask of the mentions table for `f`."""
+    keep = np.ones(len(df), dtype=bool)
+    if f.date_from is not None or f.date_to is not None or not f.undated:
+        keep &= date_mask(df["published"], f)
+    if f.langs:
+        keep &= _isin(df["lang"], f.langs)
+    if f.kinds:
+        keep &= _isin(df["kind"], f.kinds)
+    if f.sources:
+        keep &= _isin(df["source"], f.sources)
+    if f.entities:
+        chosen = _isin(df["entity"], f.entities)
+        if f.companies:
+            chosen = chosen | _isin(df["company"], f.companies)
+        keep &= chosen
+    if f.licenses:
+        stance = _isin(df["license"], [v for v in f.licenses if v != LICENSE_NONE])
+        if LICENSE_NONE in f.licenses:
+            stance = stance | df["license"].isna().to_numpy()
+        keep &= stance
+    return keep
+
+
+def apply(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The rows of the mentions table that pass `f` (all columns; the same frame when unfiltered)."""
+    if f.is_default():
+        return df
+    return df[mask(df, f)]
+
+
+def apply_documents(documents: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The documents table under the filters it has columns for (dates, languages, sources)."""
+    keep = np.ones(len(documents), dtype=bool)
+    if f.date_from is not None or f.date_to is not None or not f.undated:
+        keep &= date_mask(documents["published"], f)
+    if f.langs:
+        keep &= _isin(documents["lang"], f.langs)
+    if f.sources:
+        keep &= _isin(documents["source"], f.sources)
+    return documents[keep]
+
+
+# --- URL ----------------------------------------------------------------------------------------
+
+MULTI = {"lang": "langs", "company": "companies", "product": "products", "kind": "kinds", "license": "licenses", "source": "sources"}
+
+
+def to_query_params(f: Filters, view: View | None = None) -> dict[str, str | list[str]]:
+    """The filters (and view options) as URL query parameters; defaults are omitted."""
+    params: dict[str, str | list[str]] = {}
+    if f.date_from is not None:
+        params["from"] = f.date_from.isoformat()
+    if f.date_to is not None:
+        params["to"] = f.date_to.isoformat()
+    if not f.undated:
+        params["undated"] = "0"
+    for key, attr in MULTI.items():
+        values = getattr(f, attr)
+        if values:
+            params[key] = [str(v) for v in values]
+    if view is not None:
+        default = View()
+        if view.grain != default.grain:
+            params["grain"] = view.grain
+        if view.top != default.top:
+            params["top"] = str(view.top)
+        if view.share != default.share:
+            params["share"] = "1" if view.share else "0"
+    return params
+
+
+def _values(params: Mapping[str, str | Sequence[str]], key: str) -> list[str]:
+    raw = params.get(key)
+    if raw is None:
+        return []
+    values = [raw] if isinstance(raw, str) else list(raw)
+    out: list[str] = []
+    for v in values:  # keep order, drop blanks and repeats
+        v = str(v).strip()
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+def _date(params: Mapping[str, str | Sequence[str]], key: str) -> date | None:
+    values = _values(params, key)
+    try:
+        return date.fromisoformat(values[-1]) if values else None
+    except ValueError:
+        return None
+
+
+def from_query_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Filters, View]:
+    """Filters and view options from URL query parameters (as ``{key: str or [str, ...]}``)."""
+    date_from, date_to = _date(params, "from"), _date(params, "to")
+    if date_from and date_to and date_from > date_to:
+        date_from, date_to = date_to, date_from
+    undated = (_values(params, "undated") or ["1"])[-1] not in {"0", "false", "no"}
+    multi = {attr: tuple(_values(params, key)) for key, attr in MULTI.items()}
+    multi["kinds"] = tuple(k for k in multi["kinds"] if k in KINDS)
+    multi["licenses"] = tuple(v for v in multi["licenses"] if v in LICENSE_CHOICES)
+    f = Filters(date_from=date_from, date_to=date_to, undated=undated, **multi)
+
+    view = View()
+    grain = (_values(params, "grain") or [view.grain])[-1]
+    if grain in GRAINS:
+        view = replace(view, grain=grain)
+    try:
+        top = int((_values(params, "top") or [view.top])[-1])
+        if 1 <= top <= 50:
+            view = replace(view, top=top)
+    except ValueError:
+        pass
+    share = (_values(params, "share") or ["0"])[-1]
+    view = replace(view, share=share in {"1", "true", "yes"})
+    return f, view
+
+
+def restrict(f: Filters, choices: Mapping[str, Sequence[str]]) -> Filters:
+    """`f` with every multi-valued field limited to the values that exist (``choices[attr]``),
+    e.g. after reading a shared link made on other data."""
+    updates = {}
+    for attr in MULTI.values():
+        if attr in choices:
+            allowed = set(choices[attr])
+            updates[attr] = tuple(v for v in getattr(f, attr) if v in allowed)
+    return replace(f, **updates)

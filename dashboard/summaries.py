@@ -1,0 +1,338 @@
+"""Pure summaries of the (filtered) mentions table: numbers and small frames. No Streamlit.
+
+Charts and tables share these so that what is drawn and what is listed agree. They are written
+for a million rows: they read only the columns they need, never copy whole rows of the large
+frame, and count with integer codes (`count_by`) rather than with a general group-by.
+They accept both the loaded table (categorical columns) and plain `etl.schema` frames.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+ENTITY_KINDS = ("company", "product")
+RAISED_TYPES = ("funding", "investment")  # money put into a company: these add up per company
+UNATTRIBUTED = "(no company)"
+FUNDING_COLUMNS = (
+    "company", "money_type", "round", "investor", "amount", "currency", "amount_usd", "date", "published",
+    "lang", "source", "sentence",
+)
+AGGREGATE_COLUMNS = ("text", "company", "amount", "currency", "amount_usd", "date", "published", "lang", "source", "sentence")
+
+
+# --- small tools --------------------------------------------------------------------------------
+
+def is_in(series: pd.Series, values) -> np.ndarray:
+    """Boolean numpy mask: the value is one of `values` (missing values never are)."""
+    return series.isin(list(values)).to_numpy(dtype=bool, na_value=False)
+
+
+def present(series: pd.Series) -> np.ndarray:
+    return series.notna().to_numpy(dtype=bool)
+
+
+def period_start(values: pd.Series | pd.DatetimeIndex, grain: str) -> pd.Series:
+    """The first day of the day/week (Monday)/month/quarter/year each timestamp falls in."""
+    values = pd.Series(pd.to_datetime(values)).dt.normalize()
+    if grain == "day":
+        return values
+    if grain == "week":
+        return values - pd.to_timedelta(values.dt.dayofweek, unit="D")
+    freq = {"month": "M", "quarter": "Q", "year": "Y"}[grain]
+    return values.dt.to_period(freq).dt.start_time.astype("datetime64[ns]")
+
+
+def codes(series: pd.Series, grain: str | None = None) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1 = missing) and the values they stand for. Datetimes are coded per day,
+    or per period start when `grain` is given (day, week, month, quarter, year)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), series.cat.categories
+    if pd.api.types.is_datetime64_any_dtype(series):
+        days = series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        valid = ~np.isnat(days)
+        if not valid.any():
+            return np.full(len(series), -1, dtype=np.int64), pd.DatetimeIndex([])
+        as_int = days.astype(np.int64)
+        first = as_int[valid].min()
+        out = np.where(valid, as_int - first, -1)
+        span = int(as_int[valid].max() - first) + 1
+        values = pd.DatetimeIndex(np.arange(first, first + span).astype("datetime64[D]").astype("datetime64[ns]"))
+        if grain is not None:  # day -> period through a lookup over the (small) range of days
+            period_codes, periods = pd.factorize(period_start(values, grain), sort=True)
+            out = np.where(out >= 0, period_codes[np.maximum(out, 0)], -1)
+            values = pd.DatetimeIndex(periods)
+        return out, values
+    factor, uniques = pd.factorize(series, use_na_sentinel=True)
+    return factor, pd.Index(uniques)
+
+
+def count_by(columns: dict[str, pd.Series], rows: np.ndarray | None = None, grain: str | None = None,
+             weights: pd.Series | None = None) -> pd.DataFrame:
+    """Rows per combination of the given columns (all of the same length), restricted to `rows`.
+
+    Returns one row per combination that occurs, with the values (missing as None) and ``n``
+    (the number of rows, or the sum of `weights` over them when given; missing weights count 0).
+    Datetime columns are counted per day, or per period start with `grain`.
+    """
+    names = list(columns)
+    parts = []
+    for name in names:
+        series = columns[name]
+        categorical_or_date = isinstance(series.dtype, pd.CategoricalDtype) or pd.api.types.is_datetime64_any_dtype(series)
+        if rows is not None and not categorical_or_date:
+            series = series[rows]  # factorize only what is needed
+            c, values = codes(series, grain)
+        else:
+            c, values = codes(series, grain)  # cheap on the whole column, then mask the integer codes
+            if rows is not None:
+                c = c[rows]
+        if len(values) > 64:  # keep only the values that occur, so the combined key space stays small
+            used = np.flatnonzero(np.bincount(c[c >= 0], minlength=len(values)))
+            remap = np.full(len(values) + 1, -1, dtype=np.int64)
+            remap[used] = np.arange(len(used))
+            c = remap[c]  # -1 indexes the last slot, which stays -1
+            values = values[used]
+        parts.append((c, values))
+    if not parts or len(parts[0][0]) == 0:
+        return pd.DataFrame({**{n: pd.Series(dtype="object") for n in names}, "n": pd.Series(dtype="int64")})
+    w = None
+    if weights is not None:
+        w = weights.to_numpy(dtype="float64", na_value=0.0)
+        w = w[rows] if rows is not None else w
+        w = np.nan_to_num(w)
+    # missing -> an extra code at the end of each dimension
+    dims = [len(values) + 1 for _, values in parts]
+    shifted = [np.where(c < 0, len(values), c) for c, values in parts]
+    flat = np.ravel_multi_index(shifted, dims) if len(shifted) > 1 else shifted[0]
+    total = int(np.prod(dims, dtype=np.float64))
+    if total <= 20_000_000:
+        n = np.bincount(flat, minlength=0)
+        keys = np.flatnonzero(n)
+        sums = np.bincount(flat, weights=w)[keys] if w is not None else n[keys]
+    else:
+        keys, inverse = np.unique(flat, return_inverse=True)
+        sums = np.bincount(inverse, weights=w) if w is not None else np.bincount(inverse)
+    unravelled = np.unravel_index(keys, dims) if len(dims) > 1 else (keys,)
+    out = {}
+    for name, idx, (_, values) in zip(names, unravelled, parts):
+        with_missing = np.empty(len(values) + 1, dtype=object)
+        with_missing[: len(values)] = values.to_numpy(dtype=object)
+        with_missing[len(values)] = None
+        out[name] = with_missing[idx]
+    out["n"] = sums.astype("float64" if w is not None else "int64")
+    return pd.DataFrame(out)
+
+
+def parse_iso_dates(series: pd.Series) -> pd.Series:
+    """ISO dates of day, month or year precision ("2024-05-03", "2024-05", "2024") as timestamps
+    (the first day of the period); NaT when missing or unparseable. Categories are parsed once."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cats = series.cat.categories
+        parsed = pd.to_datetime(pd.Series(cats.astype(str), dtype="string").str.slice(0, 10), format="ISO8601", errors="coerce")
+        lookup = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+        c = series.cat.codes.to_numpy()
+        return pd.Series(lookup[np.where(c >= 0, c, len(cats))], index=series.index)
+    text = series.astype("string").str.slice(0, 10)
+    return pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Overview:
+    documents: int
+    documents_with_mentions: int
+    languages: tuple[str, ...]
+    mentions: int
+    entities: int
+    first_date: pd.Timestamp | None
+    last_date: pd.Timestamp | None
+    undated_documents: int
+    errors: int
+    unlinked_mentions: int
+    unlinked_organisations: int
+
+
+def _distinct(series: pd.Series) -> list[str]:
+    """Sorted distinct non-missing values (as text)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        c = series.cat.codes.to_numpy()
+        used = np.unique(c[c >= 0])
+        values = series.cat.categories[used]
+    else:
+        values = pd.unique(series.dropna())
+    return sorted(str(v) for v in values)
+
+
+def overview(mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame) -> Overview:
+    """Counts for the overview page. `documents` should be filtered like `mentions` (see
+    filters.apply_documents); dates and languages come from it when it has rows."""
+    source = documents if len(documents) else mentions
+    published = source["published"]
+    ents = is_in(mentions["kind"], ENTITY_KINDS)
+    unlinked = unlinked_mask(mentions)
+    return Overview(
+        documents=int(len(documents)),
+        documents_with_mentions=len(_distinct(mentions["doc_id"])),
+        languages=tuple(_distinct(source["lang"])),
+        mentions=int(len(mentions)),
+        entities=len(_distinct(mentions["entity"][ents])),
+        first_date=published.min() if published.notna().any() else None,
+        last_date=published.max() if published.notna().any() else None,
+        undated_documents=int(documents["published"].isna().sum()) if len(documents) else 0,
+        errors=int(len(errors)),
+        unlinked_mentions=int(unlinked.sum()),
+        unlinked_organisations=len(_distinct(mentions["entity"][unlinked])),
+    )
+
+
+def undated(df: pd.DataFrame, kinds: tuple[str, ...] = ENTITY_KINDS) -> tuple[int, int]:
+    """(documents, mentions) of rows of `kinds` without a document date: what a timeline leaves out."""
+    rows = is_in(df["kind"], kinds) & ~present(df["published"])
+    return len(_distinct(df["doc_id"][rows])), int(rows.sum())
+
+
+def entity_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """entity, kind, mentions: company/product mentions per entity, most mentioned first."""
+    counts = count_by({"entity": df["entity"], "kind": df["kind"]}, is_in(df["kind"], ENTITY_KINDS))
+    counts = counts.groupby("entity", sort=False, as_index=False).agg(kind=("kind", "first"), mentions=("n", "sum"))
+    counts = counts.sort_values(["mentions", "entity"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return counts.astype({"entity": "string", "kind": "string", "mentions": "int64"})
+
+
+def unlinked_mask(df: pd.DataFrame) -> np.ndarray:
+    """Organisations found by NER but not in the knowledge base (``linked`` is False)."""
+    return (df["linked"] == False).to_numpy(dtype=bool, na_value=False)  # noqa: E712 (nullable boolean)
+
+
+def unlinked_organisations(df: pd.DataFrame) -> pd.DataFrame:
+    """entity, mentions, documents, languages of the unlinked organisations, most mentioned first."""
+    rows = unlinked_mask(df)
+    if not rows.any():
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
+                             (("entity", "string"), ("mentions", "int64"), ("documents", "int64"), ("languages", "string"))})
+    small = pd.DataFrame({c: df[c][rows].astype("string") for c in ("entity", "doc_id", "lang")})
+    g = small.groupby("entity")
+    out = pd.DataFrame({
+        "mentions": g.size(),
+        "documents": g["doc_id"].nunique(),
+        "languages": g["lang"].agg(lambda s: ", ".join(sorted(str(v) for v in pd.unique(s.dropna())))),
+    })
+    out = out.sort_values(["mentions", "documents"], ascending=False, kind="stable").reset_index()
+    return out.astype({"entity": "string", "mentions": "int64", "documents": "int64", "languages": "string"})
+
+
+# --- money --------------------------------------------------------------------------------------
+
+def money_mask(df: pd.DataFrame) -> np.ndarray:
+    return (df["kind"] == "money").to_numpy(dtype=bool, na_value=False)
+
+
+def event_dates(money: pd.DataFrame) -> pd.Series:
+    """When a money fact happened: its own ``date`` (day, month or year precision) when the text
+    gives one, else the document's ``published`` date; NaT when neither is known."""
+    own = parse_iso_dates(money["date"])
+    return own.fillna(pd.to_datetime(money["published"]).astype("datetime64[ns]"))
+
+
+def _significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """`values` rounded to `digits` significant digits (NaN and 0 stay as they are)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 10.0 ** (np.floor(np.log10(np.abs(values))) - (digits - 1))
+        rounded = np.round(values / scale) * scale
+    return np.where(np.isfinite(rounded), rounded, values)
+
+
+FACT_COLUMNS = ("doc_id", "start", "published", "date", "company", "money_type", "round", "investor", "amount",
+                "currency", "amount_usd")
+
+
+def money_facts(df: pd.DataFrame, rows: np.ndarray | None = None, columns=FACT_COLUMNS) -> pd.DataFrame:
+    """One row per money fact among the money rows (optionally only `rows`): several articles or
+    paragraphs reporting the same company, type, round and USD amount (to 3 significant digits)
+    count once; the earliest report is kept. Columns: `columns` (at least the key columns company,
+    money_type, round, amount_usd and the dates) plus ``when`` (see event_dates); the index is the
+    one of `df`, so the full rows can be looked up."""
+    keep = money_mask(df) if rows is None else rows & money_mask(df)
+    needed = dict.fromkeys([*columns, "company", "money_type", "round", "amount_usd", "date", "published"])
+    facts = pd.DataFrame({c: df[c][keep] for c in needed})
+    if facts.empty:
+        return facts.assign(when=pd.Series(dtype="datetime64[ns]"))
+    facts["when"] = event_dates(facts)
+    key = pd.DataFrame({
+        "company": codes(facts["company"])[0],
+        "money_type": codes(facts["money_type"])[0],
+        "round": codes(facts["round"])[0],
+        "usd": _significant(facts["amount_usd"].to_numpy(dtype="float64", na_value=np.nan), 3),
+    }, index=facts.index)
+    when = facts["when"].to_numpy(dtype="datetime64[ns]")
+    order = np.lexsort((np.arange(len(facts)), when.astype(np.int64), np.isnat(when)))  # earliest first, NaT last
+    first = ~key.iloc[order].duplicated(keep="first").to_numpy()
+    return facts.iloc[np.sort(order[first])]
+
+
+def raised_facts(df: pd.DataFrame) -> pd.DataFrame:
+    """Deduplicated funding and investment facts with a company and a USD value: what adds up per company.
+    Aggregates ("AI start-ups raised $50bn"), valuations and other figures are left out."""
+    rows = is_in(df["money_type"], RAISED_TYPES) & present(df["company"]) & present(df["amount_usd"])
+    return money_facts(df, rows, columns=("company", "money_type", "round", "amount_usd", "date", "published"))
+
+
+def funding_by_company(df: pd.DataFrame) -> pd.DataFrame:
+    """company, money_type, amount_usd, facts: raised money per company and type (aggregates excluded)."""
+    facts = raised_facts(df)
+    if facts.empty:
+        return pd.DataFrame({"company": pd.Series(dtype="string"), "money_type": pd.Series(dtype="string"),
+                             "amount_usd": pd.Series(dtype="float64"), "facts": pd.Series(dtype="int64")})
+    cols = {"company": facts["company"], "money_type": facts["money_type"]}
+    sums = count_by(cols, weights=facts["amount_usd"]).rename(columns={"n": "amount_usd"})
+    out = sums.merge(count_by(cols).rename(columns={"n": "facts"}), on=["company", "money_type"])
+    return out.astype({"company": "string", "money_type": "string", "amount_usd": "float64", "facts": "int64"})
+
+
+def funding_rows(df: pd.DataFrame, limit: int | None = None) -> np.ndarray:
+    """Positions of the money rows, largest USD amount first (unknown amounts last), at most `limit`."""
+    where = np.flatnonzero(money_mask(df))
+    usd = df["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)[where]
+    order = np.argsort(np.where(np.isnan(usd), np.inf, -usd), kind="stable")
+    where = where[order]
+    return where if limit is None else where[:limit]
+
+
+def funding_table(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """Every money row of the view (each report, not deduplicated), largest first, for reading and
+    CSV export. `df` must have the FUNDING_COLUMNS (sentence included)."""
+    rows = df.iloc[funding_rows(df, limit)]
+    out = pd.DataFrame({col: rows[col] for col in FUNDING_COLUMNS}).reset_index(drop=True)
+    for col in ("company", "money_type", "round", "investor", "currency", "date", "lang", "source", "sentence"):
+        out[col] = out[col].astype("string")
+    return out
+
+
+def aggregate_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate money figures (market totals and the like), shown apart from company totals."""
+    rows = df[money_mask(df) & (df["money_type"] == "aggregate").to_numpy(dtype=bool, na_value=False)]
+    out = pd.DataFrame({col: rows[col] for col in AGGREGATE_COLUMNS if col in rows.columns}).reset_index(drop=True)
+    for col in ("text", "company", "currency", "date", "lang", "source", "sentence"):
+        if col in out.columns:
+            out[col] = out[col].astype("string")
+    return out
+
+
+# --- filter choices -----------------------------------------------------------------------------
+
+def choices(df: pd.DataFrame) -> dict[str, list[str]]:
+    """The values each multi-select filter can take, from the whole (unfiltered) table."""
+    kind = df["kind"]
+    companies = set(_distinct(df["entity"][is_in(kind, ["company"])])) | set(_distinct(df["company"]))
+    present_kinds = set(_distinct(kind))
+    return {
+        "langs": _distinct(df["lang"]),
+        "companies": sorted(companies),
+        "products": _distinct(df["entity"][is_in(kind, ["product"])]),
+        "kinds": [k for k in ("company", "product", "money", "date") if k in present_kinds],
+        "licenses": ["open", "closed", "none"],
+        "sources": _distinct(df["source"]),
+    }

@@ -1,0 +1,85 @@
+"""Where `extract_document` runs: in this process, in a process pool, or on a Dask cluster.
+
+Every engine maps the same per-batch function over batches of documents and returns results in
+input order, so the output does not depend on the engine or the number of workers.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+
+from etl.documents import Document
+
+ENGINES = ("local", "dask")
+
+
+def extract_batch(items: Sequence[tuple[Document, tuple]], today: date) -> list[tuple[str, object]]:
+    """("ok", DocumentResult) or ("error", error row) per (document, NER spans); one failure stays local."""
+    from etl.pipeline import extract_document
+
+    out = []
+    for doc, ner_spans in items:
+        try:
+            out.append(("ok", extract_document(doc, today=today, ner_spans=ner_spans)))
+        except Exception as e:  # a bug on one odd document must not stop the corpus
+            out.append(("error", {"source": doc.source, "line": None, "error": f"extraction failed: {type(e).__name__}: {e}"}))
+    return out
+
+
+def batches(items: Sequence, size: int) -> list[Sequence]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run_batches(
+    items: Sequence[tuple[Document, tuple]],
+    today: date,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    batch_size: int = 64,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[str, object]]:
+    """Results of `extract_batch` over all (document, NER spans), in document order."""
+    parts = batches(items, batch_size)
+    done = 0
+    if engine == "dask":
+        results = _dask_map(parts, today, workers, scheduler)
+    elif workers <= 1 or len(parts) <= 1:
+        results = (extract_batch(p, today) for p in parts)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(extract_batch, parts, [today] * len(parts))
+    for part in results:
+        yield from part
+        done += len(part)
+        if progress:
+            progress(done)
+    if engine != "dask" and workers > 1 and len(parts) > 1:
+        pool.shutdown()
+
+
+def _dask_map(parts, today, workers, scheduler):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SystemExit('error: --engine dask needs the dask extra: pip install -e ".[dask]"') from None
+    if scheduler:
+        client = Client(scheduler)
+        cluster = None
+    else:
+        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(extract_batch, parts, [today] * len(parts), pure=False)
+        for future in futures:  # in submission order
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
