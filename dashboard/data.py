@@ -27,7 +27,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from dashboard.summaries import funding_table
 from etl import schema
+from etl.export import to_csv_bytes
 
 ENV_DATA = "AI_TRENDS_DATA"
 ENV_READ_ONLY = "AI_TRENDS_READ_ONLY"
@@ -255,3 +257,24 @@ def check_upload_sizes(files: Sequence[tuple[str, int]], limit: int) -> list[str
         for name, size in files
         if size > limit
     ]
+
+
+# --- views and exports --------------------------------------------------------------------------
+
+HEAVY = ("sentence", "text")  # long text: left out of the frame the filters and charts work on
+
+
+def light(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The mentions table without its long text columns (filters and charts never read them);
+    same index, so full rows are ``mentions.loc[view.index]``."""
+    return mentions.drop(columns=[c for c in HEAVY if c in mentions.columns])
+
+
+def mentions_csv(rows: pd.DataFrame) -> bytes:
+    """CSV of mentions-table rows: the contract's columns in order, UTF-8 with BOM, formulas neutralised."""
+    return to_csv_bytes(to_schema(rows, "mentions"))
+
+
+def funding_csv(rows: pd.DataFrame) -> bytes:
+    """CSV of the funding table (every money row of `rows`), as shown on the Funding tab."""
+    return to_csv_bytes(funding_table(rows))

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlparse
 
 import numpy as np
@@ -194,10 +195,16 @@ def _safe_url(url: object) -> str | None:
 
 
 def _text(value: object) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    """A cell as text: None for missing values, ISO dates for timestamps."""
+    if value is None:
         return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date().isoformat()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):  # array-likes are not missing
+        pass
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.date().isoformat()
     return str(value)
 
 

@@ -8,9 +8,12 @@ Semantics (an empty selection means "no restriction"):
   mentions and OpenAI's funding rows).
 - licenses: ``open``, ``closed`` and ``none`` (no stance, which includes money and date rows).
 - languages, kinds, sources: the row's value is one of the chosen ones.
+- source_text: the source contains this text, ignoring case (for corpora with too many files to
+  list in a multi-select).
 
-URL form (``st.query_params``): ``from=YYYY-MM-DD``, ``to=YYYY-MM-DD``, ``undated=0`` and a repeated
-key per chosen value (``lang=ar&lang=hi``); defaults are left out, so an unfiltered view has a
+URL form (``st.query_params``): ``from=YYYY-MM-DD``, ``to=YYYY-MM-DD``, ``undated=0``, ``src=TEXT``
+and a repeated key per chosen value (``lang=ar&lang=hi``); view options ``grain``, ``top``,
+``share`` and the open ``tab``; defaults are left out, so an unfiltered view has a
 clean URL. Unknown or malformed values are dropped on the way in, never raised.
 """
 from __future__ import annotations
@@ -27,6 +30,7 @@ from etl.schema import KINDS
 LICENSE_NONE = "none"
 LICENSE_CHOICES = ("open", "closed", LICENSE_NONE)
 GRAINS = ("day", "week", "month", "quarter", "year")
+TABS = ("Overview", "Timeline", "Open vs closed", "Funding", "Mentions table")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Filters:
     kinds: tuple[str, ...] = ()
     licenses: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    source_text: str = ""
 
     def __post_init__(self):  # lists from widgets become tuples, so a Filters is hashable
         for f in fields(self):
@@ -62,6 +67,7 @@ class View:
     grain: str = "month"
     top: int = 8
     share: bool = False
+    tab: str = TABS[0]
 
 
 # --- applying --------------------------------------------------------------------------------------
@@ -82,6 +88,17 @@ def date_mask(published: pd.Series, f: Filters) -> np.ndarray:
     return keep
 
 
+def source_contains(source: pd.Series, text: str) -> np.ndarray:
+    """The source contains `text`, ignoring case (tested once per distinct source when categorical)."""
+    needle = text.casefold()
+    if isinstance(source.dtype, pd.CategoricalDtype):
+        cats = source.cat.categories
+        hit = np.array([needle in str(c).casefold() for c in cats] + [False], dtype=bool)
+        c = source.cat.codes.to_numpy()
+        return hit[np.where(c >= 0, c, len(cats))]
+    return source.astype("string").str.casefold().str.contains(needle, regex=False).to_numpy(dtype=bool, na_value=False)
+
+
 def mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
     """Boolean row mask of the mentions table for `f`."""
     keep = np.ones(len(df), dtype=bool)
@@ -93,6 +110,8 @@ def mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
         keep &= _isin(df["kind"], f.kinds)
     if f.sources:
         keep &= _isin(df["source"], f.sources)
+    if f.source_text:
+        keep &= source_contains(df["source"], f.source_text)
     if f.entities:
         chosen = _isin(df["entity"], f.entities)
         if f.companies:
@@ -122,6 +141,8 @@ def apply_documents(documents: pd.DataFrame, f: Filters) -> pd.DataFrame:
         keep &= _isin(documents["lang"], f.langs)
     if f.sources:
         keep &= _isin(documents["source"], f.sources)
+    if f.source_text:
+        keep &= source_contains(documents["source"], f.source_text)
     return documents[keep]
 
 
@@ -143,6 +164,8 @@ def to_query_params(f: Filters, view: View | None = None) -> dict[str, str | lis
         values = getattr(f, attr)
         if values:
             params[key] = [str(v) for v in values]
+    if f.source_text:
+        params["src"] = f.source_text
     if view is not None:
         default = View()
         if view.grain != default.grain:
@@ -151,6 +174,8 @@ def to_query_params(f: Filters, view: View | None = None) -> dict[str, str | lis
             params["top"] = str(view.top)
         if view.share != default.share:
             params["share"] = "1" if view.share else "0"
+        if view.tab != default.tab:
+            params["tab"] = view.tab
     return params
 
 
@@ -184,7 +209,8 @@ def from_query_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Filter
     multi = {attr: tuple(_values(params, key)) for key, attr in MULTI.items()}
     multi["kinds"] = tuple(k for k in multi["kinds"] if k in KINDS)
     multi["licenses"] = tuple(v for v in multi["licenses"] if v in LICENSE_CHOICES)
-    f = Filters(date_from=date_from, date_to=date_to, undated=undated, **multi)
+    source_text = (_values(params, "src") or [""])[-1][:200]
+    f = Filters(date_from=date_from, date_to=date_to, undated=undated, source_text=source_text, **multi)
 
     view = View()
     grain = (_values(params, "grain") or [view.grain])[-1]
@@ -198,15 +224,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Filter
         pass
     share = (_values(params, "share") or ["0"])[-1]
     view = replace(view, share=share in {"1", "true", "yes"})
+    tab = (_values(params, "tab") or [view.tab])[-1]
+    if tab in TABS:
+        view = replace(view, tab=tab)
     return f, view
-
-
-def restrict(f: Filters, choices: Mapping[str, Sequence[str]]) -> Filters:
-    """`f` with every multi-valued field limited to the values that exist (``choices[attr]``),
-    e.g. after reading a shared link made on other data."""
-    updates = {}
-    for attr in MULTI.values():
-        if attr in choices:
-            allowed = set(choices[attr])
-            updates[attr] = tuple(v for v in getattr(f, attr) if v in allowed)
-    return replace(f, **updates)

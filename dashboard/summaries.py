@@ -39,7 +39,7 @@ def period_start(values: pd.Series | pd.DatetimeIndex, grain: str) -> pd.Series:
     if grain == "day":
         return values
     if grain == "week":
-        return values - pd.to_timedelta(values.dt.dayofweek, unit="D")
+        return values - pd.to_timedelta(values.dt.day_of_week, unit="D")
     freq = {"month": "M", "quarter": "Q", "year": "Y"}[grain]
     return values.dt.to_period(freq).dt.start_time.astype("datetime64[ns]")
 
@@ -72,7 +72,7 @@ def count_by(columns: dict[str, pd.Series], rows: np.ndarray | None = None, grai
              weights: pd.Series | None = None) -> pd.DataFrame:
     """Rows per combination of the given columns (all of the same length), restricted to `rows`.
 
-    Returns one row per combination that occurs, with the values (missing as None) and ``n``
+    Returns one row per combination that occurs, with the values (missing ones as NA) and ``n``
     (the number of rows, or the sum of `weights` over them when given; missing weights count 0).
     Datetime columns are counted per day, or per period start with `grain`.
     """
@@ -311,9 +311,13 @@ def funding_table(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     return out
 
 
+def aggregate_mask(df: pd.DataFrame) -> np.ndarray:
+    return money_mask(df) & (df["money_type"] == "aggregate").to_numpy(dtype=bool, na_value=False)
+
+
 def aggregate_table(df: pd.DataFrame) -> pd.DataFrame:
     """Aggregate money figures (market totals and the like), shown apart from company totals."""
-    rows = df[money_mask(df) & (df["money_type"] == "aggregate").to_numpy(dtype=bool, na_value=False)]
+    rows = df[aggregate_mask(df)]
     out = pd.DataFrame({col: rows[col] for col in AGGREGATE_COLUMNS if col in rows.columns}).reset_index(drop=True)
     for col in ("text", "company", "currency", "date", "lang", "source", "sentence"):
         if col in out.columns:

@@ -1,0 +1,364 @@
+"""AI-industry trends dashboard: `streamlit run dashboard/app.py [-- --data DIR]`.
+
+Thin on purpose: widgets, layout, caching and wiring. What is counted and drawn lives in pure
+modules (filters, summaries, charts, drilldown); where the data comes from lives in data.py.
+
+Data: ``--data DIR`` or ``AI_TRENDS_DATA=DIR`` (an ETL output directory), else the seed corpus
+run through the ETL once. ``AI_TRENDS_READ_ONLY=1`` switches uploads off (hosted use).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project
+    _root = str(Path(__file__).resolve().parents[1])
+    if _root not in sys.path:
+        sys.path.insert(0, _root)
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from dashboard import charts, data, drilldown, filters, summaries  # noqa: E402
+
+TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
+INLINE_CSV_ROWS = 5_000  # larger downloads are built only when clicked
+SENTENCES = 50  # source sentences shown in the drill-down
+MAX_SOURCE_OPTIONS = 1_000  # more sources than this: a "source contains" box instead of a list
+UPLOAD_TYPES = ["txt", "md", "jsonl", "csv"]
+
+st.set_page_config(page_title="AI industry trends", page_icon="📈", layout="wide")
+ss = st.session_state
+
+
+# --- data (cached once per process, per version of the store files) -----------------------------
+
+@st.cache_resource(show_spinner="Running the ETL on the seed corpus (first start only)…")
+def default_store() -> str:
+    return str(data.default_store(os.environ))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
+def load(store: str, signature: tuple) -> tuple[data.Dataset, pd.DataFrame, dict]:
+    """The dataset, its light frame (no long text) and the filter choices. `signature` (the store
+    files' mtimes and sizes) is part of the key, so a re-run of the ETL is picked up."""
+    dataset = data.read_store(Path(store))
+    view = data.light(dataset.mentions)
+    return dataset, view, summaries.choices(view)
+
+
+def session_dataset() -> tuple[data.Dataset, pd.DataFrame, dict]:
+    chosen = data.data_dir(sys.argv[1:], os.environ)
+    store = chosen if chosen is not None else Path(default_store())
+    signature = data.signature(store)
+    base = load(str(store), signature)
+    uploads = ss.get("uploads", [])
+    if not uploads:
+        return base
+    key = (str(store), signature, len(uploads))
+    if ss.get("merged", (None,))[0] != key:
+        merged = base[0]
+        for names, tables in uploads:
+            merged = data.merge(merged, tables, names)
+        view = data.light(merged.mentions)
+        ss["merged"] = (key, (merged, view, summaries.choices(view)))
+    return ss["merged"][1]
+
+
+# --- uploads ------------------------------------------------------------------------------------
+
+def upload_section() -> None:
+    st.subheader("Add documents")
+    if data.read_only(os.environ):
+        st.caption("Read-only mode: uploads are switched off on this server.")
+        return
+    limit = data.max_file_bytes(os.environ)
+    files = st.file_uploader(
+        "Articles (txt, md, jsonl, csv)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploader",
+        help=f"At most {limit / 2**20:g} MB per file. They are added to your session only.",
+    )
+    done = ss.setdefault("upload_ids", set())
+    new = [f for f in files or [] if f.file_id not in done]
+    if new:
+        messages = ss.setdefault("upload_messages", [])
+        messages.clear()
+        for f in new:
+            done.add(f.file_id)
+        for text in data.check_upload_sizes([(f.name, f.size) for f in new], limit):
+            messages.append(("error", text))
+        wanted = [f for f in new if f.size <= limit]
+        bar = st.progress(0.0, text="Extracting…") if wanted else None
+        for i, f in enumerate(wanted):
+            bar.progress(i / len(wanted), text=f"Extracting {f.name} ({i + 1}/{len(wanted)})…")
+            try:
+                tables = data.extract_uploads([(f.name, f.getvalue())])
+            except Exception as exc:  # the ETL's own failure: report, keep the app alive
+                messages.append(("error", f"{f.name}: extraction failed ({type(exc).__name__}: {exc})"))
+                continue
+            for source, error in zip(tables.errors["source"], tables.errors["error"]):
+                messages.append(("warning", f"{source}: {error}"))
+            if len(tables.documents):
+                ss.setdefault("uploads", []).append(([f.name], tables))
+                messages.append(("success", f"{f.name}: {len(tables.documents)} documents, {len(tables.mentions)} mentions added"))
+        if bar is not None:
+            bar.progress(1.0, text="Done")
+    for level, text in ss.get("upload_messages", []):
+        getattr(st, level)(text)
+    if ss.get("uploads"):
+        names = [n for names, _ in ss["uploads"] for n in names]
+        st.caption(f"In this session: {', '.join(names)}")
+        if st.button("Remove uploaded documents", key="upload_reset"):
+            ss["uploads"], ss["upload_messages"] = [], []
+            ss.pop("merged", None)
+            st.rerun()
+
+
+# --- filters (sidebar) and the URL --------------------------------------------------------------
+
+def date_bounds(view: pd.DataFrame):
+    published = view["published"].dropna()
+    return (published.min().date(), published.max().date()) if len(published) else None
+
+
+def prepare_widget_state(choices: dict, bounds) -> None:
+    """On a session's first run, the widgets start from the URL; on every run, chosen values that
+    no longer exist (other data, removed uploads) are dropped before the widgets are drawn."""
+    if not ss.get("_url_read"):
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        f, view = filters.from_query_params(params)
+        for attr in filters.MULTI.values():
+            ss[f"f_{attr}"] = list(getattr(f, attr))
+        ss["f_undated"], ss["f_source_text"] = f.undated, f.source_text
+        if bounds:
+            ss["f_dates"] = (f.date_from or bounds[0], f.date_to or bounds[1])
+        ss["v_grain"], ss["v_top"], ss["v_share"] = view.grain, view.top, view.share
+        if "tab" in params or "tab" not in ss:
+            ss["tab"] = view.tab
+        ss["_url_read"] = True
+    for attr in filters.MULTI.values():
+        allowed = set(choices[attr])
+        ss[f"f_{attr}"] = [v for v in ss.get(f"f_{attr}", []) if v in allowed]
+    if bounds and ss.get("f_dates"):
+        lo, hi = bounds
+        picked = list(ss["f_dates"]) if len(ss["f_dates"]) > 1 else [ss["f_dates"][0], hi]
+        before = ss.get("_date_bounds")
+        if before and before != bounds:  # the data grew or shrank: an end left at the old limit follows it
+            picked = [lo if picked[0] == before[0] else picked[0], hi if picked[1] == before[1] else picked[1]]
+        ss["f_dates"] = tuple(min(max(d, lo), hi) for d in picked)
+    ss["_date_bounds"] = bounds
+
+
+def filter_widgets(choices: dict, bounds) -> tuple[filters.Filters, filters.View]:
+    st.header("Filters")
+    date_from = date_to = None
+    if bounds:
+        lo, hi = bounds
+        picked = st.date_input("Published between", key="f_dates", min_value=lo, max_value=hi, format="YYYY-MM-DD")
+        picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+        if picked and picked[0] > lo:
+            date_from = picked[0]
+        if len(picked) > 1 and picked[1] < hi:
+            date_to = picked[1]
+    st.checkbox("Include documents without a date", key="f_undated")
+    st.multiselect("Languages", choices["langs"], key="f_langs")
+    st.multiselect("Companies", choices["companies"], key="f_companies",
+                   help="Keeps the company's own mentions, its products and money it raised.")
+    st.multiselect("Products", choices["products"], key="f_products")
+    st.multiselect("Kinds", choices["kinds"], key="f_kinds")
+    st.multiselect("Open / closed source", choices["licenses"], key="f_licenses",
+                   help="'none' = mentions without a stance (and all money and date rows).")
+    if len(choices["sources"]) <= MAX_SOURCE_OPTIONS:
+        st.multiselect("Sources", choices["sources"], key="f_sources")
+    else:
+        ss["f_sources"] = []
+        st.text_input("Source contains", key="f_source_text", max_chars=200)
+    st.subheader("Display")
+    st.selectbox("Time step", filters.GRAINS, key="v_grain")
+    st.slider("Entities on the timeline", 1, 30, key="v_top")
+    st.toggle("Timeline as share of all mentions", key="v_share")
+    f = filters.Filters(
+        date_from=date_from, date_to=date_to, undated=ss["f_undated"], langs=ss["f_langs"],
+        companies=ss["f_companies"], products=ss["f_products"], kinds=ss["f_kinds"], licenses=ss["f_licenses"],
+        sources=ss["f_sources"], source_text=ss.get("f_source_text", "").strip(),
+    )
+    return f, filters.View(grain=ss["v_grain"], top=ss["v_top"], share=ss["v_share"], tab=ss.get("tab", filters.TABS[0]))
+
+
+def write_url(f: filters.Filters, view: filters.View) -> None:
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in filters.to_query_params(f, view).items()}
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+# --- drill-down ---------------------------------------------------------------------------------
+
+def plot(fig, key: str) -> None:
+    """A chart whose clicked point becomes the drill-down target."""
+    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points")
+    selection = event.selection if event is not None else None
+    signature = json.dumps((selection or {}).get("points", []), sort_keys=True, default=str)
+    seen = ss.setdefault("_seen_selection", {})
+    if seen.get(key) != signature:
+        seen[key] = signature
+        found = drilldown.target_from_selection(selection)
+        if found is not None:
+            ss["drill"] = found
+
+
+def pick_entity() -> None:
+    chosen = ss.get("drill_entity")
+    ss["drill"] = drilldown.Target.of(entity=chosen) if chosen else None
+
+
+def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict) -> None:
+    st.subheader("Source sentences")
+    st.selectbox("Show the sentences that mention…", [None, *sorted(set(choices["companies"]) | set(choices["products"]))],
+                 key="drill_entity", on_change=pick_entity, format_func=lambda v: "— click a chart or choose —" if v is None else v)
+    target = ss.get("drill")
+    if target is None:
+        st.caption("Click a point, bar or slice in a chart, or choose an entity, to read the sentences behind it.")
+        return
+    rows = drilldown.rows_for(view, target)
+    labels, total = drilldown.pick_sentences(rows, SENTENCES)
+    left, right = st.columns([5, 1])
+    left.markdown(f"**{target.label}**: {len(rows):,} mentions in {total:,} sentences (within the filters)")
+    if right.button("Clear", key="drill_clear"):
+        ss["drill"] = None
+        st.rerun()
+    st.html(drilldown.mentions_html(dataset.mentions.loc[labels], dataset.documents, SENTENCES, total))
+
+
+# --- tabs ---------------------------------------------------------------------------------------
+
+def overview_tab(dataset, view, f) -> None:
+    documents = filters.apply_documents(dataset.documents, f)
+    o = summaries.overview(view, documents, dataset.errors)
+    cols = st.columns(6)
+    cols[0].metric("Documents", f"{o.documents:,}", help=f"{o.documents_with_mentions:,} with mentions in this view")
+    cols[1].metric("Languages", len(o.languages), help=", ".join(o.languages))
+    cols[2].metric("Mentions", f"{o.mentions:,}")
+    cols[3].metric("Companies & products", f"{o.entities:,}")
+    coverage = f"{o.first_date:%Y-%m-%d} – {o.last_date:%Y-%m-%d}" if o.first_date is not None else "no dates"
+    cols[4].metric("Dates", coverage, help=f"{o.undated_documents:,} documents without a date")
+    cols[5].metric("ETL errors", f"{o.errors:,}")
+    plot(charts.mentions_by_language(view), "chart_languages")
+    st.subheader(f"New organisations for review: {o.unlinked_organisations:,}")
+    st.caption(f"Found by NER but not in the knowledge base ({o.unlinked_mentions:,} mentions). "
+               "Click a bar to read their sentences.")
+    if o.unlinked_organisations:
+        plot(charts.new_organisations(view), "chart_new_orgs")
+        st.dataframe(summaries.unlinked_organisations(view).head(TABLE_ROWS), hide_index=True)
+    with st.expander(f"ETL errors ({o.errors:,})", expanded=False):
+        if o.errors:
+            st.dataframe(dataset.errors.head(TABLE_ROWS), hide_index=True)
+        else:
+            st.write("Every input was read.")
+
+
+def timeline_tab(view, f, v) -> None:
+    docs, mentions = summaries.undated(view)
+    if mentions:
+        st.caption(f"Left out of this chart for want of a date: {docs:,} document(s) with {mentions:,} "
+                   "company/product mentions. They stay in the other views.")
+    plot(charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.share), "chart_timeline")
+
+
+def license_tab(view, v) -> None:
+    st.caption("Solid: the stance is stated in the sentence. Hatched and lighter: it comes from the knowledge base.")
+    left, right = st.columns(2)
+    with left:
+        plot(charts.license_donut(view), "chart_license_donut")
+    with right:
+        plot(charts.license_over_time(view, v.grain), "chart_license_time")
+    plot(charts.license_by_company(view), "chart_license_company")
+
+
+def download(label: str, build, full: pd.DataFrame, index: pd.Index, file_name: str, key: str) -> None:
+    """A CSV of the rows `index` of `full`: built now when small, only when clicked when large."""
+    def make() -> bytes:
+        return build(full.loc[index])
+
+    st.download_button(label, make() if len(index) <= INLINE_CSV_ROWS else make, file_name=file_name,
+                       mime="text/csv", key=key, on_click="ignore")
+
+
+def funding_tab(dataset, view) -> None:
+    left, right = st.columns(2)
+    with left:
+        plot(charts.funding_by_company(view), "chart_funding_company")
+    with right:
+        plot(charts.funding_events(view), "chart_funding_events")
+    st.caption("Company totals add funding and investment facts, each fact once (the same company, type, round and "
+               "amount reported by several articles counts once). Valuations and market aggregates are not added.")
+    aggregates = summaries.aggregate_table(dataset.mentions.loc[view.index[summaries.aggregate_mask(view)]])
+    if len(aggregates):
+        st.markdown(f"**Aggregate figures** (not part of any company's total): {len(aggregates):,}")
+        st.dataframe(aggregates.head(TABLE_ROWS), hide_index=True)
+    money = view.index[summaries.money_mask(view)]
+    st.markdown(f"**Funding facts**: {len(money):,} money mentions" + (f", the {TABLE_ROWS:,} largest shown" if len(money) > TABLE_ROWS else ""))
+    shown = dataset.mentions.loc[view.index[summaries.funding_rows(view, TABLE_ROWS)]]
+    st.dataframe(summaries.funding_table(shown), hide_index=True,
+                 column_config={"amount_usd": st.column_config.NumberColumn("amount_usd", format="dollar")})
+    download("Download funding table (CSV)", data.funding_csv, dataset.mentions, money, "funding.csv", "download_funding")
+
+
+def table_tab(dataset, view) -> None:
+    shown = data.to_schema(dataset.mentions.loc[view.index[:TABLE_ROWS]])
+    note = f"Showing the first {len(shown):,} of {len(view):,} rows" if len(view) > TABLE_ROWS else f"{len(view):,} rows"
+    st.caption(note + "; the download holds every filtered row.")
+    st.dataframe(shown, hide_index=True)
+    download(f"Download these {len(view):,} rows (CSV)", data.mentions_csv, dataset.mentions, view.index,
+             "mentions.csv", "download_mentions")
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+filter_box, upload_box = st.sidebar.container(), st.sidebar.container()
+with upload_box:
+    upload_section()
+try:
+    dataset, full_view, choices = session_dataset()
+except data.DataUnavailable as exc:
+    st.title("AI industry trends")
+    st.error(f"No data to show: {exc}")
+    st.info("Start with `streamlit run dashboard/app.py -- --data DIR`, where DIR holds the output of "
+            "`python -m etl run CORPUS --out DIR`, or set AI_TRENDS_DATA=DIR.")
+    st.stop()
+
+bounds = date_bounds(full_view)
+prepare_widget_state(choices, bounds)
+with filter_box:
+    chosen, view_options = filter_widgets(choices, bounds)
+view = filters.apply(full_view, chosen)
+
+st.title("AI industry trends")
+origin = dataset.origin + (f" + {len(dataset.uploads)} uploaded files" if dataset.uploads else "")
+st.caption(f"{len(full_view):,} mentions from {origin}. The page address holds the filters: copy it to share this view.")
+
+if view.empty:
+    st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
+else:
+    tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
+    overview, timeline, license_, funding, table = tabs
+    if overview.open:
+        with overview:
+            overview_tab(dataset, view, chosen)
+    if timeline.open:
+        with timeline:
+            timeline_tab(view, chosen, view_options)
+    if license_.open:
+        with license_:
+            license_tab(view, view_options)
+    if funding.open:
+        with funding:
+            funding_tab(dataset, view)
+    if table.open:
+        with table:
+            table_tab(dataset, view)
+    drilldown_section(dataset, view, choices)
+
+view_options = filters.View(view_options.grain, view_options.top, view_options.share, ss.get("tab", filters.TABS[0]))
+write_url(chosen, view_options)

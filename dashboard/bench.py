@@ -1,0 +1,155 @@
+"""Time the dashboard on a SYNTHETIC mentions table: `python -m dashboard.bench --rows 1000000`.
+
+The data is random (dashboard.sample.synthetic_mentions; every source is named synthetic/...),
+written to a temporary ETL-style store, then:
+
+- first render: load the store (categoricals), prepare the filter choices, apply the default
+  filters, and build every chart and table the dashboard has (all tabs at once: an upper bound,
+  since the app only computes the open tab);
+- filter change: apply a new filter and build everything again, for several filters (median and
+  worst case); also per tab, which is what one rerun of the app computes;
+- with --apptest: the real script under streamlit.testing.v1.AppTest (no browser): first run,
+  then a rerun after a filter change on each tab.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from dashboard import charts, data, drilldown, filters, summaries
+from dashboard.filters import Filters, View
+from dashboard.sample import synthetic_mentions, write_store
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
+    """What each tab of the app computes from the filtered light frame `view`."""
+    full = dataset.mentions
+    return {
+        "Overview": lambda: (
+            summaries.overview(view, filters.apply_documents(dataset.documents, f), dataset.errors),
+            charts.mentions_by_language(view).to_json(),
+            charts.new_organisations(view).to_json(),
+            summaries.unlinked_organisations(view).head(1000),
+        ),
+        "Timeline": lambda: (summaries.undated(view),
+                             charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.share).to_json()),
+        "Open vs closed": lambda: (charts.license_donut(view).to_json(), charts.license_over_time(view, v.grain).to_json(),
+                                   charts.license_by_company(view).to_json()),
+        "Funding": lambda: (
+            charts.funding_by_company(view).to_json(), charts.funding_events(view).to_json(),
+            summaries.aggregate_table(full.loc[view.index[summaries.aggregate_mask(view)]]).head(1000),
+            summaries.funding_table(full.loc[view.index[summaries.funding_rows(view, 1000)]]),
+        ),
+        "Mentions table": lambda: data.to_schema(full.loc[view.index[:1000]]),
+        "Drill-down": lambda: drilldown.mentions_html(
+            full.loc[drilldown.pick_sentences(drilldown.rows_for(view, drilldown.Target.of(entity="OpenAI")), 50)[0]],
+            dataset.documents, 50),
+    }
+
+
+def render(dataset, light, f: Filters, v: View) -> tuple[dict[str, float], int]:
+    view, t_filter = timed(filters.apply, light, f)
+    times = {"filter": t_filter}
+    for tab, work in tab_work(dataset, view, f, v).items():
+        times[tab] = timed(work)[1]
+    return times, len(view)
+
+
+CHANGES = {
+    "language ar+hi": Filters(langs=("ar", "hi")),
+    "company OpenAI": Filters(companies=("OpenAI",)),
+    "since 2024-07-01": Filters(date_from=date(2024, 7, 1)),
+    "open source only": Filters(licenses=("open",)),
+    "money only": Filters(kinds=("money",)),
+    "zh, undated out": Filters(langs=("zh",), undated=False),
+}
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1000:7.0f} ms"
+
+
+def run_apptest(store: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ[data.ENV_DATA] = str(store)
+    app = str(Path(__file__).with_name("app.py"))
+    at = AppTest.from_file(app, default_timeout=600)
+    _, t = timed(at.run)
+    assert not at.exception, [e.value for e in at.exception]
+    print(f"  first run (load + Overview tab)         {fmt(t)}")
+    for tab in filters.TABS:
+        at.session_state["tab"] = tab
+        _, t_tab = timed(at.run)
+        at.multiselect(key="f_langs").set_value(["ar", "hi"] if not at.multiselect(key="f_langs").value else [])
+        _, t_change = timed(at.run)
+        assert not at.exception, [e.value for e in at.exception]
+        print(f"  {tab:<16} open tab {fmt(t_tab)}   filter change {fmt(t_change)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--apptest", action="store_true", help="also time the real script under AppTest")
+    parser.add_argument("--keep", type=Path, help="write the synthetic store here (and keep it) instead of a temp dir")
+    args = parser.parse_args(argv)
+
+    print(f"SYNTHETIC data: {args.rows:,} random mention rows (not real news), {os.cpu_count()} CPUs, "
+          f"Python {sys.version.split()[0]}")
+    tables, t_gen = timed(synthetic_mentions, args.rows, args.seed)
+    with tempfile.TemporaryDirectory(prefix="ai-trends-bench-") as tmp:
+        store = args.keep or Path(tmp) / "store"
+        _, t_write = timed(write_store, tables.mentions, tables.documents, tables.errors, store)
+        del tables
+        size = sum(p.stat().st_size for p in store.glob("*.parquet")) / 2**20
+        print(f"generated in {t_gen:.1f} s, written in {t_write:.1f} s ({size:.0f} MB of Parquet)")
+
+        print("\nfirst render")
+        dataset, t_load = timed(data.read_store, store)
+        light, t_light = timed(data.light, dataset.mentions)
+        _, t_choices = timed(summaries.choices, light)
+        times, n = render(dataset, light, Filters(), View())
+        print(f"  load store (categoricals)               {fmt(t_load)}")
+        print(f"  filter choices                          {fmt(t_choices + t_light)}")
+        for part, t in times.items():
+            print(f"  {part:<40}{fmt(t)}")
+        tabs_total = sum(times.values()) - times["filter"]
+        base = t_load + t_light + t_choices + times["filter"]
+        print(f"  = all tabs at once                      {fmt(base + tabs_total)}")
+        print(f"  = what the app computes (Overview tab)  {fmt(base + times['Overview'] + times['Drill-down'])}")
+
+        print("\nfilter change (apply + rebuild)")
+        all_tabs, worst_tab = [], []
+        for label, f in CHANGES.items():
+            times, n = render(dataset, light, f, View())
+            every = sum(times.values())
+            per_tab = times["filter"] + max(times[t] for t in filters.TABS) + times["Drill-down"]
+            all_tabs.append(every)
+            worst_tab.append(per_tab)
+            print(f"  {label:<18} {n:>9,} rows   all tabs {fmt(every)}   slowest single tab {fmt(per_tab)}")
+        print(f"  median: all tabs {fmt(statistics.median(all_tabs))}, slowest single tab {fmt(statistics.median(worst_tab))}; "
+              f"worst: {fmt(max(all_tabs))} / {fmt(max(worst_tab))}")
+
+        if args.apptest:
+            print("\nAppTest (the real script, no browser; includes Streamlit's own work)")
+            data_cache_note = "load happens in the first run"
+            print(f"  ({data_cache_note})")
+            run_apptest(store)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

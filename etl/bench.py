@@ -1,0 +1,119 @@
+"""Benchmark of the full ETL on a SYNTHETIC corpus (see etl/synthetic.py). Prints figures; asserts nothing.
+
+    python -m etl.bench --docs 1000 10000            # full runs, --workers 1 vs 2, incremental re-run
+    python -m etl.bench --docs 1000 --baseline 300   # plus dateparser.search.search_dates on 300 docs
+
+Each run is a separate `python -m etl run` process, timed from outside, with the peak resident
+memory of its whole process tree sampled from /proc.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from etl.paths import PROJECT_ROOT
+from etl.synthetic import generate, write_jsonl
+
+OUT = PROJECT_ROOT / "bench-out"
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def timed_run(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak MiB) of `python -m etl run ARGS`."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "run", *args, "--nlp", "rules"], cwd=PROJECT_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"etl run failed ({proc.returncode}):\n{out}\n{err}")
+    return seconds, peak / 1024
+
+
+def corpus(n: int) -> tuple[Path, list[dict]]:
+    path = OUT / f"synthetic-{n}.jsonl"
+    records = generate(n)
+    if not path.exists():
+        write_jsonl(records, path)
+    return path, records
+
+
+def baseline(records: list[dict], sample: int) -> float:
+    """Documents per second of dateparser.search.search_dates alone, languages given."""
+    from dateparser.search import search_dates
+
+    docs = records[:sample]
+    for r in docs[:4]:  # warm up language loading, as the ETL's start-up is also outside its loop
+        search_dates(r["text"][:200], languages=[r["lang"]])
+    started = time.perf_counter()
+    for r in docs:
+        search_dates(r["text"], languages=[r["lang"]])
+    return len(docs) / (time.perf_counter() - started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--baseline", type=int, default=0, help="also time search_dates on this many documents")
+    ap.add_argument("--no-incremental", action="store_true")
+    args = ap.parse_args(argv)
+    print("SYNTHETIC corpus (recombined seed sentences and templates), ~5 KB per document, ar/hi/zh/en")
+    print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'seconds':>8} {'docs/s':>8} {'MB/s':>6} {'MB/s/core':>9} {'peak MiB':>8}")
+    results = {}
+    for n in args.docs:
+        path, records = corpus(n)
+        mb = path.stat().st_size / 1e6
+        for w in args.workers:
+            out = OUT / f"out-{n}-w{w}"
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, peak = timed_run([str(path), "--out", str(out), "--workers", str(w), "--full"])
+            results[(n, w)] = seconds
+            print(f"{n:>7} {mb:>7.1f} {w:>7} {seconds:>8.1f} {n / seconds:>8.0f} {mb / seconds:>6.2f} {mb / seconds / w:>9.2f} {peak:>8.0f}")
+        if len(args.workers) > 1:
+            lo, hi = min(args.workers), max(args.workers)
+            print(f"        speed-up of --workers {hi} over {lo}: {results[(n, lo)] / results[(n, hi)]:.2f}x")
+        if not args.no_incremental:
+            w = max(args.workers)
+            grown = OUT / f"synthetic-{n}-plus1pct.jsonl"
+            write_jsonl(generate(n + max(n // 100, 1)), grown)
+            out = OUT / f"out-{n}-inc"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(OUT / f"out-{n}-w{w}", out)
+            seconds, peak = timed_run([str(grown), "--out", str(out), "--workers", str(w)])
+            print(f"        incremental re-run with 1% new documents: {seconds:.1f} s = "
+                  f"{seconds / results[(n, w)]:.1%} of the full run (peak {peak:.0f} MiB)")
+        if args.baseline:
+            etl_rate = n / results[(n, min(args.workers))]
+            dp_rate = baseline(records, args.baseline)
+            print(f"        dateparser.search.search_dates alone (languages given, {args.baseline} docs): {dp_rate:.1f} docs/s;"
+                  f" full ETL on {min(args.workers)} worker(s) is {etl_rate / dp_rate:.1f}x that")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

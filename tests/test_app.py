@@ -1,0 +1,330 @@
+"""The Streamlit script, run headless with AppTest on the tiny dataset (written with pandas to a
+temporary directory, so these tests do not need the ETL).
+
+What is checked: the app runs without exception on every tab; each sidebar filter changes what
+the charts (the figure JSON Streamlit sends) and the table contain; the state round-trips
+through the URL; the CSV download holds exactly the filtered rows; drill-down, empty results,
+missing data, read-only mode and uploads behave.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data, filters
+from dashboard.sample import tiny_tables, write_store
+from etl import schema
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+TABS = filters.TABS
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    t = tiny_tables()
+    out = write_store(t.mentions, t.documents, t.errors, tmp_path / "store")
+    monkeypatch.setenv(data.ENV_DATA, str(out))
+    monkeypatch.delenv(data.ENV_READ_ONLY, raising=False)
+    return out
+
+
+class RecordingStorage(MemoryMediaFileStorage):
+    """The in-memory media store AppTest uses, remembered so a test can read download bytes."""
+
+    instances: list["RecordingStorage"] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingStorage.instances.append(self)
+
+
+@pytest.fixture
+def media(monkeypatch):
+    RecordingStorage.instances.clear()
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    return RecordingStorage.instances
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def run(at: AppTest, tab: str | None = None) -> AppTest:
+    if tab is not None:
+        at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def values(v) -> list:
+    """A trace array from the figure JSON: plotly writes numeric arrays as base64 typed arrays."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist()
+    return list(v)
+
+
+def chart_data(at: AppTest) -> list:
+    """What every chart draws (the traces, and the note of an empty chart), on every tab."""
+    out = []
+    for tab in TABS:
+        run(at, tab)
+        out.extend((tab, fig["data"], [a.get("text") for a in fig["layout"].get("annotations", [])]) for fig in figures(at))
+    return out
+
+
+def table(at: AppTest) -> pd.DataFrame:
+    run(at, "Mentions table")
+    return at.dataframe[0].value
+
+
+def download_bytes(at: AppTest, media, key: str) -> bytes:
+    url = at.download_button(key=key).proto.url
+    assert url, "the download was not built inline"
+    return media[-1].get_file(url.rsplit("/", 1)[-1]).content
+
+
+# --- it runs ------------------------------------------------------------------------------------
+
+def test_every_tab_runs(store):
+    at = new_app()
+    counts = {}
+    for tab in TABS:
+        run(at, tab)
+        counts[tab] = len(at.get("plotly_chart"))
+    assert counts == {"Overview": 2, "Timeline": 1, "Open vs closed": 3, "Funding": 2, "Mentions table": 0}
+    run(at, "Overview")
+    assert {m.label: m.value for m in at.metric} == {
+        "Documents": "4", "Languages": "4", "Mentions": "21", "Companies & products": "11",
+        "Dates": "2024-10-02 – 2025-02-11", "ETL errors": "1",
+    }
+    assert at.file_uploader, "uploads are on unless read-only"
+
+
+def test_timeline_says_how_many_documents_are_undated(store):
+    at = run(new_app(), "Timeline")
+    assert any("for want of a date: 1 document(s) with 3 company/product mentions" in c.value for c in at.caption)
+
+
+def test_the_table_is_the_mentions_table(store):
+    shown = table(new_app())
+    assert list(shown.columns) == list(schema.MENTION_COLUMNS)
+    assert len(shown) == 21
+
+
+# --- every filter changes what is shown ----------------------------------------------------------
+
+FILTER_CHANGES = {
+    "dates": (lambda at: at.date_input(key="f_dates").set_value((date(2025, 1, 1), date(2025, 2, 11))),
+              lambda t: set(t["lang"]) == {"ar", "zh", "en"} and len(t) == 15),
+    "undated": (lambda at: at.checkbox(key="f_undated").uncheck(), lambda t: "en" not in set(t["lang"]) and len(t) == 17),
+    "languages": (lambda at: at.multiselect(key="f_langs").set_value(["hi"]), lambda t: set(t["lang"]) == {"hi"} and len(t) == 6),
+    "companies": (lambda at: at.multiselect(key="f_companies").set_value(["OpenAI"]),
+                  lambda t: set(t["company"]) == {"OpenAI"} and len(t) == 5),
+    "products": (lambda at: at.multiselect(key="f_products").set_value(["Qwen"]), lambda t: list(t["entity"]) == ["Qwen"]),
+    "kinds": (lambda at: at.multiselect(key="f_kinds").set_value(["company", "product"]),
+              lambda t: set(t["kind"]) == {"company", "product"} and len(t) == 16),
+    "licenses": (lambda at: at.multiselect(key="f_licenses").set_value(["closed"]),
+                 lambda t: set(t["license"]) == {"closed"} and len(t) == 4),
+    "sources": (lambda at: at.multiselect(key="f_sources").set_value(["ar/deepseek.txt"]),
+                lambda t: set(t["source"]) == {"ar/deepseek.txt"} and len(t) == 7),
+}
+
+
+@pytest.mark.parametrize("name", FILTER_CHANGES, ids=str)
+def test_each_filter_changes_charts_and_table(store, name):
+    at = new_app()
+    before_charts, before_table = chart_data(at), table(at)
+    change, expected = FILTER_CHANGES[name]
+    change(at)
+    after_charts, after_table = chart_data(at), table(at)
+    assert after_charts != before_charts
+    assert len(after_table) < len(before_table)
+    assert expected(after_table)
+
+
+def test_view_options_change_the_timeline(store):
+    at = run(new_app(), "Timeline")
+    monthly = figures(at)[0]["data"]
+    at.selectbox(key="v_grain").set_value("year")
+    run(at)
+    yearly = figures(at)[0]["data"]
+    assert yearly != monthly and {x[:4] for trace in yearly for x in values(trace["x"])} == {"2024", "2025"}
+    at.toggle(key="v_share").set_value(True)
+    run(at)
+    shares = [y for trace in figures(at)[0]["data"] for y in values(trace["y"])]
+    # top 8 of 9 entities by year; 2024: all 5 mentions drawn, 2025: 7 of 8 (the 9th entity is left out)
+    assert len(shares) == 9 and max(shares) == pytest.approx(0.4) and sum(shares) == pytest.approx(1 + 7 / 8)
+    at.slider(key="v_top").set_value(1)
+    run(at)
+    assert [trace["name"] for trace in figures(at)[0]["data"]] == ["DeepSeek"]
+
+
+# --- URL ----------------------------------------------------------------------------------------
+
+def test_state_is_read_from_the_url(store):
+    at = new_app()
+    at.query_params.update({"lang": ["ar", "hi"], "kind": "company", "tab": "Mentions table", "grain": "week"})
+    run(at)
+    assert at.multiselect(key="f_langs").value == ["ar", "hi"]
+    shown = at.dataframe[0].value
+    assert set(shown["lang"]) == {"ar", "hi"} and set(shown["kind"]) == {"company"} and len(shown) == 5 + 3
+    assert at.selectbox(key="v_grain").value == "week"
+
+
+def test_changes_are_written_to_the_url(store):
+    at = run(new_app())
+    assert at.query_params == {}
+    at.multiselect(key="f_langs").set_value(["ar", "zh"])
+    at.multiselect(key="f_licenses").set_value(["open"])
+    at.date_input(key="f_dates").set_value((date(2025, 1, 1), date(2025, 2, 11)))
+    run(at, "Funding")
+    assert at.query_params == {"lang": ["ar", "zh"], "license": "open", "from": "2025-01-01", "tab": "Funding"}
+    # the same URL opened in a new session gives the same view
+    again = new_app()
+    again.query_params.update(at.query_params)
+    run(again)
+    assert again.multiselect(key="f_langs").value == ["ar", "zh"]
+    assert again.session_state["tab"] == "Funding"
+
+
+def test_values_in_the_url_that_do_not_exist_are_ignored(store):
+    at = new_app()
+    at.query_params.update({"company": ["OpenAI", "NoSuchCo"], "from": "1999-01-01", "kind": "nonsense"})
+    run(at)
+    assert at.multiselect(key="f_companies").value == ["OpenAI"]
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+def test_download_holds_exactly_the_filtered_rows(store, media):
+    at = run(new_app())
+    at.multiselect(key="f_langs").set_value(["ar"])
+    run(at, "Mentions table")
+    raw = download_bytes(at, media, "download_mentions")
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    csv = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    assert list(csv.columns) == list(schema.MENTION_COLUMNS) == list(at.dataframe[0].value.columns)
+    expected = tiny_tables().mentions
+    expected = expected[expected["lang"] == "ar"]
+    assert len(csv) == 7
+    assert list(csv["text"]) == list(expected["text"])
+    assert list(csv["sentence"]) == list(expected["sentence"])
+    assert list(csv["doc_id"]) == list(expected["doc_id"])
+
+
+def test_funding_download(store, media):
+    at = run(new_app(), "Funding")
+    csv = pd.read_csv(io.BytesIO(download_bytes(at, media, "download_funding")), encoding="utf-8-sig")
+    assert list(csv["amount_usd"]) == [5e10, 6.6e9, 4e9, 1.3e9]
+    assert "sentence" in csv.columns and "investor" in csv.columns
+
+
+# --- drill-down, empty results, failures ---------------------------------------------------------
+
+def test_choosing_an_entity_shows_its_sentences_escaped(store):
+    at = run(new_app())
+    at.selectbox(key="drill_entity").set_value("Anthropic")
+    run(at)
+    html = "".join(h.value for h in at.get("html"))
+    assert "<mark>Anthropic</mark>" in html
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "&lt;img src=x onerror=" in html and "<img" not in html
+    at.multiselect(key="f_langs").set_value(["ar"])  # drill-down follows the filters
+    run(at)
+    assert "No source sentences" in "".join(h.value for h in at.get("html"))
+
+
+def test_arabic_sentences_are_right_to_left(store):
+    at = run(new_app())
+    at.selectbox(key="drill_entity").set_value("DeepSeek")
+    run(at)
+    html = "".join(h.value for h in at.get("html"))
+    assert 'dir="rtl" lang="ar"' in html and "<mark>ديبسيك</mark>" in html and "<mark>深度求索</mark>" in html
+
+
+def test_an_empty_result_is_a_friendly_message(store):
+    at = run(new_app())
+    at.multiselect(key="f_langs").set_value(["ar"])
+    at.multiselect(key="f_kinds").set_value(["date"])
+    run(at)
+    assert any("No mentions match these filters" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_missing_data_is_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv(data.ENV_DATA, str(tmp_path / "nowhere"))
+    at = new_app().run()
+    assert not at.exception
+    assert "does not exist" in at.error[0].value
+
+
+def test_read_only_switches_uploads_off(store, monkeypatch):
+    monkeypatch.setenv(data.ENV_READ_ONLY, "1")
+    at = run(new_app())
+    assert not at.file_uploader
+    assert any("Read-only" in c.value for c in at.caption)
+
+
+def _uploaded_tables(files):
+    """Stands in for etl.extract_uploads: one new English document per good file, errors for bad."""
+    docs, rows, errors = [], [], []
+    for name, raw in files:
+        if not raw.strip():
+            errors.append({"source": name, "error": "empty file"})
+            continue
+        doc = {"doc_id": f"up_{name}", "source": name, "lang": "en", "published": "2025-03-01", "published_from": "metadata"}
+        sentence = raw.decode()
+        docs.append({**doc, "lang_from": "metadata", "title": name, "chars": len(sentence), "sentences": 1, "mentions": 1})
+        rows.append({**doc, "sentence_id": 0, "sentence": sentence, "start": 0, "end": 7, "text": "Mistral", "kind": "company",
+                     "entity": "Mistral AI", "company": "Mistral AI", "extractor": "gazetteer", "linked": True})
+    return type("Tables", (), {"mentions": schema.mentions_frame(rows), "documents": schema.documents_frame(docs),
+                               "errors": schema.errors_frame(errors)})()
+
+
+def test_upload_is_extracted_merged_and_reported(store, monkeypatch):
+    monkeypatch.setattr(data, "extract_uploads", _uploaded_tables)
+    at = run(new_app())
+    at.file_uploader(key="uploader").set_value([
+        ("news.txt", b"Mistral raised money.", "text/plain"),
+        ("empty.txt", b"  ", "text/plain"),
+    ])
+    run(at, "Overview")
+    assert {m.label: m.value for m in at.metric}["Mentions"] == "22"
+    assert any("news.txt: 1 documents, 1 mentions added" in s.value for s in at.success)
+    assert any("empty.txt: empty file" in w.value for w in at.warning)
+    assert "Mistral AI" in at.multiselect(key="f_companies").options
+    at.multiselect(key="f_companies").set_value(["Mistral AI"])
+    assert list(table(at)["sentence"]) == ["Mistral raised money."]
+
+
+def test_oversized_upload_is_refused_with_a_message(store, monkeypatch):
+    monkeypatch.setattr(data, "extract_uploads", _uploaded_tables)
+    monkeypatch.setenv(data.ENV_MAX_FILE_MB, "0.00001")  # about 10 bytes
+    at = run(new_app())
+    at.file_uploader(key="uploader").set_value(("big.txt", b"Mistral raised a lot of money.", "text/plain"))
+    at.run()
+    assert not at.exception
+    assert any("big.txt is" in e.value and "limit" in e.value for e in at.error)
+    assert {m.label: m.value for m in run_overview_metrics(at)}["Mentions"] == "21"
+
+
+def run_overview_metrics(at: AppTest):
+    at.session_state["tab"] = "Overview"
+    at.run()
+    return at.metric

@@ -1,0 +1,245 @@
+"""Every chart function on small hand-made frames: the numbers drawn are the numbers expected,
+and an empty (or unhelpful) frame still gives a valid figure that says there is no data."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import charts, data, summaries
+from dashboard.sample import tiny_tables
+from etl import schema
+
+
+@pytest.fixture(scope="module", params=["schema", "categorical"])
+def df(request):
+    mentions = tiny_tables().mentions
+    return mentions if request.param == "schema" else data.optimise(mentions, "mentions")
+
+
+def by_name(fig: go.Figure) -> dict[str, go.BaseTraceType]:
+    return {trace.name: trace for trace in fig.data}
+
+
+def series(trace) -> dict[str, float]:
+    """x -> y of a trace, with dates as ISO days."""
+    return {pd.Timestamp(x).date().isoformat(): y for x, y in zip(trace.x, trace.y)}
+
+
+def has_no_data_note(fig: go.Figure) -> bool:
+    return any(a.text == charts.NO_DATA for a in fig.layout.annotations)
+
+
+EMPTY_FRAMES = {
+    "no rows": lambda: schema.mentions_frame([]),
+    "no rows, categorical": lambda: data.optimise(schema.mentions_frame([]), "mentions"),
+    "only dates, undated": lambda: schema.mentions_frame([{"doc_id": "x", "kind": "date", "entity": "2024", "date": "2024"}]),
+}
+CHARTS = {
+    "timeline": charts.timeline,
+    "license_donut": charts.license_donut,
+    "license_over_time": charts.license_over_time,
+    "license_by_company": charts.license_by_company,
+    "funding_by_company": charts.funding_by_company,
+    "funding_events": charts.funding_events,
+    "mentions_by_language": charts.mentions_by_language,
+    "new_organisations": charts.new_organisations,
+}
+
+
+def test_every_chart_is_listed():
+    assert set(CHARTS) == set(charts.ALL_CHARTS)
+
+
+@pytest.mark.parametrize("frame", EMPTY_FRAMES, ids=str)
+@pytest.mark.parametrize("name", CHARTS, ids=str)
+def test_nothing_to_draw_gives_a_valid_figure_with_a_note(name, frame):
+    df = EMPTY_FRAMES[frame]()
+    fig = CHARTS[name](df)
+    if name == "mentions_by_language" and frame == "only dates, undated":
+        assert sum(fig.data[0].y) == 1  # one date mention is something to draw here
+        return
+    assert isinstance(fig, go.Figure)
+    assert len(fig.data) == 0
+    assert has_no_data_note(fig)
+    json.loads(fig.to_json())  # serialisable, as Streamlit needs it
+
+
+# --- timeline -----------------------------------------------------------------------------------
+
+def test_timeline_counts_per_month(df):
+    fig = charts.timeline(df, grain="month", top=50)
+    traces = by_name(fig)
+    # 16 company/product mentions, 3 of them in the undated English document
+    assert sum(sum(t.y) for t in fig.data) == 13
+    assert series(traces["DeepSeek"]) == {"2025-01-01": 2, "2025-02-01": 1}
+    assert series(traces["OpenAI"]) == {"2024-10-01": 2, "2025-01-01": 1}
+    assert "Anthropic" not in traces and "Claude" not in traces
+
+
+def test_timeline_top_n_and_chosen_entities(df):
+    assert [t.name for t in charts.timeline(df, top=2).data] == ["DeepSeek", "OpenAI"]  # 3 each; ties by name
+    chosen = charts.timeline(df, entities=["Meta", "Qwen", "Nobody"]).data
+    assert [t.name for t in chosen] == ["Meta", "Qwen"]
+    assert series(chosen[0]) == {"2024-10-01": 1}
+
+
+@pytest.mark.parametrize("grain,expected", [
+    ("day", {"2025-01-20": 2, "2025-02-11": 1}),
+    ("week", {"2025-01-20": 2, "2025-02-10": 1}),  # weeks start on Monday
+    ("quarter", {"2025-01-01": 3}),
+    ("year", {"2025-01-01": 3}),
+])
+def test_timeline_grains(df, grain, expected):
+    assert series(by_name(charts.timeline(df, grain=grain))["DeepSeek"]) == expected
+
+
+def test_timeline_share_of_all_mentions(df):
+    traces = by_name(charts.timeline(df, grain="month", top=50, share=True))
+    # January 2025: 6 company/product mentions in the Arabic document, 2 of them DeepSeek
+    assert traces["DeepSeek"].y[0] == pytest.approx(2 / 6)
+    assert traces["Qwen"].y[0] == pytest.approx(1 / 2)  # February: DeepSeek and Qwen
+    # per period, the shares of all entities add up to 1
+    totals: dict[str, float] = {}
+    for trace in charts.timeline(df, grain="month", top=50, share=True).data:
+        for x, y in series(trace).items():
+            totals[x] = totals.get(x, 0) + y
+    assert all(v == pytest.approx(1.0) for v in totals.values())
+
+
+def test_undated_counts(df):
+    assert summaries.undated(df) == (1, 3)
+
+
+# --- open vs closed -----------------------------------------------------------------------------
+
+def test_license_donut(df):
+    pie = charts.license_donut(df).data[0]
+    got = dict(zip(pie.labels, pie.values))
+    assert got == {
+        "open · said in the text": 4, "open · from knowledge base": 2,
+        "closed · said in the text": 3, "closed · from knowledge base": 1,
+    }
+    assert sum(pie.values) == 10
+    assert pie.marker.pattern.shape == ("", "/", "", "/")  # knowledge-base stances hatched
+
+
+def test_license_over_time(df):
+    fig = charts.license_over_time(df, grain="month")
+    assert fig.layout.barmode == "stack"
+    per_month: dict[str, int] = {}
+    for trace in fig.data:
+        for x, y in series(trace).items():
+            per_month[x] = per_month.get(x, 0) + y
+    assert per_month == {"2024-10-01": 4, "2025-01-01": 3, "2025-02-01": 2}  # undated Claude left out
+    assert series(by_name(fig)["closed · from knowledge base"]) == {"2025-01-01": 1}
+
+
+def test_license_by_company(df):
+    fig = charts.license_by_company(df, top=15)
+    totals: dict[str, int] = {}
+    for trace in fig.data:
+        for company, n in zip(trace.y, trace.x):
+            totals[company] = totals.get(company, 0) + n
+    assert totals == {"DeepSeek": 3, "OpenAI": 3, "Meta": 2, "Alibaba": 1, "Anthropic": 1}
+    assert dict(zip(by_name(fig)["open · said in the text"].y, by_name(fig)["open · said in the text"].x)) == {
+        "DeepSeek": 2, "Meta": 1, "Alibaba": 1}
+    assert list(fig.layout.yaxis.categoryarray)[::-1][:2] == ["DeepSeek", "OpenAI"]  # most first, from the top
+    assert len({c for t in charts.license_by_company(df, top=2).data for c in t.y}) == 2
+
+
+# --- funding ------------------------------------------------------------------------------------
+
+def test_funding_by_company_leaves_aggregates_out(df):
+    fig = charts.funding_by_company(df)
+    totals = {y: x for trace in fig.data for y, x in zip(trace.y, trace.x)}
+    assert totals == {"OpenAI": 6.6e9, "Anthropic": 4e9, "DeepSeek": 1.3e9}
+    assert 5e10 not in totals.values()
+    assert set(by_name(fig)) == {"funding", "investment"}
+
+
+def test_funding_counts_a_fact_reported_twice_once():
+    rows = tiny_tables().mentions
+    again = rows[rows["entity"] == "USD 1.3e9"].assign(doc_id="d_other", source="other.txt", published=pd.Timestamp("2025-03-01"))
+    both = schema.mentions_frame(pd.concat([rows, again]).to_dict("records"))
+    totals = {y: x for trace in charts.funding_by_company(both).data for y, x in zip(trace.y, trace.x)}
+    assert totals["DeepSeek"] == 1.3e9
+    assert len(summaries.funding_table(both)) == 5  # the table lists every report
+
+
+def test_funding_events(df):
+    fig = charts.funding_events(df)
+    points = {(t.name, y): s for t in fig.data for y, s in zip(t.y, t.marker.size)}
+    # Anthropic's investment has no date at all (undated document, none in the text): left out
+    assert points == {("funding", "OpenAI"): 6.6e9, ("funding", "DeepSeek"): 1.3e9,
+                      ("aggregate", summaries.UNATTRIBUTED): 5e10}
+    when = {y: pd.Timestamp(x).date().isoformat() for t in fig.data for y, x in zip(t.y, t.x)}
+    assert when["DeepSeek"] == "2025-01-20" and when[summaries.UNATTRIBUTED] == "2024-01-01"  # its own date, "2024"
+    assert all(t.marker.sizemode == "area" for t in fig.data)
+
+
+def test_funding_events_draws_at_most_the_largest(df):
+    fig = charts.funding_events(df, limit=2)
+    assert sorted(s for t in fig.data for s in t.marker.size) == [6.6e9, 5e10]
+    assert "2 largest of 3" in fig.layout.title.text
+
+
+def test_funding_table_and_aggregates(df):
+    table = summaries.funding_table(df)
+    assert list(table.columns) == list(summaries.FUNDING_COLUMNS)
+    assert list(table["amount_usd"]) == [5e10, 6.6e9, 4e9, 1.3e9]
+    deepseek = table[table["company"] == "DeepSeek"].iloc[0]
+    assert (deepseek["investor"], deepseek["round"], deepseek["currency"]) == ("High-Flyer", "series_b", "USD")
+    assert list(summaries.aggregate_table(df)["amount_usd"]) == [5e10]
+    assert len(summaries.funding_table(df, limit=2)) == 2
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+def test_mentions_by_language(df):
+    fig = charts.mentions_by_language(df)
+    per_lang: dict[str, int] = {}
+    for trace in fig.data:
+        for lang, n in zip(trace.x, trace.y):
+            per_lang[lang] = per_lang.get(lang, 0) + n
+    assert per_lang == {"ar": 7, "hi": 6, "zh": 4, "en": 4}
+    assert series_sum(by_name(fig)["money"]) == 4
+
+
+def series_sum(trace) -> int:
+    return int(sum(trace.y))
+
+
+def test_new_organisations(df):
+    fig = charts.new_organisations(df)
+    assert list(fig.data[0].y) == ["نوفا لابز"] and list(fig.data[0].x) == [1]
+    table = summaries.unlinked_organisations(df)
+    assert table.to_dict("records") == [{"entity": "نوفا لابز", "mentions": 1, "documents": 1, "languages": "ar"}]
+
+
+def test_overview_numbers(df):
+    t = tiny_tables()
+    o = summaries.overview(df, t.documents, t.errors)
+    assert (o.documents, o.mentions, o.entities, o.errors) == (4, 21, 11, 1)
+    assert o.languages == ("ar", "en", "hi", "zh")
+    assert (o.first_date.date().isoformat(), o.last_date.date().isoformat()) == ("2024-10-02", "2025-02-11")
+    assert (o.undated_documents, o.unlinked_mentions, o.unlinked_organisations) == (1, 1, 1)
+
+
+def test_filter_choices(df):
+    c = summaries.choices(df)
+    assert c["langs"] == ["ar", "en", "hi", "zh"]
+    assert "OpenAI" in c["companies"] and "Alibaba" in c["companies"] and "نوفا لابز" in c["companies"]
+    assert c["products"] == ["ChatGPT", "Claude", "DeepSeek-R1", "Llama", "Qwen"]
+    assert c["kinds"] == ["company", "product", "money", "date"]
+
+
+def test_count_by_matches_pandas_groupby(df):
+    got = summaries.count_by({"lang": df["lang"], "kind": df["kind"]})
+    expected = df.astype({"lang": str, "kind": str}).groupby(["lang", "kind"]).size()
+    assert {(r.lang, r.kind): r.n for r in got.itertuples()} == expected.to_dict()
+    usd = summaries.count_by({"company": df["company"]}, summaries.money_mask(df), weights=df["amount_usd"])
+    got = {(c if pd.notna(c) else None): n for c, n in zip(usd["company"], usd["n"])}
+    assert got == {"DeepSeek": 1.3e9, "OpenAI": 6.6e9, None: 5e10, "Anthropic": 4e9}

@@ -1,0 +1,201 @@
+"""Drill-down HTML: everything from documents escaped, right-to-left for Arabic, the mention
+highlighted where it is; and chart clicks mapped back to the rows behind them."""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, data, drilldown
+from dashboard.drilldown import Target
+from dashboard.sample import AR_1, EN_1, EN_2, tiny_tables
+from etl import schema
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return tiny_tables()
+
+
+def marked(html: str) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", html)
+
+
+# --- escaping -----------------------------------------------------------------------------------
+
+def test_script_in_sentence_is_escaped():
+    out = drilldown.sentence_html(EN_1, "en", ["Anthropic"])
+    assert "<script>" not in out and "</script>" not in out
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in out
+    assert marked(out) == ["Anthropic"]
+
+
+def test_img_onerror_in_sentence_is_escaped():
+    out = drilldown.sentence_html(EN_2, "en", ["Claude"])
+    assert "<img" not in out
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in out
+
+
+def test_mention_text_with_markup_is_escaped_inside_the_mark():
+    sentence = 'Acme <b onclick="x()">Labs</b> raised money.'
+    out = drilldown.sentence_html(sentence, "en", ['<b onclick="x()">Labs</b>'])
+    assert marked(out) == ["&lt;b onclick=&quot;x()&quot;&gt;Labs&lt;/b&gt;"]
+    assert "<b" not in out.replace("<mark>", "")
+
+
+def test_only_our_tags_survive(tiny):
+    out = drilldown.mentions_html(tiny.mentions, tiny.documents, limit=100)
+    tags = set(re.findall(r"<\s*([a-zA-Z]+)", out))
+    assert tags <= {"style", "div", "mark", "a", "p", "span"}
+    assert "Anthropic &lt;b&gt;news&lt;/b&gt;" in out  # a title carrying markup
+
+
+def test_hostile_language_code_is_dropped():
+    out = drilldown.sentence_html("hello OpenAI", 'en" onmouseover="alert(1)', ["OpenAI"])
+    assert "onmouseover" not in out
+    assert " lang=" not in out
+
+
+def test_only_http_links(tiny):
+    out = drilldown.mentions_html(tiny.mentions, tiny.documents, limit=100)
+    assert 'href="https://example.com/ar"' in out
+    assert "javascript:" not in out  # the Hindi document's url is javascript:alert(1)
+
+
+# --- direction and language ---------------------------------------------------------------------
+
+def test_arabic_is_right_to_left():
+    out = drilldown.sentence_html(AR_1, "ar", ["ديبسيك"])
+    assert out.startswith('<div class="sentence" dir="rtl" lang="ar">')
+
+
+@pytest.mark.parametrize("lang", ["hi", "zh", "en"])
+def test_other_scripts_let_the_browser_decide(lang):
+    out = drilldown.sentence_html("x OpenAI", lang, ["OpenAI"])
+    assert f'dir="auto" lang="{lang}"' in out
+
+
+def test_each_block_carries_document_date_and_language(tiny):
+    rows = tiny.mentions[tiny.mentions["doc_id"] == "d_ar"]
+    out = drilldown.mentions_html(rows, tiny.documents)
+    assert out.count('<div class="item">') == 3  # three sentences
+    assert "ديبسيك تطلق R1" in out and "ar/deepseek.txt" in out and "2025-01-20" in out
+    assert out.count('dir="rtl" lang="ar"') == 3
+    undated = drilldown.mentions_html(tiny.mentions[tiny.mentions["doc_id"] == "d_en"], tiny.documents)
+    assert "undated" in undated and "NaT" not in undated
+
+
+# --- where the highlight goes -------------------------------------------------------------------
+
+def test_highlight_in_arabic_is_at_the_right_place():
+    out = drilldown.sentence_html(AR_1, "ar", ["ديبسيك"])
+    body = out[out.index(">") + 1: out.rindex("</div>")]
+    assert body.startswith("أطلقت <mark>ديبسيك</mark> نموذجها")
+
+
+def test_highlight_offsets():
+    assert drilldown.locate("a OpenAI b OpenAI", "OpenAI") == (2, 8)
+    assert drilldown.locate("a OpenAI b OpenAI", "OpenAI", occurrence=1) == (11, 17)
+    assert drilldown.locate("a OpenAI b", "OpenAI", occurrence=5) == (2, 8)  # fewer occurrences: the first
+    assert drilldown.locate("a OPENAI b", "OpenAI") == (2, 8)  # case-insensitive fallback
+    assert drilldown.locate("nothing here", "OpenAI") is None
+
+
+def test_one_row_marks_the_first_occurrence_two_rows_mark_both():
+    sentence = "Claude is closed; Anthropic said Claude stays closed."
+    one = drilldown.sentence_html(sentence, "en", ["Claude"])
+    assert one.count("<mark>") == 1 and "<mark>Claude</mark> is closed" in one
+    two = drilldown.sentence_html(sentence, "en", ["Claude", "Claude"])
+    assert two.count("<mark>Claude</mark>") == 2
+
+
+def test_several_mentions_in_one_sentence_are_all_marked(tiny):
+    rows = tiny.mentions[(tiny.mentions["doc_id"] == "d_hi") & (tiny.mentions["sentence_id"] == 0)]
+    out = drilldown.mentions_html(rows, tiny.documents)
+    assert marked(out) == ["ओपनएआई", "ChatGPT", "मेटा", "Llama"]
+
+
+def test_a_mention_not_in_the_sentence_is_named_not_marked():
+    out = drilldown.sentence_html("no match <here>", "en", ["<OpenAI>"])
+    assert "<mark>" not in out
+    assert "(mention: &lt;OpenAI&gt;)" in out and "no match &lt;here&gt;" in out
+
+
+def test_limit_and_total(tiny):
+    out = drilldown.mentions_html(tiny.mentions, tiny.documents, limit=2)
+    assert out.count('<div class="item">') == 2
+    assert "and 7 more sentences" in out  # 9 sentences in all
+    labels, total = drilldown.pick_sentences(tiny.mentions, limit=2)
+    assert total == 9
+    picked = tiny.mentions.loc[labels]
+    # newest document first: the Chinese one (2025-02-11), both of its sentences
+    assert set(picked["doc_id"]) == {"d_zh"} and len(picked) == 4
+    assert drilldown.mentions_html(picked, tiny.documents, limit=2, total=total).count("and 7 more sentences") == 1
+
+
+def test_empty_selection():
+    out = drilldown.mentions_html(schema.mentions_frame([]))
+    assert "No source sentences" in out
+
+
+# --- chart clicks to rows -----------------------------------------------------------------------
+
+def test_target_from_a_selection_point():
+    point = {"curve_number": 0, "point_index": 1, "customdata": json.dumps({"entity": "DeepSeek", "period": "2025-01-01", "grain": "month"})}
+    t = drilldown.target_from_point(point)
+    assert t == Target((("entity", "DeepSeek"),), "2025-01-01", "month")
+    assert drilldown.target_from_point({"customdata": [point["customdata"]]}) == t  # list-shaped customdata
+    assert drilldown.target_from_point({"customdata": "not json"}) is None
+    assert drilldown.target_from_point({"x": 1}) is None
+    assert drilldown.target_from_selection({"points": [{"x": 1}, point]}) == t
+    assert drilldown.target_from_selection({"points": []}) is None
+
+
+@pytest.mark.parametrize("prepare", [lambda df: df, lambda df: data.optimise(df, "mentions")], ids=["schema", "categorical"])
+def test_every_chart_point_leads_to_its_rows(tiny, prepare):
+    """Each mark's customdata selects exactly the rows it counts."""
+    df = prepare(tiny.mentions)
+    fig = charts.timeline(df, grain="month", top=20)
+    for trace in fig.data:
+        for y, custom in zip(trace.y, trace.customdata):
+            rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
+            assert len(rows) == y and set(rows["entity"].astype(str)) == {trace.name}
+    fig = charts.license_donut(df)
+    for value, custom in zip(fig.data[0].values, fig.data[0].customdata):
+        rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
+        assert len(rows) == value
+    fig = charts.license_by_company(df)
+    for trace in fig.data:
+        for x, custom in zip(trace.x, trace.customdata):
+            assert len(drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))) == x
+    fig = charts.new_organisations(df)
+    rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": fig.data[0].customdata[0]}))
+    assert list(rows["text"].astype(str)) == ["نوفا لابز"]
+    fig = charts.funding_events(df)
+    for trace in fig.data:
+        for size, custom in zip(trace.marker.size, trace.customdata):
+            rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
+            assert len(rows) == 1 and float(rows["amount_usd"].iloc[0]) == size
+
+
+def test_period_targets_cover_the_whole_period(tiny):
+    df = tiny.mentions
+    t = Target.of(entity="OpenAI", period="2024-01-01", grain="year")
+    assert len(drilldown.rows_for(df, t)) == 2  # the Hindi document, 2024-10-02
+    t = Target.of(entity="OpenAI", period="2024-10-02", grain="day")
+    assert len(drilldown.rows_for(df, t)) == 2
+    t = Target.of(entity="OpenAI", period="2024-10-03", grain="day")
+    assert drilldown.rows_for(df, t).empty
+    assert drilldown.rows_for(df, Target.of(license=None, kind="company"))["license"].isna().all()
+    assert drilldown.rows_for(df, Target.of(nonsense="x")).equals(df)  # unknown columns are ignored
+    assert Target.of(entity="OpenAI", period="2024-10-01", grain="month").label == "entity = OpenAI, month of 2024-10-01"
+
+
+def test_missing_published_never_matches_a_period():
+    df = tiny_tables().mentions
+    t = Target.of(entity="Anthropic", period="2000-01-01", grain="year")
+    assert drilldown.rows_for(df, t).empty
+    assert len(drilldown.rows_for(df, Target.of(entity="Anthropic"))) == 2
+    assert isinstance(drilldown.rows_for(df, Target.of(entity="Anthropic")), pd.DataFrame)
