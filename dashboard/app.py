@@ -24,12 +24,12 @@ import streamlit as st  # noqa: E402
 from dashboard import charts, data, drilldown, filters, summaries  # noqa: E402
 
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
-INLINE_CSV_ROWS = 5_000  # larger downloads are built only when clicked
+INLINE_CSV_ROWS = 1_000  # larger downloads are built only when clicked
 SENTENCES = 50  # source sentences shown in the drill-down
 MAX_SOURCE_OPTIONS = 1_000  # more sources than this: a "source contains" box instead of a list
 UPLOAD_TYPES = ["txt", "md", "jsonl", "csv"]
 
-st.set_page_config(page_title="AI industry trends", page_icon="📈", layout="wide")
+st.set_page_config(page_title="AI industry trends", layout="wide")  # an emoji icon costs 0.3 s on first run
 ss = st.session_state
 
 
@@ -41,15 +41,14 @@ def default_store() -> str:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
-def load(store: str, signature: tuple) -> tuple[data.Dataset, pd.DataFrame, dict]:
-    """The dataset, its light frame (no long text) and the filter choices. `signature` (the store
+def load(store: str, signature: tuple) -> data.Prepared:
+    """The dataset and what every view needs from it, once per process. `signature` (the store
     files' mtimes and sizes) is part of the key, so a re-run of the ETL is picked up."""
-    dataset = data.read_store(Path(store))
-    view = data.light(dataset.mentions)
-    return dataset, view, summaries.choices(view)
+    return data.prepare(data.read_store(Path(store)))
 
 
-def session_dataset() -> tuple[data.Dataset, pd.DataFrame, dict]:
+def session_dataset() -> data.Prepared:
+    """The loaded dataset, with this session's uploads merged in."""
     chosen = data.data_dir(sys.argv[1:], os.environ)
     store = chosen if chosen is not None else Path(default_store())
     signature = data.signature(store)
@@ -59,11 +58,10 @@ def session_dataset() -> tuple[data.Dataset, pd.DataFrame, dict]:
         return base
     key = (str(store), signature, len(uploads))
     if ss.get("merged", (None,))[0] != key:
-        merged = base[0]
+        merged = base.dataset
         for names, tables in uploads:
             merged = data.merge(merged, tables, names)
-        view = data.light(merged.mentions)
-        ss["merged"] = (key, (merged, view, summaries.choices(view)))
+        ss["merged"] = (key, data.prepare(merged))
     return ss["merged"][1]
 
 
@@ -116,11 +114,6 @@ def upload_section() -> None:
 
 
 # --- filters (sidebar) and the URL --------------------------------------------------------------
-
-def date_bounds(view: pd.DataFrame):
-    published = view["published"].dropna()
-    return (published.min().date(), published.max().date()) if len(published) else None
-
 
 def prepare_widget_state(choices: dict, bounds) -> None:
     """On a session's first run, the widgets start from the URL; on every run, chosen values that
@@ -228,7 +221,7 @@ def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict) 
     if right.button("Clear", key="drill_clear"):
         ss["drill"] = None
         st.rerun()
-    st.html(drilldown.mentions_html(dataset.mentions.loc[labels], dataset.documents, SENTENCES, total))
+    st.html(drilldown.mentions_html(dataset.rows(labels), dataset.documents, SENTENCES, total))
 
 
 # --- tabs ---------------------------------------------------------------------------------------
@@ -276,10 +269,10 @@ def license_tab(view, v) -> None:
     plot(charts.license_by_company(view), "chart_license_company")
 
 
-def download(label: str, build, full: pd.DataFrame, index: pd.Index, file_name: str, key: str) -> None:
-    """A CSV of the rows `index` of `full`: built now when small, only when clicked when large."""
+def download(label: str, build, dataset: data.Dataset, index: pd.Index, file_name: str, key: str) -> None:
+    """A CSV of the mentions rows `index`: built now when small, only when clicked when large."""
     def make() -> bytes:
-        return build(full.loc[index])
+        return build(dataset.rows(index))
 
     st.download_button(label, make() if len(index) <= INLINE_CSV_ROWS else make, file_name=file_name,
                        mime="text/csv", key=key, on_click="ignore")
@@ -293,24 +286,24 @@ def funding_tab(dataset, view) -> None:
         plot(charts.funding_events(view), "chart_funding_events")
     st.caption("Company totals add funding and investment facts, each fact once (the same company, type, round and "
                "amount reported by several articles counts once). Valuations and market aggregates are not added.")
-    aggregates = summaries.aggregate_table(dataset.mentions.loc[view.index[summaries.aggregate_mask(view)]])
+    aggregates = summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)]))
     if len(aggregates):
         st.markdown(f"**Aggregate figures** (not part of any company's total): {len(aggregates):,}")
         st.dataframe(aggregates.head(TABLE_ROWS), hide_index=True)
     money = view.index[summaries.money_mask(view)]
     st.markdown(f"**Funding facts**: {len(money):,} money mentions" + (f", the {TABLE_ROWS:,} largest shown" if len(money) > TABLE_ROWS else ""))
-    shown = dataset.mentions.loc[view.index[summaries.funding_rows(view, TABLE_ROWS)]]
+    shown = dataset.rows(view.index[summaries.funding_rows(view, TABLE_ROWS)])
     st.dataframe(summaries.funding_table(shown), hide_index=True,
                  column_config={"amount_usd": st.column_config.NumberColumn("amount_usd", format="dollar")})
-    download("Download funding table (CSV)", data.funding_csv, dataset.mentions, money, "funding.csv", "download_funding")
+    download("Download funding table (CSV)", data.funding_csv, dataset, money, "funding.csv", "download_funding")
 
 
 def table_tab(dataset, view) -> None:
-    shown = data.to_schema(dataset.mentions.loc[view.index[:TABLE_ROWS]])
+    shown = data.to_schema(dataset.rows(view.index[:TABLE_ROWS]))
     note = f"Showing the first {len(shown):,} of {len(view):,} rows" if len(view) > TABLE_ROWS else f"{len(view):,} rows"
     st.caption(note + "; the download holds every filtered row.")
     st.dataframe(shown, hide_index=True)
-    download(f"Download these {len(view):,} rows (CSV)", data.mentions_csv, dataset.mentions, view.index,
+    download(f"Download these {len(view):,} rows (CSV)", data.mentions_csv, dataset, view.index,
              "mentions.csv", "download_mentions")
 
 
@@ -320,7 +313,7 @@ filter_box, upload_box = st.sidebar.container(), st.sidebar.container()
 with upload_box:
     upload_section()
 try:
-    dataset, full_view, choices = session_dataset()
+    dataset, full_view, choices, bounds = session_dataset()
 except data.DataUnavailable as exc:
     st.title("AI industry trends")
     st.error(f"No data to show: {exc}")
@@ -328,7 +321,6 @@ except data.DataUnavailable as exc:
             "`python -m etl run CORPUS --out DIR`, or set AI_TRENDS_DATA=DIR.")
     st.stop()
 
-bounds = date_bounds(full_view)
 prepare_widget_state(choices, bounds)
 with filter_box:
     chosen, view_options = filter_widgets(choices, bounds)

@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from dashboard.summaries import funding_table
+from dashboard.summaries import choices, funding_table
 from etl import schema
 from etl.export import to_csv_bytes
 
@@ -54,18 +56,65 @@ class DataUnavailable(Exception):
     """The dataset cannot be loaded; the message is meant for the person looking at the page."""
 
 
+HEAVY = ("sentence", "text")  # long text: read in the background, never needed by filters and charts
+_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ai-trends-load")
+
+
+class LazyColumns:
+    """Columns of the mentions table that are read in a background thread (pyarrow decodes without
+    holding the GIL), so the first page can be computed meanwhile; `.frame()` waits for them."""
+
+    def __init__(self, source: pd.DataFrame | Callable[[], pd.DataFrame]):
+        self._future: Future = Future()
+        if isinstance(source, pd.DataFrame):
+            self._future.set_result(source)
+        else:
+            self._future = _BACKGROUND.submit(source)
+
+    def frame(self) -> pd.DataFrame:
+        try:
+            return self._future.result()
+        except Exception as exc:
+            raise DataUnavailable(f"could not read the sentences ({type(exc).__name__}: {exc})") from exc
+
+
 @dataclass(frozen=True)
 class Dataset:
-    mentions: pd.DataFrame
+    """The three tables. The mentions table is kept in two parts with the same index: `light`
+    (every column but the long texts, loaded first) and `text` (sentence and text, loaded in the
+    background). `rows(index)` and `mentions` put them together."""
+
+    light: pd.DataFrame
+    text: LazyColumns
     documents: pd.DataFrame
     errors: pd.DataFrame
     origin: str = ""  # human-readable: where the data came from
     uploads: tuple[str, ...] = field(default=())  # names of uploaded files merged in
 
     @classmethod
+    def of(cls, mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame, origin: str = "",
+           uploads: tuple[str, ...] = ()) -> "Dataset":
+        """From a whole mentions table (any dtypes of the schema)."""
+        mentions = optimise(mentions, "mentions")
+        heavy = [c for c in HEAVY if c in mentions.columns]
+        return cls(mentions.drop(columns=heavy), LazyColumns(mentions[heavy]), optimise(documents, "documents"),
+                   errors, origin, uploads)
+
+    @classmethod
     def empty(cls, origin: str = "") -> "Dataset":
-        return cls(optimise(schema.mentions_frame([]), "mentions"), optimise(schema.documents_frame([]), "documents"),
-                   schema.errors_frame([]), origin)
+        return cls.of(schema.mentions_frame([]), schema.documents_frame([]), schema.errors_frame([]), origin)
+
+    def rows(self, index) -> pd.DataFrame:
+        """Whole mentions-table rows (the contract's columns, in order) for index labels of `light`."""
+        light = self.light.loc[index]
+        text = self.text.frame().loc[index]
+        whole = pd.concat([light, text], axis=1)
+        return whole[[c for c in schema.MENTION_COLUMNS if c in whole.columns]]
+
+    @property
+    def mentions(self) -> pd.DataFrame:
+        """The whole mentions table (waits for the background columns)."""
+        return self.rows(self.light.index)
 
 
 # --- where --------------------------------------------------------------------------------------
@@ -180,25 +229,29 @@ def to_schema(df: pd.DataFrame, table: str = "mentions") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _read(path: Path, table: str) -> pd.DataFrame:
-    columns = COLUMNS[table]
+def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[str] | None = None) -> pd.DataFrame:
+    """One table of the store with the schema's columns (those in `only`, minus `exclude`) in
+    order; low-cardinality text read straight into categoricals; columns an older store lacks
+    added empty."""
+    columns = {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
     names = set(pq.read_schema(path).names)
-    missing = [c for c in columns if c not in names]
-    frame = pq.read_table(path, read_dictionary=[c for c in CATEGORICAL[table] if c in names]).to_pandas()
-    for col in missing:  # an older store without a newer column: add it empty
-        frame[col] = pd.Series(pd.NA, index=frame.index, dtype=columns[col] if not columns[col].startswith("datetime") else "datetime64[ns]")
-    frame = frame[list(columns)]
-    for col, dtype in columns.items():  # types Parquet could not carry (e.g. an all-null column)
-        if dtype.startswith("datetime"):
+    frame = pq.read_table(path, columns=[c for c in columns if c in names],
+                          read_dictionary=[c for c in CATEGORICAL[table] if c in names and c in columns])
+    frame = frame.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
+    for col, dtype in columns.items():
+        if col not in frame.columns:  # an older store without a newer column: add it empty
+            frame[col] = pd.Series(pd.NA, index=frame.index, dtype="datetime64[ns]" if dtype.startswith("datetime") else dtype)
+        elif dtype.startswith("datetime"):
             if not pd.api.types.is_datetime64_any_dtype(frame[col]):
                 frame[col] = pd.to_datetime(frame[col], errors="coerce")
         elif col not in CATEGORICAL[table] and str(frame[col].dtype) != dtype:
-            frame[col] = frame[col].astype(dtype)
-    return optimise(frame, table)
+            frame[col] = frame[col].astype(dtype)  # types Parquet could not carry (e.g. an all-null column)
+    return optimise(frame[list(columns)], table)
 
 
 def read_store(store: Path) -> Dataset:
-    """The three tables of an ETL output directory, with categoricals for the low-cardinality columns."""
+    """The three tables of an ETL output directory. The mentions table's long text columns are
+    read in the background (see Dataset); the rest is ready when this returns."""
     store = Path(store)
     if not (store / FILES["mentions"]).is_file():
         if not store.exists():
@@ -206,16 +259,16 @@ def read_store(store: Path) -> Dataset:
         raise DataUnavailable(
             f"{store} holds no {FILES['mentions']}; create it with `python -m etl run CORPUS --out {store}`"
         )
+    path = store / FILES["mentions"]
     try:
-        tables = {}
-        for table, filename in FILES.items():
-            path = store / filename
-            tables[table] = _read(path, table) if path.is_file() else getattr(Dataset.empty(), table)
-    except DataUnavailable:
-        raise
+        light = _read(path, "mentions", exclude=HEAVY)
+        text = LazyColumns(lambda: _read(path, "mentions", only=HEAVY))
+        other = {}
+        for table in ("documents", "errors"):
+            other[table] = _read(store / FILES[table], table) if (store / FILES[table]).is_file() else getattr(Dataset.empty(), table)
     except Exception as exc:
         raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
-    return Dataset(tables["mentions"], tables["documents"], tables["errors"], origin=str(store))
+    return Dataset(light, text, other["documents"], other["errors"], origin=str(store))
 
 
 # --- uploads ------------------------------------------------------------------------------------
@@ -239,13 +292,8 @@ def merge(base: Dataset, extra, names: Sequence[str] = ()) -> Dataset:
         return Tables(*(to_schema(getattr(d, name), name) for name in FILES))
 
     merged = store_merge(tables(base), tables(extra))
-    return Dataset(
-        optimise(merged.mentions, "mentions"),
-        optimise(merged.documents, "documents"),
-        optimise(merged.errors, "errors"),
-        origin=base.origin,
-        uploads=base.uploads + tuple(names),
-    )
+    return Dataset.of(merged.mentions, merged.documents, merged.errors, origin=base.origin,
+                      uploads=base.uploads + tuple(names))
 
 
 def check_upload_sizes(files: Sequence[tuple[str, int]], limit: int) -> list[str]:
@@ -261,13 +309,19 @@ def check_upload_sizes(files: Sequence[tuple[str, int]], limit: int) -> list[str
 
 # --- views and exports --------------------------------------------------------------------------
 
-HEAVY = ("sentence", "text")  # long text: left out of the frame the filters and charts work on
+class Prepared(NamedTuple):
+    """A dataset with what every page view needs from it, computed once."""
+
+    dataset: Dataset
+    light: pd.DataFrame  # mentions without the long text columns (dataset.light)
+    choices: dict[str, list[str]]  # values of the multi-select filters
+    bounds: tuple[date, date] | None  # first and last publication day, None when nothing is dated
 
 
-def light(mentions: pd.DataFrame) -> pd.DataFrame:
-    """The mentions table without its long text columns (filters and charts never read them);
-    same index, so full rows are ``mentions.loc[view.index]``."""
-    return mentions.drop(columns=[c for c in HEAVY if c in mentions.columns])
+def prepare(dataset: Dataset) -> Prepared:
+    published = dataset.light["published"].dropna()
+    bounds = (published.min().date(), published.max().date()) if len(published) else None
+    return Prepared(dataset, dataset.light, choices(dataset.light), bounds)
 
 
 def mentions_csv(rows: pd.DataFrame) -> bytes:

@@ -223,16 +223,19 @@ def synthetic_mentions(n: int, seed: int = 0) -> SampleTables:
         "extractor": np.where(unlinked, "stanza", np.where(is_mo | is_da, "rules", "gazetteer")),
         "linked": np.where(is_co | is_pr, ~unlinked, pd.NA), "amount_upper": np.nan,
     })
-    for col, dtype in schema.MENTION_COLUMNS.items():
-        if not dtype.startswith("datetime"):
-            mentions[col] = mentions[col].astype(dtype)
+    mentions = _conform(mentions, schema.MENTION_COLUMNS)
     counts = np.bincount(doc, minlength=n_docs)
     documents = pd.DataFrame({
         "doc_id": doc_ids, "source": sources, "lang": doc_lang, "lang_from": "script", "published": doc_pub,
         "published_from": np.where(np.isnat(doc_pub), None, "metadata"), "title": np.char.add("Synthetic document ", doc_ids),
         "url": None, "chars": 3000, "sentences": 30, "repeated_paragraphs": 0, "duplicates": None, "mentions": counts,
     })
-    for col, dtype in schema.DOCUMENT_COLUMNS.items():
-        if not dtype.startswith("datetime"):
-            documents[col] = documents[col].astype(dtype)
-    return SampleTables(mentions, documents, schema.errors_frame([]))
+    return SampleTables(mentions, _conform(documents, schema.DOCUMENT_COLUMNS), schema.errors_frame([]))
+
+
+def _conform(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Exactly the schema's columns, in order and with its dtypes (columns it adds are null)."""
+    df = df.reindex(columns=list(columns))
+    for col, dtype in columns.items():
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]") if dtype.startswith("datetime") else df[col].astype(dtype)
+    return df

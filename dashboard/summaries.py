@@ -166,6 +166,15 @@ def _distinct(series: pd.Series) -> list[str]:
     return sorted(str(v) for v in values)
 
 
+def n_distinct(series: pd.Series) -> int:
+    """How many distinct non-missing values (counted on codes for categoricals)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        c = series.cat.codes.to_numpy()
+        c = c[c >= 0]
+        return int(np.count_nonzero(np.bincount(c, minlength=0))) if len(c) else 0
+    return int(series.nunique(dropna=True))
+
+
 def overview(mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame) -> Overview:
     """Counts for the overview page. `documents` should be filtered like `mentions` (see
     filters.apply_documents); dates and languages come from it when it has rows."""
@@ -175,23 +184,23 @@ def overview(mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFra
     unlinked = unlinked_mask(mentions)
     return Overview(
         documents=int(len(documents)),
-        documents_with_mentions=len(_distinct(mentions["doc_id"])),
+        documents_with_mentions=n_distinct(mentions["doc_id"]),
         languages=tuple(_distinct(source["lang"])),
         mentions=int(len(mentions)),
-        entities=len(_distinct(mentions["entity"][ents])),
+        entities=n_distinct(mentions["entity"][ents]),
         first_date=published.min() if published.notna().any() else None,
         last_date=published.max() if published.notna().any() else None,
         undated_documents=int(documents["published"].isna().sum()) if len(documents) else 0,
         errors=int(len(errors)),
         unlinked_mentions=int(unlinked.sum()),
-        unlinked_organisations=len(_distinct(mentions["entity"][unlinked])),
+        unlinked_organisations=n_distinct(mentions["entity"][unlinked]),
     )
 
 
 def undated(df: pd.DataFrame, kinds: tuple[str, ...] = ENTITY_KINDS) -> tuple[int, int]:
     """(documents, mentions) of rows of `kinds` without a document date: what a timeline leaves out."""
     rows = is_in(df["kind"], kinds) & ~present(df["published"])
-    return len(_distinct(df["doc_id"][rows])), int(rows.sum())
+    return n_distinct(df["doc_id"][rows]), int(rows.sum())
 
 
 def entity_counts(df: pd.DataFrame) -> pd.DataFrame:

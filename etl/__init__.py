@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from etl.corpus import CorpusNotFound, read_bytes, read_corpus
 from etl.documents import Document, ReadError
@@ -18,6 +19,9 @@ from etl.export import to_csv_bytes, write_csv
 from etl.paths import SEEDS_DIR
 from etl import schema
 from etl.store import Tables, concat_frames, load, merge, write
+
+if TYPE_CHECKING:
+    from etl.pipeline import RunResult
 
 __all__ = [
     "CorpusNotFound", "Document", "ReadError", "SEEDS_DIR", "Tables", "extract_tables", "extract_uploads", "load", "merge", "read_bytes",

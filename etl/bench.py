@@ -9,8 +9,6 @@ memory of its whole process tree sampled from /proc.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
 import subprocess
 import sys

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.documents import Document
-from etl.extract.dates import find_dates, infer_published
+from etl.extract.dates import fallback_base, find_dates, infer_published
 from etl.extract.entities import find_entities
 from etl.extract.funding import attribute
 from etl.extract.money import find_money, to_usd
@@ -57,6 +57,9 @@ def extract_document(
         published = infer_published(text, lang, today)
         published_from = "text" if published else None
 
+    # Dates without a year take it from the publication date, else from the latest year the text
+    # states (a lower bound; `published` itself stays null then).
+    date_base = published or fallback_base(text, lang, today)
     base = {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -73,7 +76,7 @@ def extract_document(
         entities = find_entities(norm, kb)
         entities += _new_from_ner(ner_by_sentence.get(sent.index, ()), entities)
         rows += _entity_rows(row_base, sent, norm, entities, kb)
-        dates = find_dates(sent.text, lang, published)
+        dates = find_dates(sent.text, lang, date_base)
         rows += [_date_row(row_base, sent, d) for d in dates]
         rows += _money_rows(row_base, sent, lang, entities, dates, published)
 

@@ -1,0 +1,77 @@
+"""The real page: a Streamlit server on a loopback port, looked at by headless Chromium.
+
+Needs Debian's chromium (.ci/run installs it) and the playwright package (a dev dependency; its
+own browser download is not used: it drives /usr/bin/chromium)."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "AI_TRENDS_CACHE": str(tmp_path_factory.mktemp("cache")), "PYTHONUNBUFFERED": "1"}
+    env.pop("AI_TRENDS_DATA", None)
+    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        log.seek(0)
+        pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_page_renders_charts_not_an_error(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    shot = Path(os.environ.get("AI_TRENDS_SCREENSHOT", tmp_path / "dashboard.png"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(server, wait_until="domcontentloaded")
+        # The first start runs the ETL on the seeds; give it time, then wait for plotly to draw.
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(shot), full_page=True)
+        charts = page.locator(".js-plotly-plot").count()
+        errors = page.locator('[data-testid="stException"]').count()
+        body = page.inner_text("body")
+        browser.close()
+    assert shot.stat().st_size > 20_000  # a real picture, not a blank page
+    assert charts >= 2
+    assert errors == 0
+    assert "Traceback" not in body
