@@ -134,12 +134,7 @@ def prepare_widget_state(choices: dict, bounds) -> None:
         allowed = set(choices[attr])
         ss[f"f_{attr}"] = [v for v in ss.get(f"f_{attr}", []) if v in allowed]
     if bounds and ss.get("f_dates"):
-        lo, hi = bounds
-        picked = list(ss["f_dates"]) if len(ss["f_dates"]) > 1 else [ss["f_dates"][0], hi]
-        before = ss.get("_date_bounds")
-        if before and before != bounds:  # the data grew or shrank: an end left at the old limit follows it
-            picked = [lo if picked[0] == before[0] else picked[0], hi if picked[1] == before[1] else picked[1]]
-        ss["f_dates"] = tuple(min(max(d, lo), hi) for d in picked)
+        ss["f_dates"] = filters.follow_bounds(ss["f_dates"], bounds, ss.get("_date_bounds"))
     ss["_date_bounds"] = bounds
 
 
@@ -147,13 +142,8 @@ def filter_widgets(choices: dict, bounds) -> tuple[filters.Filters, filters.View
     st.header("Filters")
     date_from = date_to = None
     if bounds:
-        lo, hi = bounds
-        picked = st.date_input("Published between", key="f_dates", min_value=lo, max_value=hi, format="YYYY-MM-DD")
-        picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
-        if picked and picked[0] > lo:
-            date_from = picked[0]
-        if len(picked) > 1 and picked[1] < hi:
-            date_to = picked[1]
+        picked = st.date_input("Published between", key="f_dates", min_value=bounds[0], max_value=bounds[1], format="YYYY-MM-DD")
+        date_from, date_to = filters.date_range(picked if isinstance(picked, (tuple, list)) else (picked,), bounds)
     st.checkbox("Include documents without a date", key="f_undated")
     st.multiselect("Languages", choices["langs"], key="f_langs")
     st.multiselect("Companies", choices["companies"], key="f_companies",
@@ -286,10 +276,11 @@ def funding_tab(dataset, view) -> None:
         plot(charts.funding_events(view), "chart_funding_events")
     st.caption("Company totals add funding and investment facts, each fact once (the same company, type, round and "
                "amount reported by several articles counts once). Valuations and market aggregates are not added.")
-    aggregates = summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)]))
-    if len(aggregates):
-        st.markdown(f"**Aggregate figures** (not part of any company's total): {len(aggregates):,}")
-        st.dataframe(aggregates.head(TABLE_ROWS), hide_index=True)
+    aggregate_rows = view.index[summaries.aggregate_mask(view)]
+    if len(aggregate_rows):
+        st.markdown(f"**Aggregate figures** (market totals and the like, not part of any company's total): "
+                    f"{len(aggregate_rows):,}" + (f", the first {TABLE_ROWS:,} shown" if len(aggregate_rows) > TABLE_ROWS else ""))
+        st.dataframe(summaries.aggregate_table(dataset.rows(aggregate_rows[:TABLE_ROWS])), hide_index=True)
     money = view.index[summaries.money_mask(view)]
     st.markdown(f"**Funding facts**: {len(money):,} money mentions" + (f", the {TABLE_ROWS:,} largest shown" if len(money) > TABLE_ROWS else ""))
     shown = dataset.rows(view.index[summaries.funding_rows(view, TABLE_ROWS)])

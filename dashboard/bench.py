@@ -9,13 +9,19 @@ written to a temporary ETL-style store, then:
 - filter change: apply a new filter and build everything again, for several filters (median and
   worst case); also per tab, which is what one rerun of the app computes;
 - with --apptest: the real script under streamlit.testing.v1.AppTest (no browser): first run,
-  then a rerun after a filter change on each tab.
+  then a rerun after a filter change on each tab;
+- with --server: a real `streamlit run` on a loopback port, driven like a browser over its
+  websocket (Streamlit's own protobuf messages): the time from asking for a run to the end of the
+  script, for a fresh server's first page, a second visitor, and filter changes on each tab.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +54,7 @@ def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
                                    charts.license_by_company(view).to_json()),
         "Funding": lambda: (
             charts.funding_by_company(view).to_json(), charts.funding_events(view).to_json(),
-            summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)])).head(1000),
+            summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)][:1000])),
             summaries.funding_table(dataset.rows(view.index[summaries.funding_rows(view, 1000)])),
         ),
         "Mentions table": lambda: data.to_schema(dataset.rows(view.index[:1000])),
@@ -98,11 +104,79 @@ def run_apptest(store: Path) -> None:
         print(f"  {tab:<16} open tab {fmt(t_tab)}   filter change {fmt(t_change)}")
 
 
+async def _session(url: str, query: str, changes: list[tuple[str, list[str]]]) -> list[tuple[str, float]]:
+    """One browser-like session: a first run, then one rerun per (multiselect label, values)."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def rerun(ws, widgets=()) -> tuple[float, dict[str, str]]:
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        for widget_id, values in widgets:
+            state = msg.rerun_script.widget_states.widgets.add()
+            state.id = widget_id
+            state.string_array_value.data.extend(values)
+        start = time.perf_counter()
+        await ws.send(msg.SerializeToString())
+        ids = {}
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await asyncio.wait_for(ws.recv(), 300))
+            kind = fm.WhichOneof("type")
+            if kind == "delta" and fm.delta.new_element.WhichOneof("type") == "multiselect":
+                ids[fm.delta.new_element.multiselect.label] = fm.delta.new_element.multiselect.id
+            elif kind == "delta" and fm.delta.new_element.WhichOneof("type") == "exception":
+                raise RuntimeError(str(fm.delta.new_element.exception.message))
+            elif kind == "script_finished":
+                return time.perf_counter() - start, ids
+
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+        first, ids = await rerun(ws)
+        out = [("first run", first)]
+        for label, values in changes:
+            out.append((f"{label} = {', '.join(values) or 'all'}", (await rerun(ws, [(ids[label], values)]))[0]))
+        return out
+
+
+def run_server(store: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = Path(__file__).with_name("app.py")
+    env = {**os.environ, data.ENV_DATA: str(store)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    server = subprocess.Popen(cmd, env=env, cwd=app.parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import urllib.request
+
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        changes = [("Languages", ["ar", "hi"]), ("Languages", ["zh"]), ("Companies", ["OpenAI"]), ("Languages", [])]
+        for label, query in [("fresh server, Overview", ""), ("second visitor, Overview", ""),
+                             *[(f"tab {tab}", "tab=" + tab.replace(" ", "+")) for tab in filters.TABS[1:]]]:
+            timings = asyncio.run(_session(url, query, changes))
+            first = timings[0][1]
+            changes_ = [t for _, t in timings[1:]]
+            print(f"  {label:<28} first run {fmt(first)}   filter changes median {fmt(statistics.median(changes_))},"
+                  f" worst {fmt(max(changes_))}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--apptest", action="store_true", help="also time the real script under AppTest")
+    parser.add_argument("--server", action="store_true", help="also time a real `streamlit run` driven over its websocket")
     parser.add_argument("--keep", type=Path, help="write the synthetic store here (and keep it) instead of a temp dir")
     args = parser.parse_args(argv)
 
@@ -154,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.apptest:
             print("\nAppTest (the real script, no browser; includes Streamlit's own work)")
             run_apptest(store)
+        if args.server:
+            print("\nstreamlit run (real server on a loopback port; time from asking for a run to the script's end)")
+            run_server(store)
     return 0
 
 

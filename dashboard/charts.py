@@ -20,7 +20,6 @@ from dashboard import summaries
 from dashboard.summaries import ENTITY_KINDS
 
 NO_DATA = "No data for this selection"
-GRAIN_LABEL = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 # (license, license_from) -> legend label, colour, bar pattern (knowledge-base stances are hatched)
 STANCES = {
     ("open", "context"): ("open · said in the text", "#1b7837", ""),
@@ -61,9 +60,6 @@ def empty_figure(title: str = "", message: str = NO_DATA) -> go.Figure:
     return _layout(fig, title)
 
 
-period_start = summaries.period_start
-
-
 def _period_counts(df: pd.DataFrame, keys: list[str], rows: np.ndarray, grain: str) -> pd.DataFrame:
     """Rows per (keys..., period) over the dated rows selected by `rows`; sorted by period."""
     rows = rows & summaries.present(df["published"])
@@ -78,32 +74,33 @@ def _kind_mask(df: pd.DataFrame, kinds=ENTITY_KINDS) -> np.ndarray:
 
 # --- mention timeline ---------------------------------------------------------------------------
 
-def timeline_data(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None, share: bool = False) -> pd.DataFrame:
+def timeline_data(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None) -> pd.DataFrame:
     """entity, period, mentions, share: company/product mentions per period for the top-N entities
-    (or the given ones). `share` is the entity's part of all company/product mentions in that period.
-    Rows without a document date are left out."""
+    (or the given ones), with 0 for periods in which an entity is not mentioned but others are.
+    `share` is the entity's part of all company/product mentions in that period. Rows without a
+    document date are left out."""
     per = _period_counts(df, ["entity"], _kind_mask(df), grain)
     if per.empty:
         return pd.DataFrame({"entity": pd.Series(dtype="string"), "period": pd.Series(dtype="datetime64[ns]"),
                              "mentions": pd.Series(dtype="int64"), "share": pd.Series(dtype="float64")})
     totals = per.groupby("period")["n"].sum()
     if entities:
-        chosen = [e for e in entities if e in set(per["entity"])]
+        present = set(per["entity"])
+        chosen = [e for e in entities if e in present]
     else:
         ranking = per.groupby("entity")["n"].sum().sort_values(ascending=False, kind="stable")
         chosen = list(ranking.index[:top])
-    per = per[per["entity"].isin(chosen)].copy()
-    per["share"] = per["n"].to_numpy() / totals.reindex(per["period"]).to_numpy()
-    per = per.rename(columns={"n": "mentions"})
-    order = {e: i for i, e in enumerate(chosen)}
-    per = per.sort_values(["entity", "period"], key=lambda s: s.map(order) if s.name == "entity" else s, kind="stable")
-    return per.reset_index(drop=True)[["entity", "period", "mentions", "share"]]
+    grid = pd.MultiIndex.from_product([chosen, totals.index], names=["entity", "period"])
+    counts = per.set_index(["entity", "period"])["n"].reindex(grid, fill_value=0)
+    out = counts.rename("mentions").reset_index()
+    out["share"] = out["mentions"].to_numpy() / totals.reindex(out["period"]).to_numpy()
+    return out.astype({"entity": "string", "mentions": "int64"})
 
 
 def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None, share: bool = False) -> go.Figure:
     """Mentions per entity over time, one line per entity."""
-    title = f"Mentions per {GRAIN_LABEL[grain]}" + (" (share of all company/product mentions)" if share else "")
-    data = timeline_data(df, grain, top, entities, share)
+    title = f"Mentions per {grain}" + (" (share of all company/product mentions)" if share else "")
+    data = timeline_data(df, grain, top, entities)
     if data.empty:
         return empty_figure(title)
     fig = go.Figure()
@@ -165,7 +162,7 @@ def license_over_time_data(df: pd.DataFrame, grain: str = "month") -> pd.DataFra
 
 def license_over_time(df: pd.DataFrame, grain: str = "month") -> go.Figure:
     """Stacked bars per period: open/closed mentions, hatched where the stance came from the knowledge base."""
-    title = f"Open vs closed per {GRAIN_LABEL[grain]}"
+    title = f"Open vs closed per {grain}"
     data = license_over_time_data(df, grain)
     if data.empty:
         return empty_figure(title)

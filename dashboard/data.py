@@ -236,7 +236,7 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
     columns = {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
     names = set(pq.read_schema(path).names)
     frame = pq.read_table(path, columns=[c for c in columns if c in names],
-                          read_dictionary=[c for c in CATEGORICAL[table] if c in names and c in columns])
+                          read_dictionary=[c for c in CATEGORICAL[table] if c in names and c in columns], memory_map=True)
     frame = frame.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
     for col, dtype in columns.items():
         if col not in frame.columns:  # an older store without a newer column: add it empty

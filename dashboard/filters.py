@@ -146,6 +146,30 @@ def apply_documents(documents: pd.DataFrame, f: Filters) -> pd.DataFrame:
     return documents[keep]
 
 
+# --- the date widget ------------------------------------------------------------------------------
+
+def follow_bounds(picked: Sequence[date], bounds: tuple[date, date], before: tuple[date, date] | None = None) -> tuple[date, date]:
+    """A date range chosen in the widget, kept inside the data's range `bounds`. When the data's
+    range changed (uploads), an end that sat at the old limit (`before`) moves to the new one, so
+    "everything" stays everything. A half-picked range (one date) runs to the last day."""
+    lo, hi = bounds
+    start, end = (picked[0], picked[1]) if len(picked) > 1 else (picked[0], hi)
+    if before is not None and before != bounds:
+        start = lo if start == before[0] else start
+        end = hi if end == before[1] else end
+    start, end = min(max(start, lo), hi), min(max(end, lo), hi)
+    return (start, end) if start <= end else (end, start)
+
+
+def date_range(picked: Sequence[date], bounds: tuple[date, date]) -> tuple[date | None, date | None]:
+    """(date_from, date_to) for Filters from the widget's range: an end at the data's limit means
+    "no limit", so a shared link keeps working as newer documents arrive."""
+    if not picked:
+        return None, None
+    start, end = follow_bounds(picked, bounds)
+    return (start if start > bounds[0] else None), (end if end < bounds[1] else None)
+
+
 # --- URL ----------------------------------------------------------------------------------------
 
 MULTI = {"lang": "langs", "company": "companies", "product": "products", "kind": "kinds", "license": "licenses", "source": "sources"}

@@ -29,6 +29,12 @@ def is_in(series: pd.Series, values) -> np.ndarray:
     return series.isin(list(values)).to_numpy(dtype=bool, na_value=False)
 
 
+def take(df: pd.DataFrame, columns, rows: np.ndarray) -> pd.DataFrame:
+    """`df[columns]` at the boolean mask `rows`, through the arrays (several times faster than
+    masking each Series of a large frame); the index is kept."""
+    return pd.DataFrame({c: df[c].array[rows] for c in columns}, index=df.index[rows])
+
+
 def present(series: pd.Series) -> np.ndarray:
     return series.notna().to_numpy(dtype=bool)
 
@@ -82,7 +88,7 @@ def count_by(columns: dict[str, pd.Series], rows: np.ndarray | None = None, grai
         series = columns[name]
         categorical_or_date = isinstance(series.dtype, pd.CategoricalDtype) or pd.api.types.is_datetime64_any_dtype(series)
         if rows is not None and not categorical_or_date:
-            series = series[rows]  # factorize only what is needed
+            series = pd.Series(series.array[rows])  # factorize only what is needed
             c, values = codes(series, grain)
         else:
             c, values = codes(series, grain)  # cheap on the whole column, then mask the integer codes
@@ -159,11 +165,12 @@ def _distinct(series: pd.Series) -> list[str]:
     """Sorted distinct non-missing values (as text)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         c = series.cat.codes.to_numpy()
-        used = np.unique(c[c >= 0])
-        values = series.cat.categories[used]
+        c = c[c >= 0]
+        used = np.flatnonzero(np.bincount(c, minlength=len(series.cat.categories))) if len(c) else np.array([], dtype=int)
+        values = pd.Index(series.cat.categories[used])
     else:
-        values = pd.unique(series.dropna())
-    return sorted(str(v) for v in values)
+        values = pd.Index(pd.unique(series.dropna()))
+    return values.astype("string").sort_values().tolist()
 
 
 def n_distinct(series: pd.Series) -> int:
@@ -266,7 +273,7 @@ def money_facts(df: pd.DataFrame, rows: np.ndarray | None = None, columns=FACT_C
     one of `df`, so the full rows can be looked up."""
     keep = money_mask(df) if rows is None else rows & money_mask(df)
     needed = dict.fromkeys([*columns, "company", "money_type", "round", "amount_usd", "date", "published"])
-    facts = pd.DataFrame({c: df[c][keep] for c in needed})
+    facts = take(df, needed, keep)
     if facts.empty:
         return facts.assign(when=pd.Series(dtype="datetime64[ns]"))
     facts["when"] = event_dates(facts)

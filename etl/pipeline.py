@@ -206,8 +206,11 @@ def cache_key(doc: Document, ner: str = "rules") -> str:
 @cache
 def extractor_version() -> str:
     """Hash of the ETL's code and data files: editing a rule or the knowledge base invalidates."""
+    return version_of(Path(__file__).resolve().parent)
+
+
+def version_of(package: Path) -> str:
     digest = hashlib.sha1()
-    package = Path(__file__).resolve().parent
     for path in sorted([*package.rglob("*.py"), *(package / "data").glob("*")]):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())

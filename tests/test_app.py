@@ -168,8 +168,8 @@ def test_view_options_change_the_timeline(store):
     at.toggle(key="v_share").set_value(True)
     run(at)
     shares = [y for trace in figures(at)[0]["data"] for y in values(trace["y"])]
-    # top 8 of 9 entities by year; 2024: all 5 mentions drawn, 2025: 7 of 8 (the 9th entity is left out)
-    assert len(shares) == 9 and max(shares) == pytest.approx(0.4) and sum(shares) == pytest.approx(1 + 7 / 8)
+    # top 8 of 9 entities, a point per year each; 2024: all 5 mentions drawn, 2025: 7 of 8 (the 9th is left out)
+    assert len(shares) == 16 and max(shares) == pytest.approx(0.4) and sum(shares) == pytest.approx(1 + 7 / 8)
     at.slider(key="v_top").set_value(1)
     run(at)
     assert [trace["name"] for trace in figures(at)[0]["data"]] == ["DeepSeek"]

@@ -74,8 +74,9 @@ def test_timeline_counts_per_month(df):
     traces = by_name(fig)
     # 16 company/product mentions, 3 of them in the undated English document
     assert sum(sum(t.y) for t in fig.data) == 13
-    assert series(traces["DeepSeek"]) == {"2025-01-01": 2, "2025-02-01": 1}
-    assert series(traces["OpenAI"]) == {"2024-10-01": 2, "2025-01-01": 1}
+    # every line has a point for each month with mentions, 0 where the entity has none
+    assert series(traces["DeepSeek"]) == {"2024-10-01": 0, "2025-01-01": 2, "2025-02-01": 1}
+    assert series(traces["OpenAI"]) == {"2024-10-01": 2, "2025-01-01": 1, "2025-02-01": 0}
     assert "Anthropic" not in traces and "Claude" not in traces
 
 
@@ -83,14 +84,14 @@ def test_timeline_top_n_and_chosen_entities(df):
     assert [t.name for t in charts.timeline(df, top=2).data] == ["DeepSeek", "OpenAI"]  # 3 each; ties by name
     chosen = charts.timeline(df, entities=["Meta", "Qwen", "Nobody"]).data
     assert [t.name for t in chosen] == ["Meta", "Qwen"]
-    assert series(chosen[0]) == {"2024-10-01": 1}
+    assert series(chosen[0]) == {"2024-10-01": 1, "2025-01-01": 0, "2025-02-01": 0}
 
 
 @pytest.mark.parametrize("grain,expected", [
-    ("day", {"2025-01-20": 2, "2025-02-11": 1}),
-    ("week", {"2025-01-20": 2, "2025-02-10": 1}),  # weeks start on Monday
-    ("quarter", {"2025-01-01": 3}),
-    ("year", {"2025-01-01": 3}),
+    ("day", {"2024-10-02": 0, "2025-01-20": 2, "2025-02-11": 1}),
+    ("week", {"2024-09-30": 0, "2025-01-20": 2, "2025-02-10": 1}),  # weeks start on Monday
+    ("quarter", {"2024-10-01": 0, "2025-01-01": 3}),
+    ("year", {"2024-01-01": 0, "2025-01-01": 3}),
 ])
 def test_timeline_grains(df, grain, expected):
     assert series(by_name(charts.timeline(df, grain=grain))["DeepSeek"]) == expected
@@ -99,8 +100,9 @@ def test_timeline_grains(df, grain, expected):
 def test_timeline_share_of_all_mentions(df):
     traces = by_name(charts.timeline(df, grain="month", top=50, share=True))
     # January 2025: 6 company/product mentions in the Arabic document, 2 of them DeepSeek
-    assert traces["DeepSeek"].y[0] == pytest.approx(2 / 6)
-    assert traces["Qwen"].y[0] == pytest.approx(1 / 2)  # February: DeepSeek and Qwen
+    assert series(traces["DeepSeek"])["2025-01-01"] == pytest.approx(2 / 6)
+    assert series(traces["Qwen"])["2025-02-01"] == pytest.approx(1 / 2)  # February: DeepSeek and Qwen
+    assert series(traces["Qwen"])["2025-01-01"] == 0
     # per period, the shares of all entities add up to 1
     totals: dict[str, float] = {}
     for trace in charts.timeline(df, grain="month", top=50, share=True).data:

@@ -161,7 +161,7 @@ def test_every_chart_point_leads_to_its_rows(tiny, prepare):
     for trace in fig.data:
         for y, custom in zip(trace.y, trace.customdata):
             rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
-            assert len(rows) == y and set(rows["entity"].astype(str)) == {trace.name}
+            assert len(rows) == y and set(rows["entity"].astype(str)) <= {trace.name}
     fig = charts.license_donut(df)
     for value, custom in zip(fig.data[0].values, fig.data[0].customdata):
         rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))

@@ -142,3 +142,25 @@ def test_swapped_dates_are_put_in_order():
 def test_filters_are_hashable_values():
     assert Filters(langs=["ar"]) == Filters(langs=("ar",))
     assert len({Filters(langs=["ar"]), Filters(langs=("ar",))}) == 1
+
+
+# --- the date widget ----------------------------------------------------------------------------
+
+BOUNDS = (date(2024, 1, 1), date(2024, 12, 31))
+
+
+def test_a_range_at_the_data_limits_means_no_limit():
+    assert filters.date_range(BOUNDS, BOUNDS) == (None, None)
+    assert filters.date_range((date(2024, 3, 1), date(2024, 12, 31)), BOUNDS) == (date(2024, 3, 1), None)
+    assert filters.date_range((date(2024, 3, 1),), BOUNDS) == (date(2024, 3, 1), None)  # half-picked
+    assert filters.date_range((date(2020, 1, 1), date(2030, 1, 1)), BOUNDS) == (None, None)  # clamped
+    assert filters.date_range((), BOUNDS) == (None, None)
+
+
+def test_ends_at_the_old_limit_follow_new_data():
+    grown = (date(2023, 6, 1), date(2025, 3, 1))
+    assert filters.follow_bounds(BOUNDS, grown, BOUNDS) == grown
+    assert filters.follow_bounds((date(2024, 3, 1), BOUNDS[1]), grown, BOUNDS) == (date(2024, 3, 1), grown[1])
+    assert filters.follow_bounds((date(2024, 3, 1), date(2024, 4, 1)), grown, BOUNDS) == (date(2024, 3, 1), date(2024, 4, 1))
+    shrunk = (date(2024, 5, 1), date(2024, 6, 1))
+    assert filters.follow_bounds((date(2024, 3, 1), date(2024, 4, 1)), shrunk, BOUNDS) == (date(2024, 5, 1), date(2024, 5, 1))
