@@ -234,6 +234,8 @@ def overview_tab(dataset, view, f) -> None:
     if o.unlinked_organisations:
         plot(charts.new_organisations(view), "chart_new_orgs")
         st.dataframe(summaries.unlinked_organisations(view).head(TABLE_ROWS), hide_index=True)
+        if st.button("Read the sentences of all new organisations", key="drill_unlinked"):
+            ss["drill"] = drilldown.Target.of(linked=False)
     with st.expander(f"ETL errors ({o.errors:,})", expanded=False):
         if o.errors:
             st.dataframe(dataset.errors.head(TABLE_ROWS), hide_index=True)
@@ -269,11 +271,12 @@ def download(label: str, build, dataset: data.Dataset, index: pd.Index, file_nam
 
 
 def funding_tab(dataset, view) -> None:
+    facts = summaries.priced_facts(view)  # shared by both charts
     left, right = st.columns(2)
     with left:
-        plot(charts.funding_by_company(view), "chart_funding_company")
+        plot(charts.funding_by_company(view, facts=facts), "chart_funding_company")
     with right:
-        plot(charts.funding_events(view), "chart_funding_events")
+        plot(charts.funding_events(view, facts=facts), "chart_funding_events")
     st.caption("Company totals add funding and investment facts, each fact once (the same company, type, round and "
                "amount reported by several articles counts once). Valuations and market aggregates are not added.")
     aggregate_rows = view.index[summaries.aggregate_mask(view)]

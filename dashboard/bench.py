@@ -53,7 +53,8 @@ def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
         "Open vs closed": lambda: (charts.license_donut(view).to_json(), charts.license_over_time(view, v.grain).to_json(),
                                    charts.license_by_company(view).to_json()),
         "Funding": lambda: (
-            charts.funding_by_company(view).to_json(), charts.funding_events(view).to_json(),
+            charts.funding_by_company(view, facts=(facts := summaries.priced_facts(view))).to_json(),
+            charts.funding_events(view, facts=facts).to_json(),
             summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)][:1000])),
             summaries.funding_table(dataset.rows(view.index[summaries.funding_rows(view, 1000)])),
         ),

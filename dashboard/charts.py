@@ -225,10 +225,11 @@ def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
 
 # --- funding ------------------------------------------------------------------------------------
 
-def funding_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
-    """Total USD raised per company (funding + investment, each fact once); aggregates not included."""
-    title = f"Money raised by company, USD (top {top}; market aggregates excluded)"
-    data = summaries.funding_by_company(df)
+def funding_by_company(df: pd.DataFrame, top: int = 15, facts: pd.DataFrame | None = None) -> go.Figure:
+    """Total USD raised per company (funding + investment, each fact once); aggregates not included.
+    `facts`: summaries.priced_facts(df), when already computed for funding_events."""
+    title = f"Money raised by company, USD (funding + investment, top {top})"
+    data = summaries.funding_by_company(df, facts)
     if data.empty:
         return empty_figure(title)
     ranking = data.groupby("company")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
@@ -251,12 +252,12 @@ def funding_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
     return fig
 
 
-def funding_events_data(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+def funding_events_data(df: pd.DataFrame, limit: int | None = None, facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per money fact (deduplicated) with a USD value and a known date, ordered by date:
     when, company, amount_usd, money_type, round, doc_id, start. With `limit`, only the largest
-    `limit` facts; ``attrs["facts"]`` holds the number before the limit."""
-    facts = summaries.money_facts(df, summaries.present(df["amount_usd"]), columns=(
-        "company", "money_type", "round", "amount_usd", "doc_id", "start", "date", "published"))
+    `limit` facts; ``attrs["facts"]`` holds the number before the limit. `facts`:
+    summaries.priced_facts(df), when already computed."""
+    facts = summaries.priced_facts(df) if facts is None else facts
     facts = facts[facts["when"].notna().to_numpy()] if len(facts) else facts
     total = len(facts)
     if limit is not None and total > limit:
@@ -275,11 +276,12 @@ def funding_events_data(df: pd.DataFrame, limit: int | None = None) -> pd.DataFr
     return out
 
 
-def funding_events(df: pd.DataFrame, limit: int = 300) -> go.Figure:
+def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | None = None) -> go.Figure:
     """Money facts over time: bubble area = USD amount, colour = type of money. At most the
-    `limit` largest facts are drawn (the title says so), so the browser never gets the whole table."""
+    `limit` largest facts are drawn (the title says so), so the browser never gets the whole table.
+    `facts`: summaries.priced_facts(df), when already computed for funding_by_company."""
     title = "Funding events over time (bubble size = USD amount)"
-    data = funding_events_data(df, limit)
+    data = funding_events_data(df, limit, facts)
     if data.empty:
         return empty_figure(title)
     if data.attrs["facts"] > len(data):

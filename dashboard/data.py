@@ -13,6 +13,8 @@ DIR is an ETL output directory: ``mentions.parquet`` (required), ``documents.par
 Loading reads low-cardinality text columns straight into pandas categoricals (Parquet
 dictionary decoding), which is several times faster than ``read_parquet`` followed by
 ``astype("category")`` and makes every filter and group-by on them a comparison of integer codes.
+The long text columns (sentence, text) are read in a background thread: filters and charts never
+need them, so the first page does not wait for them (see Dataset).
 """
 from __future__ import annotations
 
@@ -121,9 +123,12 @@ class Dataset:
 
 def data_dir_argument(argv: Sequence[str]) -> Path | None:
     """``--data DIR`` from the script's arguments (what follows ``--`` in ``streamlit run``)."""
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
     parser.add_argument("--data")
-    known, _ = parser.parse_known_args(list(argv))
+    try:
+        known, _ = parser.parse_known_args(list(argv))
+    except (argparse.ArgumentError, SystemExit):  # e.g. "--data" without a value: as if not given
+        return None
     return Path(known.data).expanduser() if known.data else None
 
 
@@ -235,9 +240,11 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
     added empty."""
     columns = {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
     names = set(pq.read_schema(path).names)
-    frame = pq.read_table(path, columns=[c for c in columns if c in names],
-                          read_dictionary=[c for c in CATEGORICAL[table] if c in names and c in columns], memory_map=True)
-    frame = frame.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
+    dictionary = [c for c in CATEGORICAL[table] if c in names and c in columns]
+    arrow = pq.read_table(path, columns=[c for c in columns if c in names], read_dictionary=dictionary, memory_map=True)
+    if not dictionary:  # long text: one chunk per column makes taking rows ~100x faster than across chunks
+        arrow = arrow.combine_chunks()
+    frame = arrow.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
     for col, dtype in columns.items():
         if col not in frame.columns:  # an older store without a newer column: add it empty
             frame[col] = pd.Series(pd.NA, index=frame.index, dtype="datetime64[ns]" if dtype.startswith("datetime") else dtype)

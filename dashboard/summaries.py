@@ -289,16 +289,30 @@ def money_facts(df: pd.DataFrame, rows: np.ndarray | None = None, columns=FACT_C
     return facts.iloc[np.sort(order[first])]
 
 
-def raised_facts(df: pd.DataFrame) -> pd.DataFrame:
+EVENT_COLUMNS = ("company", "money_type", "round", "amount_usd", "doc_id", "start", "date", "published")
+
+
+def priced_facts(df: pd.DataFrame) -> pd.DataFrame:
+    """Deduplicated money facts that have a USD value (columns EVENT_COLUMNS + when): what the
+    funding charts draw. Compute it once and pass it to both funding charts."""
+    return money_facts(df, present(df["amount_usd"]), columns=EVENT_COLUMNS)
+
+
+def raised_facts(df: pd.DataFrame, facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Deduplicated funding and investment facts with a company and a USD value: what adds up per company.
-    Aggregates ("AI start-ups raised $50bn"), valuations and other figures are left out."""
+    Aggregates ("AI start-ups raised $50bn"), valuations and other figures are left out. `facts`:
+    priced_facts(df) if already computed (the same rows result: facts never merge across companies
+    or types, so choosing before or after deduplication is the same)."""
+    if facts is not None:
+        keep = is_in(facts["money_type"], RAISED_TYPES) & present(facts["company"])
+        return facts[keep]
     rows = is_in(df["money_type"], RAISED_TYPES) & present(df["company"]) & present(df["amount_usd"])
     return money_facts(df, rows, columns=("company", "money_type", "round", "amount_usd", "date", "published"))
 
 
-def funding_by_company(df: pd.DataFrame) -> pd.DataFrame:
+def funding_by_company(df: pd.DataFrame, facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """company, money_type, amount_usd, facts: raised money per company and type (aggregates excluded)."""
-    facts = raised_facts(df)
+    facts = raised_facts(df, facts)
     if facts.empty:
         return pd.DataFrame({"company": pd.Series(dtype="string"), "money_type": pd.Series(dtype="string"),
                              "amount_usd": pd.Series(dtype="float64"), "facts": pd.Series(dtype="int64")})

@@ -22,7 +22,7 @@ from etl.textnorm import NormalizedText, normalize
 _SEP = "\x00"  # stands for "optional separator" inside the trie
 
 _ARABIC = r"\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF"
-_DEVANAGARI = r"\u0900-\u097F"
+_DEVANAGARI = r"\u0900-\u0963\u0971-\u097F"  # letters and signs; not the danda । ॥
 _IS_LATIN_OR_DIGIT = re.compile(r"[a-z0-9\u00c0-\u024f]")
 _IS_ARABIC = re.compile(f"[{_ARABIC}]")
 _IS_DEVANAGARI = re.compile(f"[{_DEVANAGARI}]")

@@ -71,6 +71,7 @@ def extract_document(
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
 
     rows: list[dict] = []
+    previous_entities: list[EntitySpan] = []
     for sent, norm in zip(sents, normalized):
         row_base = {**base, "sentence_id": sent.index, "sentence": sent.text}
         entities = find_entities(norm, kb)
@@ -78,7 +79,8 @@ def extract_document(
         rows += _entity_rows(row_base, sent, norm, entities, kb)
         dates = find_dates(sent.text, lang, date_base)
         rows += [_date_row(row_base, sent, d) for d in dates]
-        rows += _money_rows(row_base, sent, lang, entities, dates, published)
+        rows += _money_rows(row_base, sent, lang, entities, dates, published, previous_entities)
+        previous_entities = entities or previous_entities
 
     document = {
         **base,
@@ -150,10 +152,14 @@ def _date_row(row_base: dict, sent: Sentence, d: DateSpan) -> dict:
     }
 
 
-def _money_rows(row_base, sent, lang, entities, dates, published) -> list[dict]:
+def _money_rows(row_base, sent, lang, entities, dates, published, previous_entities) -> list[dict]:
     rows = []
     for m in find_money(sent.text, lang):
         company, investor = attribute(m, sent.text, entities, lang)
+        if company is None and m.money_type != "aggregate" and previous_entities:
+            # "… Inflection AI. After raising $1.3 billion …": the company carries over from the
+            # last one named in the sentence before.
+            company = next((e.company for e in reversed(previous_entities) if e.company != investor), None)
         when = dates[0] if dates else None
         year = int(when.value[:4]) if when else (published.year if published else None)
         rows.append({

@@ -18,13 +18,15 @@ for _zero in (0x0660, 0x06F0, 0x0966, 0xFF10):
 ASCII_DIGITS = str.maketrans(_DIGITS)
 
 # Length-preserving replacements: one character in, one character out.
-_ONE_TO_ONE = {
+_LETTERS = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
     "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ؤ": "و", "ئ": "ي",
-    "‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "-": " ", "_": " ", "/": " ",
     "\u00a0": " ", "\u202f": " ", "\u3000": " ",
     "٫": ".", "٬": ",", "،": ",",
 }
+# For names, a hyphen, underscore or slash is a space ("DeepSeek-R1" = "DeepSeek R1"); numbers
+# keep them ("1-2 billion", "30-50%").
+_SEPARATORS = {"‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "-": " ", "_": " ", "/": " "}
 # Characters dropped for matching: Arabic diacritics and tatweel, zero-width marks, Devanagari nukta
 # (so ज़ and ज match), bidi controls.
 _DROPPED = (
@@ -33,16 +35,18 @@ _DROPPED = (
     + [chr(c) for c in range(0x202A, 0x202F)]
     + [chr(c) for c in range(0x2066, 0x206A)]
 )
-_TABLE = str.maketrans({**_ONE_TO_ONE, **{c: None for c in _DROPPED}, **_DIGITS})
+_TABLE = str.maketrans({**_LETTERS, **_SEPARATORS, **{c: None for c in _DROPPED}, **_DIGITS})
+_TABLE_KEEP_PUNCTUATION = str.maketrans({**_LETTERS, **{c: None for c in _DROPPED}, **_DIGITS})
 DROPPED_CHARS = _HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
 # Precomposed Devanagari letters with nukta (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> base letter, so both spellings match.
 _NUKTA_PRECOMPOSED = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0x0958, 0x0960)}
 _TABLE.update(str.maketrans(_NUKTA_PRECOMPOSED))
+_TABLE_KEEP_PUNCTUATION.update(str.maketrans(_NUKTA_PRECOMPOSED))
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, keep_punctuation: bool = False) -> str:
     """Normalise for matching (the offsets may change: use `NormalizedText` to map back)."""
-    out = text.translate(_TABLE).lower()
+    out = text.translate(_TABLE_KEEP_PUNCTUATION if keep_punctuation else _TABLE).lower()
     return _full_width_to_ascii(out)
 
 
@@ -61,16 +65,16 @@ class NormalizedText:
     _kept: tuple[int, ...] | None  # original index of each normalised char; None = identity
 
     @classmethod
-    def of(cls, original: str) -> "NormalizedText":
+    def of(cls, original: str, keep_punctuation: bool = False) -> "NormalizedText":
         if not _HAS_DROPPED.search(original):
-            norm = normalize(original)
+            norm = normalize(original, keep_punctuation)
             if len(norm) == len(original):
                 return cls(original, norm, None)
         # Slow path: build the offset map char by char (rare: diacritics, tatweel, odd casing).
         chars: list[str] = []
         kept: list[int] = []
         for i, ch in enumerate(original):
-            for out in normalize(ch):
+            for out in normalize(ch, keep_punctuation):
                 chars.append(out)
                 kept.append(i)
         return cls(original, "".join(chars), tuple(kept))

@@ -127,6 +127,23 @@ def test_the_table_is_the_mentions_table(store):
     assert len(shown) == 21
 
 
+def test_a_rewritten_store_is_reloaded(store):
+    at = run(new_app())
+    assert {m.label: m.value for m in at.metric}["Mentions"] == "21"
+    t = tiny_tables()
+    write_store(t.mentions[t.mentions["lang"] == "hi"], t.documents, t.errors, store)  # as `python -m etl run` would
+    run(at)
+    assert {m.label: m.value for m in at.metric}["Mentions"] == "6"
+
+
+def test_data_directory_from_the_command_line_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv(data.ENV_DATA, "/env/dir")
+    assert data.data_dir(["--data", str(tmp_path)], {data.ENV_DATA: "/env/dir"}) == tmp_path
+    assert data.data_dir(["-q", "tests/test_app.py"], {data.ENV_DATA: "/env/dir"}) == Path("/env/dir")
+    assert data.data_dir(["--data"], {}) is None
+    assert data.data_dir([], {}) is None  # the seeds
+
+
 # --- every filter changes what is shown ----------------------------------------------------------
 
 FILTER_CHANGES = {
@@ -250,6 +267,15 @@ def test_choosing_an_entity_shows_its_sentences_escaped(store):
     assert "No source sentences" in "".join(h.value for h in at.get("html"))
 
 
+def test_new_organisations_and_their_sentences(store):
+    at = run(new_app())
+    assert any("New organisations for review: 1" in h.value for h in at.subheader)
+    at.button(key="drill_unlinked").click()
+    run(at)
+    html = "".join(h.value for h in at.get("html"))
+    assert "<mark>نوفا لابز</mark>" in html and html.count('<div class="item">') == 1
+
+
 def test_arabic_sentences_are_right_to_left(store):
     at = run(new_app())
     at.selectbox(key="drill_entity").set_value("DeepSeek")
@@ -265,6 +291,24 @@ def test_an_empty_result_is_a_friendly_message(store):
     run(at)
     assert any("No mentions match these filters" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_an_empty_or_undated_dataset_still_works(tmp_path, monkeypatch):
+    empty = write_store(schema.mentions_frame([]), schema.documents_frame([]), schema.errors_frame([]), tmp_path / "empty")
+    monkeypatch.setenv(data.ENV_DATA, str(empty))
+    at = run(new_app())
+    assert any("No mentions match" in i.value for i in at.info)
+    t = tiny_tables()
+    undated = write_store(t.mentions.assign(published=pd.NaT), t.documents.assign(published=pd.NaT), t.errors, tmp_path / "undated")
+    monkeypatch.setenv(data.ENV_DATA, str(undated))
+    at = run(new_app(), "Timeline")
+    assert not at.date_input  # nothing to choose from
+    assert charts_note(at) == ["No data for this selection"]
+    assert len(table(at)) == 21
+
+
+def charts_note(at: AppTest) -> list[str]:
+    return [a.get("text") for fig in figures(at) for a in fig["layout"].get("annotations", [])]
 
 
 def test_missing_data_is_explained(tmp_path, monkeypatch):

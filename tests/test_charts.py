@@ -182,6 +182,12 @@ def test_funding_events(df):
     assert all(t.marker.sizemode == "area" for t in fig.data)
 
 
+def test_shared_facts_draw_the_same_funding_charts(df):
+    facts = summaries.priced_facts(df)
+    assert charts.funding_by_company(df, facts=facts).to_json() == charts.funding_by_company(df).to_json()
+    assert charts.funding_events(df, facts=facts).to_json() == charts.funding_events(df).to_json()
+
+
 def test_funding_events_draws_at_most_the_largest(df):
     fig = charts.funding_events(df, limit=2)
     assert sorted(s for t in fig.data for s in t.marker.size) == [6.6e9, 5e10]
