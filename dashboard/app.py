@@ -28,6 +28,10 @@ INLINE_CSV_ROWS = 1_000  # larger downloads are built only when clicked
 SENTENCES = 50  # source sentences shown in the drill-down
 MAX_SOURCE_OPTIONS = 1_000  # more sources than this: a "source contains" box instead of a list
 UPLOAD_TYPES = ["txt", "md", "jsonl", "csv"]
+MONEY_COLUMNS = {
+    "amount": st.column_config.NumberColumn("amount", format="localized"),
+    "amount_usd": st.column_config.NumberColumn("amount_usd", format="dollar"),
+}
 
 st.set_page_config(page_title="AI industry trends", layout="wide")  # an emoji icon costs 0.3 s on first run
 ss = st.session_state
@@ -41,10 +45,10 @@ def default_store() -> str:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
-def load(store: str, signature: tuple) -> data.Prepared:
+def load(store: str, signature: tuple, origin: str) -> data.Prepared:
     """The dataset and what every view needs from it, once per process. `signature` (the store
     files' mtimes and sizes) is part of the key, so a re-run of the ETL is picked up."""
-    return data.prepare(data.read_store(Path(store)))
+    return data.prepare(data.read_store(Path(store), origin))
 
 
 def session_dataset() -> data.Prepared:
@@ -52,7 +56,7 @@ def session_dataset() -> data.Prepared:
     chosen = data.data_dir(sys.argv[1:], os.environ)
     store = chosen if chosen is not None else Path(default_store())
     signature = data.signature(store)
-    base = load(str(store), signature)
+    base = load(str(store), signature, str(store) if chosen is not None else "the seed corpus")
     uploads = ss.get("uploads", [])
     if not uploads:
         return base
@@ -97,16 +101,17 @@ def upload_section() -> None:
                 continue
             for source, error in zip(tables.errors["source"], tables.errors["error"]):
                 messages.append(("warning", f"{source}: {error}"))
-            if len(tables.documents):
+            if len(tables.documents) or len(tables.errors):  # errors too: they join the Overview's list
                 ss.setdefault("uploads", []).append(([f.name], tables))
+            if len(tables.documents):
                 messages.append(("success", f"{f.name}: {len(tables.documents)} documents, {len(tables.mentions)} mentions added"))
         if bar is not None:
             bar.progress(1.0, text="Done")
-    for level, text in ss.get("upload_messages", []):
-        getattr(st, level)(text)
+    for level, text in ss.get("upload_messages", []):  # file names and ETL errors come from the uploads
+        getattr(st, level)(drilldown.escape_markdown(text))
     if ss.get("uploads"):
         names = [n for names, _ in ss["uploads"] for n in names]
-        st.caption(f"In this session: {', '.join(names)}")
+        st.caption(drilldown.escape_markdown(f"In this session: {', '.join(names)}"))
         if st.button("Remove uploaded documents", key="upload_reset"):
             ss["uploads"], ss["upload_messages"] = [], []
             ss.pop("merged", None)
@@ -207,7 +212,8 @@ def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict) 
     rows = drilldown.rows_for(view, target)
     labels, total = drilldown.pick_sentences(rows, SENTENCES)
     left, right = st.columns([5, 1])
-    left.markdown(f"**{target.label}**: {len(rows):,} mentions in {total:,} sentences (within the filters)")
+    left.markdown(f"**{drilldown.escape_markdown(target.label)}**: {len(rows):,} mentions in {total:,} sentences "
+                  "(within the filters)")
     if right.button("Clear", key="drill_clear"):
         ss["drill"] = None
         st.rerun()
@@ -221,13 +227,22 @@ def overview_tab(dataset, view, f) -> None:
     o = summaries.overview(view, documents, dataset.errors)
     cols = st.columns(6)
     cols[0].metric("Documents", f"{o.documents:,}", help=f"{o.documents_with_mentions:,} with mentions in this view")
-    cols[1].metric("Languages", len(o.languages), help=", ".join(o.languages))
+    cols[1].metric("Languages", len(o.languages), help=drilldown.escape_markdown(", ".join(o.languages)))
     cols[2].metric("Mentions", f"{o.mentions:,}")
     cols[3].metric("Companies & products", f"{o.entities:,}")
-    coverage = f"{o.first_date:%Y-%m-%d} – {o.last_date:%Y-%m-%d}" if o.first_date is not None else "no dates"
-    cols[4].metric("Dates", coverage, help=f"{o.undated_documents:,} documents without a date")
+    cols[4].metric("Undated documents", f"{o.undated_documents:,}")
     cols[5].metric("ETL errors", f"{o.errors:,}")
-    plot(charts.mentions_by_language(view), "chart_languages")
+    if o.first_date is not None:
+        days = (o.last_date - o.first_date).days + 1
+        st.caption(f"Published between {o.first_date:%Y-%m-%d} and {o.last_date:%Y-%m-%d} "
+                   f"({days:,} day{'s' if days != 1 else ''}).")
+    else:
+        st.caption("No document has a date.")
+    left, right = st.columns(2)
+    with left:
+        plot(charts.top_entities(view), "chart_top_entities")
+    with right:
+        plot(charts.mentions_by_language(view), "chart_languages")
     st.subheader(f"New organisations for review: {o.unlinked_organisations:,}")
     st.caption(f"Found by NER but not in the knowledge base ({o.unlinked_mentions:,} mentions). "
                "Click a bar to read their sentences.")
@@ -283,12 +298,12 @@ def funding_tab(dataset, view) -> None:
     if len(aggregate_rows):
         st.markdown(f"**Aggregate figures** (market totals and the like, not part of any company's total): "
                     f"{len(aggregate_rows):,}" + (f", the first {TABLE_ROWS:,} shown" if len(aggregate_rows) > TABLE_ROWS else ""))
-        st.dataframe(summaries.aggregate_table(dataset.rows(aggregate_rows[:TABLE_ROWS])), hide_index=True)
+        st.dataframe(summaries.aggregate_table(dataset.rows(aggregate_rows[:TABLE_ROWS])), hide_index=True,
+                     column_config=MONEY_COLUMNS)
     money = view.index[summaries.money_mask(view)]
     st.markdown(f"**Funding facts**: {len(money):,} money mentions" + (f", the {TABLE_ROWS:,} largest shown" if len(money) > TABLE_ROWS else ""))
     shown = dataset.rows(view.index[summaries.funding_rows(view, TABLE_ROWS)])
-    st.dataframe(summaries.funding_table(shown), hide_index=True,
-                 column_config={"amount_usd": st.column_config.NumberColumn("amount_usd", format="dollar")})
+    st.dataframe(summaries.funding_table(shown), hide_index=True, column_config=MONEY_COLUMNS)
     download("Download funding table (CSV)", data.funding_csv, dataset, money, "funding.csv", "download_funding")
 
 
@@ -324,7 +339,11 @@ st.title("AI industry trends")
 origin = dataset.origin + (f" + {len(dataset.uploads)} uploaded files" if dataset.uploads else "")
 st.caption(f"{len(full_view):,} mentions from {origin}. The page address holds the filters: copy it to share this view.")
 
-if view.empty:
+if full_view.empty:
+    st.warning(f"This dataset has no mentions ({len(dataset.documents):,} documents, {len(dataset.errors):,} ETL errors).")
+    if len(dataset.errors):
+        st.dataframe(dataset.errors.head(TABLE_ROWS), hide_index=True)
+elif view.empty:
     st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
 else:
     tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")

@@ -45,6 +45,7 @@ def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
         "Overview": lambda: (
             summaries.overview(view, filters.apply_documents(dataset.documents, f), dataset.errors),
             charts.mentions_by_language(view).to_json(),
+            charts.top_entities(view).to_json(),
             charts.new_organisations(view).to_json(),
             summaries.unlinked_organisations(view).head(1000),
         ),

@@ -10,6 +10,7 @@ back from a Streamlit selection event.
 """
 from __future__ import annotations
 
+import html
 import json
 
 import numpy as np
@@ -35,6 +36,17 @@ KIND_COLOURS = {"company": "#4c78a8", "product": "#f58518", "money": "#54a24b", 
 
 # --- helpers ------------------------------------------------------------------------------------
 
+def label(value) -> str:
+    """Text from the data as plotly shows it: plotly reads a subset of HTML in labels (<a href>,
+    <b>, <br>...), and names come from article text (e.g. organisations found by NER), so they
+    are escaped. Plotly turns the entities back into the characters on screen."""
+    return html.escape(str(value), quote=False)
+
+
+def labels(values) -> list[str]:
+    return [label(v) for v in values]
+
+
 def target(**equals) -> str:
     """customdata for one mark: the rows it stands for (see dashboard.drilldown.Target)."""
     return json.dumps({k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else v)
@@ -50,6 +62,18 @@ def _layout(fig: go.Figure, title: str, **kwargs) -> go.Figure:
         **kwargs,
     )
     return fig
+
+
+TIME_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
+TIME_STEPS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1", "quarter": "M3", "year": "M12"}
+
+
+def _time_axis(fig: go.Figure, grain: str, periods: int) -> None:
+    """Period ticks in the period's own terms: one tick per period while there are few (plotly
+    would otherwise put several ticks, or a time of day, inside a single period)."""
+    fig.update_xaxes(title=None, tickformat=TIME_FORMATS.get(grain, "%Y-%m-%d"))
+    if periods <= 24 and grain in TIME_STEPS:
+        fig.update_xaxes(dtick=TIME_STEPS[grain], tick0="2000-01-03" if grain == "week" else "2000-01-01")
 
 
 def empty_figure(title: str = "", message: str = NO_DATA) -> go.Figure:
@@ -107,13 +131,13 @@ def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None
     value = "share" if share else "mentions"
     for entity, rows in data.groupby("entity", sort=False):
         fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows[value], name=str(entity), mode="lines+markers",
+            x=rows["period"], y=rows[value], name=label(entity), mode="lines+markers",
             customdata=[target(entity=str(entity), period=p.date().isoformat(), grain=grain) for p in rows["period"]],
             hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}: %{y" + (":.1%" if share else "") + "}<extra></extra>",
         ))
     _layout(fig, title, hovermode="closest")
     fig.update_yaxes(title="share" if share else "mentions", tickformat=".0%" if share else None, rangemode="tozero")
-    fig.update_xaxes(title=None)
+    _time_axis(fig, grain, data["period"].nunique())
     return fig
 
 
@@ -136,7 +160,7 @@ def license_split(df: pd.DataFrame) -> pd.DataFrame:
 
 def license_donut(df: pd.DataFrame) -> go.Figure:
     """Open vs closed split of company/product mentions; shade and hatching tell text from knowledge base."""
-    title = "Open vs closed source (company and product mentions with a stance)"
+    title = "Open vs closed (mentions with a stance)"
     split = license_split(df)
     if split.empty:
         return empty_figure(title)
@@ -167,18 +191,19 @@ def license_over_time(df: pd.DataFrame, grain: str = "month") -> go.Figure:
     if data.empty:
         return empty_figure(title)
     fig = go.Figure()
-    for (lic, src), (label, colour, pattern) in STANCES.items():
+    for (lic, src), (name, colour, pattern) in STANCES.items():
         rows = data[(data["license"] == lic) & (data["license_from"] == src)]
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            x=rows["period"], y=rows["mentions"], name=label,
+            x=rows["period"], y=rows["mentions"], name=name,
             marker={"color": colour, "pattern": {"shape": pattern}},
             customdata=[target(license=lic, license_from=src, period=p.date().isoformat(), grain=grain) for p in rows["period"]],
-            hovertemplate=label + "<br>%{x|%Y-%m-%d}: %{y}<extra></extra>",
+            hovertemplate=name + "<br>%{x|%Y-%m-%d}: %{y}<extra></extra>",
         ))
     _layout(fig, title, barmode="stack")
     fig.update_yaxes(title="mentions")
+    _time_axis(fig, grain, data["period"].nunique())
     return fig
 
 
@@ -207,18 +232,18 @@ def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
         return empty_figure(title)
     order = list(dict.fromkeys(data["company"]))
     fig = go.Figure()
-    for (lic, src), (label, colour, pattern) in STANCES.items():
+    for (lic, src), (name, colour, pattern) in STANCES.items():
         rows = data[(data["license"] == lic) & (data["license_from"] == src)]
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            y=rows["company"], x=rows["mentions"], name=label, orientation="h",
+            y=labels(rows["company"]), x=rows["mentions"], name=name, orientation="h",
             marker={"color": colour, "pattern": {"shape": pattern}},
             customdata=[target(company=c, license=lic, license_from=src) for c in rows["company"]],
-            hovertemplate="%{y}: %{x} " + label + "<extra></extra>",
+            hovertemplate="%{y}: %{x} " + name + "<extra></extra>",
         ))
     _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
     fig.update_xaxes(title="mentions")
     return fig
 
@@ -241,14 +266,14 @@ def funding_by_company(df: pd.DataFrame, top: int = 15, facts: pd.DataFrame | No
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            y=rows["company"], x=rows["amount_usd"], name=money_type, orientation="h",
+            y=labels(rows["company"]), x=rows["amount_usd"], name=money_type, orientation="h",
             marker={"color": MONEY_COLOURS[money_type]},
             customdata=[target(kind="money", company=c, money_type=money_type) for c in rows["company"]],
             hovertemplate="%{y}: $%{x:,.0f} (" + money_type + ")<extra></extra>",
         ))
     _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
-    fig.update_xaxes(title="USD", tickformat="$.3s")
+    fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
+    fig.update_xaxes(title=None, tickformat="$.3s")
     return fig
 
 
@@ -290,12 +315,12 @@ def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | Non
     fig = go.Figure()
     for money_type, rows in data.groupby("money_type", sort=False):
         fig.add_trace(go.Scatter(
-            x=rows["when"], y=rows["company"], name=str(money_type), mode="markers",
+            x=rows["when"], y=labels(rows["company"]), name=label(money_type), mode="markers",
             marker={"size": rows["amount_usd"], "sizemode": "area", "sizeref": sizeref, "sizemin": 4,
                     "color": MONEY_COLOURS.get(str(money_type), "#333333"), "line": {"width": 0.5, "color": "white"}},
             customdata=[target(doc_id=d, start=int(s)) for d, s in zip(rows["doc_id"], rows["start"])],
-            text=[f"{r}" if pd.notna(r) else "" for r in rows["round"]],
-            hovertemplate="%{y}<br>%{x|%Y-%m-%d}: $%{marker.size:,.0f} " + str(money_type) + " %{text}<extra></extra>",
+            text=[label(r) if pd.notna(r) else "" for r in rows["round"]],
+            hovertemplate="%{y}<br>%{x|%Y-%m-%d}: $%{marker.size:,.0f} " + label(money_type) + " %{text}<extra></extra>",
         ))
     _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
     fig.update_yaxes(title=None)
@@ -319,13 +344,35 @@ def mentions_by_language(df: pd.DataFrame) -> go.Figure:
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            x=rows["lang"], y=rows["n"], name=kind, marker={"color": KIND_COLOURS[kind]},
+            x=labels(rows["lang"]), y=rows["n"], name=kind, marker={"color": KIND_COLOURS[kind]},
             customdata=[target(lang=lang, kind=kind) for lang in rows["lang"]],
             hovertemplate="%{x}: %{y} " + kind + " mentions<extra></extra>",
         ))
     _layout(fig, title, barmode="stack")
-    fig.update_xaxes(categoryorder="array", categoryarray=order, title=None)
+    fig.update_xaxes(categoryorder="array", categoryarray=labels(order), title=None)
     fig.update_yaxes(title="mentions")
+    return fig
+
+
+def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
+    """The most mentioned companies and products, coloured by kind."""
+    title = f"Most mentioned companies and products (top {top})"
+    data = summaries.entity_counts(df).head(top)
+    if data.empty:
+        return empty_figure(title)
+    fig = go.Figure()
+    for kind in summaries.ENTITY_KINDS:
+        rows = data[data["kind"] == kind]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(
+            y=labels(rows["entity"]), x=rows["mentions"], orientation="h", name=kind, marker={"color": KIND_COLOURS[kind]},
+            customdata=[target(entity=e) for e in rows["entity"]],
+            hovertemplate="%{y}: %{x} mentions<extra></extra>",
+        ))
+    _layout(fig, title, barmode="stack", height=max(300, 60 + 26 * len(data)))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels(data["entity"])[::-1], title=None)
+    fig.update_xaxes(title="mentions")
     return fig
 
 
@@ -336,15 +383,15 @@ def new_organisations(df: pd.DataFrame, top: int = 20) -> go.Figure:
     if data.empty:
         return empty_figure(title)
     fig = go.Figure(go.Bar(
-        y=data["entity"], x=data["mentions"], orientation="h", marker={"color": "#e45756"}, name="mentions",
+        y=labels(data["entity"]), x=data["mentions"], orientation="h", marker={"color": "#e45756"}, name="mentions",
         customdata=[target(entity=e, linked=False) for e in data["entity"]],
         hovertemplate="%{y}: %{x} mentions<extra></extra>",
     ))
     _layout(fig, title, height=max(260, 60 + 28 * len(data)), showlegend=False)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(data["entity"])[::-1], title=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=labels(data["entity"])[::-1], title=None)
     fig.update_xaxes(title="mentions")
     return fig
 
 
 ALL_CHARTS = ("timeline", "license_donut", "license_over_time", "license_by_company", "funding_by_company",
-              "funding_events", "mentions_by_language", "new_organisations")
+              "funding_events", "mentions_by_language", "top_entities", "new_organisations")

@@ -256,9 +256,10 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
     return optimise(frame[list(columns)], table)
 
 
-def read_store(store: Path) -> Dataset:
+def read_store(store: Path, origin: str | None = None) -> Dataset:
     """The three tables of an ETL output directory. The mentions table's long text columns are
-    read in the background (see Dataset); the rest is ready when this returns."""
+    read in the background (see Dataset); the rest is ready when this returns. `origin` names the
+    data for people (default: the directory)."""
     store = Path(store)
     if not (store / FILES["mentions"]).is_file():
         if not store.exists():
@@ -275,7 +276,7 @@ def read_store(store: Path) -> Dataset:
             other[table] = _read(store / FILES[table], table) if (store / FILES[table]).is_file() else getattr(Dataset.empty(), table)
     except Exception as exc:
         raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
-    return Dataset(light, text, other["documents"], other["errors"], origin=str(store))
+    return Dataset(light, text, other["documents"], other["errors"], origin=origin or str(store))
 
 
 # --- uploads ------------------------------------------------------------------------------------
@@ -303,11 +304,16 @@ def merge(base: Dataset, extra, names: Sequence[str] = ()) -> Dataset:
                       uploads=base.uploads + tuple(names))
 
 
+def _size(n: float) -> str:
+    if n >= 2**20 / 10:
+        return f"{n / 2**20:.1f} MB"
+    return f"{n / 2**10:.1f} KB" if n >= 2**10 else f"{int(n)} bytes"
+
+
 def check_upload_sizes(files: Sequence[tuple[str, int]], limit: int) -> list[str]:
     """One message per (name, size) over the per-file limit."""
-    mb = limit / (1024 * 1024)
     return [
-        f"{name} is {size / (1024 * 1024):.1f} MB; the limit is {mb:g} MB per file. Split it, or run "
+        f"{name} is {_size(size)}; the limit is {_size(limit)} per file. Split it, or run "
         f"`python -m etl run CORPUS --out DIR` and start the dashboard with `-- --data DIR`."
         for name, size in files
         if size > limit

@@ -2,7 +2,8 @@
 sentences of those rows as escaped HTML with the mentions highlighted. No Streamlit.
 
 Everything that comes from a document (sentence, title, source, language code, URL) is escaped
-with `html.escape`; the only markup in the output is ours (div, mark, a, span).
+with `html.escape`; the only markup in the output is ours (style, div, p, a, span, mark).
+`escape_markdown` does the same for text shown through Streamlit's Markdown (captions, alerts).
 
 Where the mention is in the sentence: the table gives document offsets, not sentence offsets,
 so the mention is located by its surface form (``text``) in ``sentence``. For the k-th row (by
@@ -115,6 +116,15 @@ def rows_mask(df: pd.DataFrame, target: Target) -> np.ndarray:
 def rows_for(df: pd.DataFrame, target: Target) -> pd.DataFrame:
     """The rows of `df` the target stands for (index preserved)."""
     return df[rows_mask(df, target)]
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def escape_markdown(text: object) -> str:
+    """`text` shown literally by st.markdown/caption/alerts: Markdown, LaTeX ($) and emoji
+    shortcode (:) characters backslash-escaped (names and errors come from uploaded files)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 # --- how it is shown ----------------------------------------------------------------------------

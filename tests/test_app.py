@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -107,12 +108,13 @@ def test_every_tab_runs(store):
     for tab in TABS:
         run(at, tab)
         counts[tab] = len(at.get("plotly_chart"))
-    assert counts == {"Overview": 2, "Timeline": 1, "Open vs closed": 3, "Funding": 2, "Mentions table": 0}
+    assert counts == {"Overview": 3, "Timeline": 1, "Open vs closed": 3, "Funding": 2, "Mentions table": 0}
     run(at, "Overview")
     assert {m.label: m.value for m in at.metric} == {
         "Documents": "4", "Languages": "4", "Mentions": "21", "Companies & products": "11",
-        "Dates": "2024-10-02 – 2025-02-11", "ETL errors": "1",
+        "Undated documents": "1", "ETL errors": "1",
     }
+    assert "Published between 2024-10-02 and 2025-02-11 (133 days)." in [c.value for c in at.caption]
     assert at.file_uploader, "uploads are on unless read-only"
 
 
@@ -294,10 +296,12 @@ def test_an_empty_result_is_a_friendly_message(store):
 
 
 def test_an_empty_or_undated_dataset_still_works(tmp_path, monkeypatch):
-    empty = write_store(schema.mentions_frame([]), schema.documents_frame([]), schema.errors_frame([]), tmp_path / "empty")
+    errors = schema.errors_frame([{"source": "a.txt", "error": "extraction failed"}, {"source": "b.txt", "error": "bad"}])
+    empty = write_store(schema.mentions_frame([]), schema.documents_frame([]), errors, tmp_path / "empty")
     monkeypatch.setenv(data.ENV_DATA, str(empty))
     at = run(new_app())
-    assert any("No mentions match" in i.value for i in at.info)
+    assert "This dataset has no mentions (0 documents, 2 ETL errors)." in [w.value for w in at.warning]
+    assert list(at.dataframe[0].value["source"]) == ["a.txt", "b.txt"]
     t = tiny_tables()
     undated = write_store(t.mentions.assign(published=pd.NaT), t.documents.assign(published=pd.NaT), t.errors, tmp_path / "undated")
     monkeypatch.setenv(data.ENV_DATA, str(undated))
@@ -346,12 +350,14 @@ def test_upload_is_extracted_merged_and_reported(store, monkeypatch):
     at = run(new_app())
     at.file_uploader(key="uploader").set_value([
         ("news.txt", b"Mistral raised money.", "text/plain"),
-        ("empty.txt", b"  ", "text/plain"),
+        ("[x](http://evil).txt", b"  ", "text/plain"),
     ])
     run(at, "Overview")
     assert {m.label: m.value for m in at.metric}["Mentions"] == "22"
-    assert any("news.txt: 1 documents, 1 mentions added" in s.value for s in at.success)
-    assert any("empty.txt: empty file" in w.value for w in at.warning)
+    assert {m.label: m.value for m in at.metric}["ETL errors"] == "2"  # the bad upload joins the list
+    assert any("news.txt: 1 documents, 1 mentions added" == shown(s.value) for s in at.success)
+    # a bad file is reported, its Markdown-looking name shown literally (escaped)
+    assert any(shown(w.value) == "[x](http://evil).txt: empty file" and "\\[x\\]" in w.value for w in at.warning)
     assert "Mistral AI" in at.multiselect(key="f_companies").options
     at.multiselect(key="f_companies").set_value(["Mistral AI"])
     assert list(table(at)["sentence"]) == ["Mistral raised money."]
@@ -364,8 +370,13 @@ def test_oversized_upload_is_refused_with_a_message(store, monkeypatch):
     at.file_uploader(key="uploader").set_value(("big.txt", b"Mistral raised a lot of money.", "text/plain"))
     at.run()
     assert not at.exception
-    assert any("big.txt is" in e.value and "limit" in e.value for e in at.error)
+    assert any(shown(e.value).startswith("big.txt is 30 bytes; the limit is 10 bytes per file.") for e in at.error)
     assert {m.label: m.value for m in run_overview_metrics(at)}["Mentions"] == "21"
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of escaped Markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def run_overview_metrics(at: AppTest):

@@ -45,6 +45,7 @@ CHARTS = {
     "funding_by_company": charts.funding_by_company,
     "funding_events": charts.funding_events,
     "mentions_by_language": charts.mentions_by_language,
+    "top_entities": charts.top_entities,
     "new_organisations": charts.new_organisations,
 }
 
@@ -218,6 +219,16 @@ def test_mentions_by_language(df):
 
 def series_sum(trace) -> int:
     return int(sum(trace.y))
+
+
+def test_top_entities(df):
+    fig = charts.top_entities(df, top=3)
+    bars = {y: x for t in fig.data for y, x in zip(t.y, t.x)}
+    assert bars == {"DeepSeek": 3, "OpenAI": 3, "Anthropic": 2}  # undated mentions count here
+    assert [t.name for t in fig.data] == ["company"]
+    everything = charts.top_entities(df, top=50)
+    assert sum(x for t in everything.data for x in t.x) == 16
+    assert set(by_name(everything)["product"].y) == {"ChatGPT", "Claude", "DeepSeek-R1", "Llama", "Qwen"}
 
 
 def test_new_organisations(df):

@@ -64,6 +64,24 @@ def test_only_http_links(tiny):
     assert "javascript:" not in out  # the Hindi document's url is javascript:alert(1)
 
 
+def test_markdown_from_documents_is_shown_literally():
+    out = drilldown.escape_markdown("[win](javascript:alert(1)) **x** $E=mc^2$ :rocket: <b>")
+    assert out == r"\[win\]\(javascript\:alert\(1\)\) \*\*x\*\* \$E=mc^2\$ \:rocket\: \<b\>"
+
+
+def test_chart_labels_from_documents_are_escaped_for_plotly():
+    rows = [{"doc_id": "d", "source": "s", "lang": "en", "published": "2025-01-01", "kind": "company", "text": "x",
+             "entity": '<a href="https://evil.example">Acme</a>', "company": "<b>Acme</b>", "license": "open",
+             "license_from": "context", "linked": False}]
+    df = schema.mentions_frame(rows)
+    for fig in (charts.timeline(df), charts.license_by_company(df), charts.new_organisations(df)):
+        text = fig.to_json()
+        assert "<a href" not in text and "<b>Acme" not in text
+        assert "&lt;" in text
+    custom = charts.new_organisations(df).data[0].customdata[0]  # the drill-down still gets the real name
+    assert drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))["text"].tolist() == ["x"]
+
+
 # --- direction and language ---------------------------------------------------------------------
 
 def test_arabic_is_right_to_left():
@@ -168,6 +186,9 @@ def test_every_chart_point_leads_to_its_rows(tiny, prepare):
         assert len(rows) == value
     fig = charts.license_by_company(df)
     for trace in fig.data:
+        for x, custom in zip(trace.x, trace.customdata):
+            assert len(drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))) == x
+    for trace in charts.top_entities(df, top=50).data:
         for x, custom in zip(trace.x, trace.customdata):
             assert len(drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))) == x
     fig = charts.new_organisations(df)
