@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import schema
 from etl.documents import Document
 from etl.extract.dates import fallback_base, find_dates, infer_published
 from etl.extract.entities import find_entities
@@ -313,7 +314,7 @@ def _in_document_order(tables: Tables, order: list[str], duplicates: dict[str, l
     m = tables.mentions
     m = m.assign(_pos=m.doc_id.map(position)).sort_values(["_pos", "sentence_id", "start", "end", "kind"], kind="stable")
     m = m.drop(columns="_pos").reset_index(drop=True)
-    return Tables(m, docs, tables.errors)
+    return Tables(schema.coerce(m, schema.MENTION_COLUMNS), schema.coerce(docs, schema.DOCUMENT_COLUMNS), tables.errors)
 
 
 @dataclass

@@ -65,10 +65,15 @@ MONEY_TYPES = ("funding", "investment", "valuation", "aggregate", "other")
 def frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     """A DataFrame with exactly `columns`, in order and with their dtypes (missing values null)."""
     df = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame(columns=list(columns))
+    return coerce(df, columns)
+
+
+def coerce(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """`df` with the contract's dtypes (Parquet round trips change datetime units, for one)."""
     for col, dtype in columns.items():
         if dtype.startswith("datetime"):
-            df[col] = pd.to_datetime(df[col], errors="coerce")
-        else:
+            df[col] = pd.to_datetime(df[col], errors="coerce").astype(dtype)
+        elif df[col].dtype != dtype:
             df[col] = df[col].astype(dtype)
     return df
 
