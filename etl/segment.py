@@ -12,7 +12,7 @@ _SCRIPTS = {
 }
 
 
-def detect_lang(text: str, sample: int = 20000) -> str:
+def detect_lang(text: str, sample: int = 5000) -> str:
     """The language whose script has the most letters (Arabic, Devanagari, Han, Latin)."""
     head = text[:sample]
     counts = {lang: len(rx.findall(head)) for lang, rx in _SCRIPTS.items()}

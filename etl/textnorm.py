@@ -37,6 +37,7 @@ _DROPPED = (
 )
 _TABLE = str.maketrans({**_LETTERS, **_SEPARATORS, **{c: None for c in _DROPPED}, **_DIGITS})
 _TABLE_KEEP_PUNCTUATION = str.maketrans({**_LETTERS, **{c: None for c in _DROPPED}, **_DIGITS})
+_DROPPED_SET = frozenset(_DROPPED)
 DROPPED_CHARS = _HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
 # Precomposed Devanagari letters with nukta (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> base letter, so both spellings match.
 _NUKTA_PRECOMPOSED = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0x0958, 0x0960)}
@@ -50,10 +51,13 @@ def normalize(text: str, keep_punctuation: bool = False) -> str:
     return _full_width_to_ascii(out)
 
 
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+
+
 def _full_width_to_ascii(s: str) -> str:
-    if not any("\uff01" <= ch <= "\uff5e" for ch in s):
+    if not _FULL_WIDTH.search(s):
         return s
-    return "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in s)
+    return _FULL_WIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), s)
 
 
 @dataclass(frozen=True)
@@ -66,11 +70,13 @@ class NormalizedText:
 
     @classmethod
     def of(cls, original: str, keep_punctuation: bool = False) -> "NormalizedText":
-        if not _HAS_DROPPED.search(original):
-            norm = normalize(original, keep_punctuation)
-            if len(norm) == len(original):
-                return cls(original, norm, None)
-        # Slow path: build the offset map char by char (rare: diacritics, tatweel, odd casing).
+        norm = normalize(original, keep_punctuation)
+        if len(norm) == len(original) and not _HAS_DROPPED.search(original):
+            return cls(original, norm, None)
+        kept = [i for i, ch in enumerate(original) if ch not in _DROPPED_SET]
+        if len(kept) == len(norm):  # only dropped marks changed the length (Arabic diacritics)
+            return cls(original, norm, tuple(kept))
+        # Slow path: a character whose lower case is longer (İ -> i̇): map char by char.
         chars: list[str] = []
         kept: list[int] = []
         for i, ch in enumerate(original):
