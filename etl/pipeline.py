@@ -9,9 +9,11 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
+from typing import TypeVar
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +32,7 @@ from etl.store import Tables, concat_frames
 from etl.textnorm import NormalizedText
 
 _SPACE_RUN = re.compile(r"\s+")
+S = TypeVar("S", EntitySpan, DateSpan)
 
 
 @dataclass
@@ -70,6 +73,8 @@ def extract_document(
     }
     normalized = [NormalizedText.of(s.text) for s in sents]
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
+    # Dates run once over the document (cheaper than per sentence) and are handed to sentences.
+    dates_by_sentence = _assign_to_sentences(find_dates(text, lang, date_base), sents)
 
     rows: list[dict] = []
     previous_entities: list[EntitySpan] = []
@@ -78,7 +83,7 @@ def extract_document(
         entities = find_entities(norm, kb)
         entities += _new_from_ner(ner_by_sentence.get(sent.index, ()), entities)
         rows += _entity_rows(row_base, sent, norm, entities, kb)
-        dates = find_dates(sent.text, lang, date_base)
+        dates = dates_by_sentence.get(sent.index, [])
         rows += [_date_row(row_base, sent, d) for d in dates]
         rows += _money_rows(row_base, sent, lang, entities, dates, published, previous_entities)
         previous_entities = entities or previous_entities
@@ -185,16 +190,16 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
     return rows
 
 
-def _assign_to_sentences(spans: Sequence[EntitySpan], sents: list[Sentence]) -> dict[int, list[EntitySpan]]:
-    """NER spans (document offsets) re-based to the sentence that contains them."""
-    out: dict[int, list[EntitySpan]] = {}
+def _assign_to_sentences(spans: Sequence[S], sents: list[Sentence]) -> dict[int, list[S]]:
+    """Spans with document offsets, re-based to the kept sentence that holds them (spans in a
+    repeated paragraph, or across a sentence boundary, belong to none)."""
+    starts = [s.start for s in sents]
+    out: dict[int, list[S]] = {}
     for span in spans:
-        for s in sents:
-            if s.start <= span.start and span.end <= s.end:
-                rebased = EntitySpan(span.start - s.start, span.end - s.start, span.text, span.entity,
-                                     span.kind, span.company, span.extractor, span.linked)
-                out.setdefault(s.index, []).append(rebased)
-                break
+        i = bisect_right(starts, span.start) - 1
+        if i >= 0 and span.end <= sents[i].end:
+            s = sents[i]
+            out.setdefault(s.index, []).append(replace(span, start=span.start - s.start, end=span.end - s.start))
     return out
 
 

@@ -21,6 +21,29 @@ NAMES = {
     "zh": ["深度求索", "百度", "阿里巴巴", "腾讯", "华为", "字节跳动", "智谱", "月之暗面", "微软", "英伟达"],
     "en": ["OpenAI", "Anthropic", "DeepSeek", "Mistral AI", "Cohere", "xAI", "Nvidia", "Microsoft", "Google", "Meta"],
 }
+# Plain prose for languages without seed articles, so their documents are not all facts.
+PROSE = {
+    "zh": [
+        "人工智能行业在过去一年里经历了快速的发展和激烈的竞争。",
+        "分析人士认为，大模型的商业化仍然面临许多挑战。",
+        "越来越多的企业开始把生成式人工智能用于客服、营销和软件开发。",
+        "算力成本的下降让更多初创公司有机会训练自己的模型。",
+        "监管机构正在研究如何在鼓励创新的同时保护用户数据。",
+        "业内普遍关注模型的推理能力、安全性以及能源消耗。",
+        "开发者社区对新发布的工具反应热烈，下载量持续增长。",
+        "专家指出，行业应用的落地速度将决定下一阶段的格局。",
+    ],
+    "en": [
+        "The artificial intelligence industry has moved quickly over the past year, and competition is intense.",
+        "Analysts say that turning large models into profitable products remains the main challenge.",
+        "More companies now use generative AI for customer service, marketing and software development.",
+        "Falling compute costs have allowed smaller start-ups to train models of their own.",
+        "Regulators are weighing how to encourage innovation while protecting user data.",
+        "Much of the debate centres on reasoning ability, safety and the energy the models consume.",
+        "Developers have welcomed the new tools, and downloads keep growing every month.",
+        "Experts say the pace of real-world adoption will shape the next stage of the market.",
+    ],
+}
 TEMPLATES = {
     "ar": [
         "أعلنت شركة {a} في {day} {month_ar} {year} عن جمع {n} مليون دولار في جولة تمويل من الفئة B بقيادة {b}.",
@@ -64,7 +87,7 @@ def seed_sentences() -> dict[str, list[str]]:
 def generate(n_docs: int, seed: int = 7, doc_chars: int = 5000) -> list[dict]:
     """`n_docs` synthetic JSONL records of about `doc_chars` characters, languages round-robin."""
     rng = random.Random(seed)
-    seeds = seed_sentences()
+    seeds = {**PROSE, **seed_sentences()}
     langs = ["ar", "hi", "zh", "en"]
     records = []
     for i in range(n_docs):
