@@ -73,7 +73,7 @@ def coerce(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     for col, dtype in columns.items():
         if dtype.startswith("datetime"):
             df[col] = pd.to_datetime(df[col], errors="coerce").astype(dtype)
-        elif df[col].dtype != dtype:
+        elif df[col].dtype != pd.api.types.pandas_dtype(dtype):  # pandas 3: "str" == "string", yet not the same NA
             df[col] = df[col].astype(dtype)
     return df
 
