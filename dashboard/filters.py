@@ -99,19 +99,26 @@ def source_contains(source: pd.Series, text: str) -> np.ndarray:
     return source.astype("string").str.casefold().str.contains(needle, regex=False).to_numpy(dtype=bool, na_value=False)
 
 
-def mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
-    """Boolean row mask of the mentions table for `f`."""
+def document_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
+    """Boolean row mask for the filters that are about documents (dates, languages, sources);
+    both the mentions and the documents table have those columns."""
     keep = np.ones(len(df), dtype=bool)
     if f.date_from is not None or f.date_to is not None or not f.undated:
         keep &= date_mask(df["published"], f)
     if f.langs:
         keep &= _isin(df["lang"], f.langs)
-    if f.kinds:
-        keep &= _isin(df["kind"], f.kinds)
     if f.sources:
         keep &= _isin(df["source"], f.sources)
     if f.source_text:
         keep &= source_contains(df["source"], f.source_text)
+    return keep
+
+
+def mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
+    """Boolean row mask of the mentions table for `f`."""
+    keep = document_mask(df, f)
+    if f.kinds:
+        keep &= _isin(df["kind"], f.kinds)
     if f.entities:
         chosen = _isin(df["entity"], f.entities)
         if f.companies:
@@ -134,16 +141,7 @@ def apply(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 def apply_documents(documents: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """The documents table under the filters it has columns for (dates, languages, sources)."""
-    keep = np.ones(len(documents), dtype=bool)
-    if f.date_from is not None or f.date_to is not None or not f.undated:
-        keep &= date_mask(documents["published"], f)
-    if f.langs:
-        keep &= _isin(documents["lang"], f.langs)
-    if f.sources:
-        keep &= _isin(documents["source"], f.sources)
-    if f.source_text:
-        keep &= source_contains(documents["source"], f.source_text)
-    return documents[keep]
+    return documents[document_mask(documents, f)]
 
 
 # --- the date widget ------------------------------------------------------------------------------
