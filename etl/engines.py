@@ -8,24 +8,44 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date
+
+import pandas as pd
 
 from etl.documents import Document
 
 ENGINES = ("local", "dask")
 
 
-def extract_batch(items: Sequence[tuple[Document, tuple]], today: date) -> list[tuple[str, object]]:
-    """("ok", DocumentResult) or ("error", error row) per (document, NER spans); one failure stays local."""
-    from etl.pipeline import extract_document
+@dataclass
+class Batch:
+    """What a worker sends back: the mentions already as a DataFrame (columnar, and far smaller
+    to pickle and to hold than a list of row dicts), document rows and error rows."""
 
-    out = []
+    mentions: pd.DataFrame
+    documents: list[dict]
+    errors: list[dict]
+    size: int  # documents in the batch
+
+
+def extract_batch(items: Sequence[tuple[Document, tuple]], today: date) -> Batch:
+    """Extract a batch of (document, NER spans); one failing document becomes an error row."""
+    from etl.pipeline import extract_document
+    from etl.schema import mentions_frame
+
+    rows: list[dict] = []
+    documents: list[dict] = []
+    errors: list[dict] = []
     for doc, ner_spans in items:
         try:
-            out.append(("ok", extract_document(doc, today=today, ner_spans=ner_spans)))
+            result = extract_document(doc, today=today, ner_spans=ner_spans)
         except Exception as e:  # a bug on one odd document must not stop the corpus
-            out.append(("error", {"source": doc.source, "line": None, "error": f"extraction failed: {type(e).__name__}: {e}"}))
-    return out
+            errors.append({"source": doc.source, "line": None, "error": f"extraction failed: {type(e).__name__}: {e}"})
+        else:
+            rows += result.mentions
+            documents.append(result.document)
+    return Batch(mentions_frame(rows), documents, errors, len(items))
 
 
 def batches(items: Sequence, size: int) -> list[Sequence]:
@@ -44,7 +64,7 @@ def run_batches(
     scheduler: str | None = None,
     batch_size: int = 64,
     progress: Callable[[int], None] | None = None,
-) -> Iterator[tuple[str, object]]:
+) -> Iterator[Batch]:
     """Results of `extract_batch` over all (document, NER spans), in document order."""
     parts = batches(items, batch_size)
     done = 0
@@ -55,9 +75,9 @@ def run_batches(
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
         results = pool.map(extract_batch, parts, [today] * len(parts))
-    for part in results:
-        yield from part
-        done += len(part)
+    for batch in results:
+        yield batch
+        done += batch.size
         if progress:
             progress(done)
     if engine != "dask" and workers > 1 and len(parts) > 1:

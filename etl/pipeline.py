@@ -284,18 +284,18 @@ def extract(
     todo = [doc for doc_id, doc in unique.items() if keys[doc_id] not in reusable]
     spans = ner.spans([(d.doc_id, langs[d.doc_id], d.text) for d in todo]) if ner else {}
     items = [(doc, tuple(spans.get(doc.doc_id, ()))) for doc in todo]
-    documents: dict[str, dict] = {}
-    mention_rows: list[dict] = []
+    documents: list[dict] = []
     errors: list[dict] = []
-    for status, result in run_batches(items, today, workers, engine, scheduler, progress=progress):
-        if status == "ok":
-            result.document["cache_key"] = keys[result.document["doc_id"]]
-            documents[result.document["doc_id"]] = result.document
-            mention_rows += result.mentions
-        else:
-            errors.append(result)
+    frames: list[pd.DataFrame] = []
+    for batch in run_batches(items, today, workers, engine, scheduler, progress=progress):
+        frames.append(batch.mentions)
+        errors += batch.errors
+        for document in batch.documents:
+            document["cache_key"] = keys[document["doc_id"]]
+            documents.append(document)
 
-    new = Tables.from_rows(mention_rows, list(documents.values()), errors)
+    mentions = pd.concat(frames, ignore_index=True) if frames else schema.mentions_frame([])
+    new = Tables(mentions, schema.documents_frame(documents), schema.errors_frame(errors))
     if reusable:
         old_docs = previous.documents[previous.documents.cache_key.isin(reusable)]
         old_mentions = previous.mentions[previous.mentions.doc_id.isin(old_docs.doc_id)]
