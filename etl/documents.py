@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-_SPACES = re.compile(r"\s+")
-
-
 def doc_id_of(text: str) -> str:
     """Stable id: hash of the text after Unicode NFC and whitespace collapsing."""
-    canonical = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    canonical = " ".join(text.split())  # str.split() is the fast whitespace collapse
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
 
 

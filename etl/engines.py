@@ -68,20 +68,21 @@ def run_batches(
     """Results of `extract_batch` over all (document, NER spans), in document order."""
     parts = batches(items, batch_size)
     done = 0
-    if engine == "dask":
-        results = _dask_map(parts, today, workers, scheduler)
-    elif workers <= 1 or len(parts) <= 1:
-        results = (extract_batch(p, today) for p in parts)
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(extract_batch, parts, [today] * len(parts))
-    for batch in results:
+    for batch in _map(parts, today, workers, engine, scheduler):
         yield batch
         done += batch.size
         if progress:
             progress(done)
-    if engine != "dask" and workers > 1 and len(parts) > 1:
-        pool.shutdown()
+
+
+def _map(parts, today, workers, engine, scheduler) -> Iterator[Batch]:
+    if engine == "dask":
+        yield from _dask_map(parts, today, workers, scheduler)
+    elif workers <= 1 or len(parts) < 2 * workers:  # too little work to pay for starting workers
+        yield from (extract_batch(p, today) for p in parts)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(extract_batch, parts, [today] * len(parts))
 
 
 def _dask_map(parts, today, workers, scheduler):

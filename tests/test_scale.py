@@ -13,7 +13,7 @@ TODAY = date(2026, 11, 26)
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("corpus") / "synthetic.jsonl"
-    return write_jsonl(generate(40, doc_chars=1500), path)
+    return write_jsonl(generate(300, doc_chars=300), path)  # 5 batches of 64: enough to start a pool
 
 
 def key_columns(df: pd.DataFrame) -> pd.DataFrame:
@@ -25,8 +25,19 @@ def serial(corpus):
     return extract_tables(read_corpus(corpus), today=TODAY, workers=1)
 
 
-def test_process_pool_output_equals_one_process(corpus, serial):
+def test_process_pool_output_equals_one_process(corpus, serial, monkeypatch):
+    import etl.engines
+
+    started = []
+
+    class CountingPool(etl.engines.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(etl.engines, "ProcessPoolExecutor", CountingPool)
     pooled = extract_tables(read_corpus(corpus), today=TODAY, workers=2)
+    assert started == [2]  # the pool really ran
     assert len(serial.mentions) > 100
     pd.testing.assert_frame_equal(pooled.mentions, serial.mentions)
     pd.testing.assert_frame_equal(pooled.documents, serial.documents)
