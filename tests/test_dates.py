@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+from corpus_reader import corpus_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,6 @@ from etl.extract import dates
 from etl.extract.dates import SUPPORTED, fallback_base, find_dates, infer_published
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(__file__).resolve().parent / "corpus"
 SEEDS = ROOT / "seeds"
 GOLD = ROOT.parent / "shared" / "gold" / "seeds.json"
 TODAY = dt.date(2026, 1, 1)
@@ -31,15 +31,10 @@ ISO = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\
 
 def read_corpus():
     cases = []
-    for path in sorted(CORPUS.glob("dates_*.tsv")):
-        lang = path.stem.split("_", 1)[1]
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            text, base, value, grain = line.split("\t")
-            base_date = None if base == "-" else dt.date.fromisoformat(base)
-            want = [] if value == "-" else list(zip(value.split(";"), grain.split(";"), strict=True))
-            cases.append(pytest.param(lang, text, base_date, want, id=f"{lang}:{n}"))
+    for lang, n, (text, base, value, grain) in corpus_rows("dates"):
+        base_date = None if base == "-" else dt.date.fromisoformat(base)
+        want = [] if value == "-" else list(zip(value.split(";"), grain.split(";"), strict=True))
+        cases.append(pytest.param(lang, text, base_date, want, id=f"{lang}:{n}"))
     return cases
 
 

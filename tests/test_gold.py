@@ -6,7 +6,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from etl import extract_tables, read_corpus

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from corpus_reader import corpus_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,14 +34,9 @@ def _id(lang: str, n: int, text: str, what: str) -> str:
 
 def read_corpus():
     cases = []
-    for path in sorted(CORPUS.glob("money_*.tsv")):
-        lang = path.stem.split("_", 1)[1]
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            text, amount, currency, money_type = line.split("\t")
-            want = None if amount == "-" else (float(amount), currency, money_type)
-            cases.append(pytest.param(lang, text, want, id=_id(lang, n, text, money_type if want else "none")))
+    for lang, n, (text, amount, currency, money_type) in corpus_rows("money"):
+        want = None if amount == "-" else (float(amount), currency, money_type)
+        cases.append(pytest.param(lang, text, want, id=_id(lang, n, text, money_type if want else "none")))
     return cases
 
 
