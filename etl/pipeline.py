@@ -162,9 +162,9 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
     rows = []
     for m in find_money(sent.text, lang):
         company, investor = attribute(m, sent.text, entities, lang)
-        if company is None and m.money_type != "aggregate" and previous_entities:
-            # "… Inflection AI. After raising $1.3 billion …": the company carries over from the
-            # last one named in the sentence before.
+        if company is None and not entities and m.money_type != "aggregate" and previous_entities:
+            # "… Inflection AI. After raising $1.3 billion …": a sentence that names nobody is
+            # about the last company named in the sentence before.
             company = next((e.company for e in reversed(previous_entities) if e.company != investor), None)
         when = dates[0] if dates else None
         year = int(when.value[:4]) if when else (published.year if published else None)
