@@ -75,3 +75,28 @@ def test_page_renders_charts_not_an_error(server, tmp_path):
     assert charts >= 2
     assert errors == 0
     assert "Traceback" not in body
+
+
+def test_drill_down_shows_arabic_right_to_left_with_the_mention_marked(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(server, wait_until="domcontentloaded")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+        picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Show the sentences")
+        picker.scroll_into_view_if_needed()
+        picker.click()
+        page.keyboard.type("DeepSeek")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("mark", timeout=30_000)
+        marks = [m.inner_text() for m in page.locator("mark").all()]
+        rtl = page.locator('[dir="rtl"][lang="ar"]')
+        rtl_blocks = rtl.count()
+        arabic = rtl.first.inner_text() if rtl_blocks else ""
+        page.screenshot(path=str(tmp_path / "drill.png"), full_page=True)
+        browser.close()
+    assert len(marks) >= 10 and {m.casefold() for m in marks} <= {"deepseek", "ديبسيك", "डीपसीक"}
+    assert rtl_blocks >= 1  # the Arabic sentences are laid out right to left
+    assert any("\u0600" <= ch <= "\u06ff" for ch in arabic)
