@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.engines import ENGINES
 from etl.paths import DEFAULT_OUT, SEEDS_DIR
 
 
@@ -22,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="NER backend: stanza where its models are installed (auto, default), always (stanza), never (rules)")
     run.add_argument("--stanza-dir", type=Path, default=None, help="Stanza resources folder (default: $STANZA_RESOURCES_DIR)")
     run.add_argument("--workers", type=int, default=None, help="processes (default: number of cores)")
-    run.add_argument("--engine", choices=("local", "dask"), default="local", help="local processes, or a Dask cluster")
+    run.add_argument("--engine", choices=ENGINES, default="local", help="local processes, or a Dask cluster")
     run.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a local cluster)")
     run.add_argument("--full", action="store_true", help="re-extract every document (default: reuse unchanged ones from --out)")
 

@@ -599,18 +599,14 @@ def infer_published(text: str, lang: str, today: dt.date) -> dt.date | None:
 
 
 def fallback_base(text: str, lang: str, today: dt.date) -> dt.date | None:
-    """A base for ``find_dates`` when the publication date is unknown: what to pass, in order.
-
-    ``infer_published``'s year when there is one; else the latest year the text states at all,
-    founding years included (the article cannot be older than that year), as Jan 1; else None.
+    """A base for ``find_dates`` when ``infer_published`` found nothing (callers ask it first,
+    so its scan is not repeated here): the latest year the text states at all, founding years
+    included (the article cannot be older than that year), as Jan 1; else None.
     It is a lower bound: "نهاية مايو" in a 2023 article that only mentions a 2022 founding comes
     out as 2022-05 -- right month, possibly early year. Callers should keep ``published`` null.
     """
     spec = _lang_of(lang)
     if spec is None or not text:
         return None
-    inferred = infer_published(text, lang, today)
-    if inferred is not None:
-        return inferred
     years = _year_mentions(text, spec, today, keep_past=True)
     return dt.date(max(years), 1, 1) if years else None
