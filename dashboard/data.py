@@ -7,8 +7,9 @@ Where the data comes from, first match wins:
    (``$AI_TRENDS_CACHE``, else ``$XDG_CACHE_HOME/ai-trends``, else ``~/.cache/ai-trends``, else
    a temporary directory) and reused while the seeds and the ETL code are unchanged.
 
-DIR is an ETL output directory: ``mentions.parquet`` (required), ``documents.parquet`` and
-``errors.parquet`` (optional), as written by ``python -m etl run CORPUS --out DIR``.
+DIR is an ETL output directory: ``mentions.parquet`` (required; a folder of part files, or one
+file), ``documents.parquet`` and ``errors.parquet`` (optional), as written by
+``python -m etl run CORPUS --out DIR`` (see etl/store.py).
 
 Loading reads low-cardinality text columns straight into pandas categoricals (Parquet
 dictionary decoding), which is several times faster than ``read_parquet`` followed by
@@ -202,7 +203,7 @@ def default_store(environ: Mapping[str, str]) -> Path:
     except Exception as exc:  # the ETL is developed alongside; say what is missing
         raise DataUnavailable(f"the ETL package could not be imported ({exc}); set AI_TRENDS_DATA to an ETL output") from exc
     out = cache_root(environ) / f"seeds-{_fingerprint(Path(SEEDS_DIR), Path(etl.__file__).parent)}"
-    if not (out / FILES["mentions"]).is_file():
+    if not (out / FILES["mentions"]).exists():
         try:
             etl.run_corpus(SEEDS_DIR, out)
         except Exception as exc:
@@ -239,7 +240,7 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
     order; low-cardinality text read straight into categoricals; columns an older store lacks
     added empty."""
     columns = {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
-    names = set(pq.read_schema(path).names)
+    names = set(pq.ParquetDataset(path).schema.names if path.is_dir() else pq.read_schema(path).names)
     dictionary = [c for c in CATEGORICAL[table] if c in names and c in columns]
     arrow = pq.read_table(path, columns=[c for c in columns if c in names], read_dictionary=dictionary, memory_map=True)
     if not dictionary:  # long text: one chunk per column makes taking rows ~100x faster than across chunks
@@ -261,7 +262,7 @@ def read_store(store: Path, origin: str | None = None) -> Dataset:
     read in the background (see Dataset); the rest is ready when this returns. `origin` names the
     data for people (default: the directory)."""
     store = Path(store)
-    if not (store / FILES["mentions"]).is_file():
+    if not (store / FILES["mentions"]).exists():
         if not store.exists():
             raise DataUnavailable(f"{store} does not exist")
         raise DataUnavailable(

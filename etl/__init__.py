@@ -1,7 +1,7 @@
 """ETL: a multilingual news corpus in, one tidy table of AI-industry mentions out.
 
     from etl import run_corpus, read_corpus, extract_tables
-    result = run_corpus("seeds", "out")          # writes out/*.parquet
+    result = run_corpus("seeds", "out")          # writes the store in out/ (see etl/store.py)
     tables = extract_tables(read_corpus("seeds"))  # the same, in memory (DataFrames)
 """
 from __future__ import annotations
@@ -13,15 +13,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from etl import schema
 from etl.corpus import CorpusNotFound, read_bytes, read_corpus
 from etl.documents import Document, ReadError
 from etl.export import to_csv_bytes, write_csv
 from etl.paths import SEEDS_DIR
-from etl import schema
-from etl.store import Tables, concat_frames, load, merge, write
+from etl.store import FILES, StoreWriter, Tables, exists, load, merge, read_mentions, write
 
 if TYPE_CHECKING:
-    from etl.pipeline import RunResult
+    from etl.runner import RunResult
 
 __all__ = [
     "CorpusNotFound", "Document", "ReadError", "SEEDS_DIR", "Tables", "extract_tables", "extract_uploads", "load", "merge", "read_bytes",
@@ -29,25 +31,19 @@ __all__ = [
 ]
 
 
-def extract_tables(items: Iterable[Document | ReadError], today: date | None = None, progress=None, **engine) -> Tables:
-    """Documents (and read errors) to the three tables, in memory. `engine` options: workers,
-    engine ("local" or "dask"), scheduler, previous (Tables of an earlier run to reuse)."""
-    return _extract(items, today, progress, **engine).tables
+def extract_tables(items: Iterable[Document | ReadError], today: date | None = None, progress=None, workers: int = 1,
+                   engine: str = "local", scheduler: str | None = None, previous: Tables | None = None, ner=None) -> Tables:
+    """Documents (and read errors) to the three tables, in memory, mentions in document order.
+    `previous`: Tables of an earlier run whose unchanged documents are reused, not re-extracted."""
+    from etl.runner import Run, in_document_order  # imports the extractors (and dateparser) on first use
 
-
-def _extract(items, today=None, progress=None, **engine):
-    from etl.pipeline import extract  # imports the extractors (and dateparser) on first use
-
-    docs: list[Document] = []
-    errors: list[dict] = []
-    for item in items:
-        if isinstance(item, Document):
-            docs.append(item)
-        else:
-            errors.append({"source": item.source, "line": item.line, "error": item.error})
-    result = extract(docs, today=today, progress=progress, **engine)
-    result.tables.errors = concat_frames(schema.errors_frame(errors), result.tables.errors)
-    return result
+    run = Run(previous.documents if previous is not None else None, ner)
+    frames: list[pd.DataFrame] = []
+    outcome = run.execute(items, frames.append, today or date.today(), workers, engine, scheduler, progress)
+    if outcome.reused:
+        frames.append(previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
+    mentions = pd.concat(frames, ignore_index=True) if frames else schema.mentions_frame([])
+    return Tables(in_document_order(mentions, outcome.order), outcome.documents, outcome.errors)
 
 
 def run_corpus(
@@ -61,26 +57,32 @@ def run_corpus(
     incremental: bool = True,
     ner=None,
 ) -> "RunResult":
-    """Read CORPUS (default: the seeds), extract, and write the store into OUT atomically.
-    With `incremental`, documents already extracted into OUT by the same extractor are reused."""
-    from etl.pipeline import RunResult
+    """Read CORPUS (default: the seeds), extract, and write a new version of the store in OUT.
+    The corpus is streamed: rows go to disk batch by batch. With `incremental`, records already
+    extracted into OUT by the same extractor are reused (not even parsed)."""
+    from etl.runner import Run, RunResult
 
     started = time.perf_counter()
     out = Path(out)
-    items = list(read_corpus(corpus or SEEDS_DIR))
-    previous = _previous(out) if incremental else None
-    bar = _ProgressBar(sum(isinstance(i, Document) for i in items)) if progress else None
-    result = _extract(items, today, bar, workers=workers, engine=engine, scheduler=scheduler, previous=previous, ner=ner)
+    previous = _previous_documents(out) if incremental else None
+    run = Run(previous, ner)
+    items = read_corpus(corpus or SEEDS_DIR, known=run.known)
+    bar = _ProgressBar() if progress else None
+    with StoreWriter(out) as writer:
+        outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar)
+        writer.keep(out, outcome.reused)
+        writer.commit(outcome.documents, outcome.errors)
     if bar:
         bar.close()
-    write(result.tables, out)
-    return RunResult(result.tables, result.processed, result.reused, time.perf_counter() - started)
+    kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
+    return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
+                     len(outcome.reused), time.perf_counter() - started)
 
 
-def _previous(out: Path) -> Tables | None:
+def _previous_documents(out: Path) -> pd.DataFrame | None:
     try:
-        return load(out)
-    except (FileNotFoundError, OSError, ValueError):
+        return pd.read_parquet(out / FILES["documents"]) if exists(out) else None
+    except (OSError, ValueError):
         return None  # no usable earlier run: extract everything
 
 
@@ -93,21 +95,16 @@ def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, p
 
 
 class _ProgressBar:
-    """A one-line progress bar on stderr, shown for corpora large enough to wait for."""
+    """A one-line count of extracted documents on stderr (the corpus is streamed: no total)."""
 
-    def __init__(self, total: int, min_total: int = 200):
-        self.total = total
-        self.shown = total >= min_total
-        self.last = -1
+    def __init__(self, every: int = 256):
+        self.every = every
+        self.shown = 0
 
     def __call__(self, n: int) -> None:
-        if not self.shown:
-            return
-        pct = n * 100 // max(self.total, 1)
-        if pct != self.last:
-            self.last = pct
-            filled = pct // 4
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (25 - filled)}] {n}/{self.total} documents")
+        if n - self.shown >= self.every:
+            self.shown = n
+            sys.stderr.write(f"\r{n} documents extracted")
             sys.stderr.flush()
 
     def close(self) -> None:

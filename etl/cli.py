@@ -80,6 +80,7 @@ def _run(args) -> int:
 
 
 def filter_mentions(df: pd.DataFrame, kind=None, lang=None, entity=None, company=None, since=None, until=None) -> pd.DataFrame:
+    """The rows matching every given filter (each a list of accepted values, or a date bound)."""
     keep = pd.Series(True, index=df.index)
     for column, wanted in (("kind", kind), ("lang", lang), ("entity", entity), ("company", company)):
         if wanted:
@@ -92,17 +93,21 @@ def filter_mentions(df: pd.DataFrame, kind=None, lang=None, entity=None, company
 
 
 def _export(args) -> int:
+    from etl import schema
     from etl.export import to_csv_bytes, write_csv
-    from etl.store import load
+    from etl.store import FILES, exists, read_mentions
 
-    try:
-        tables = load(args.store)
-    except FileNotFoundError as e:
-        print(f"error: {e}", file=sys.stderr)
+    if not exists(args.store):
+        print(f"error: {args.store}: no ETL output; run `python -m etl run --out {args.store}`", file=sys.stderr)
         return 2
-    df = getattr(tables, args.table)
     if args.table == "mentions":
+        # Language, kind and dates are pushed down to the store: other part files and row groups are not read.
+        df = read_mentions(args.store, langs=args.lang, kinds=args.kind, since=args.since, until=args.until)
         df = filter_mentions(df, args.kind, args.lang, args.entity, args.company, args.since, args.until)
+        df = df.sort_values(["published", "source", "start"], na_position="last", kind="stable")  # parts are by language
+    else:
+        columns = schema.DOCUMENT_COLUMNS if args.table == "documents" else schema.ERROR_COLUMNS
+        df = schema.coerce(pd.read_parquet(args.store / FILES[args.table]), columns)
     if args.csv == "-":
         sys.stdout.buffer.write(to_csv_bytes(df))
     else:

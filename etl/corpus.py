@@ -2,59 +2,73 @@
 
 Every reader yields `Document`s and `ReadError`s; a bad input never stops the others.
 Paths never leave the corpus root: manifest entries and symlinks pointing outside are errors.
+Every record gets a fingerprint (hash of its raw bytes, where it was read and its metadata); a
+record whose fingerprint is in `known` is yielded as `Known` without being decoded or parsed, which
+is what makes an incremental run over an unchanged corpus cheap.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterator, Set
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from etl.decoding import DecodeError, decode
-from etl.documents import Document, ReadError
+from etl.documents import Document, Known, ReadError, fingerprint_of
 
 TEXT_SUFFIXES = {".txt", ".md"}
 TABLE_SUFFIXES = {".jsonl", ".csv"}
 MANIFEST = "manifest.csv"
 METADATA_FIELDS = ("published", "title", "url", "lang", "source")
 KNOWN_LANGS = {"ar", "hi", "zh", "en"}
+_HAS_SOURCE = re.compile(rb'"source"\s*:\s*"[^"]')  # a JSON key: inside a string the quotes are escaped
 
-Item = Document | ReadError
+Item = Document | ReadError | Known
+NOTHING_KNOWN: frozenset[str] = frozenset()
 
 
 class CorpusNotFound(FileNotFoundError):
     pass
 
 
-def read_corpus(path: str | Path) -> Iterator[Item]:
-    """Documents and read errors from a folder, a text file, a .jsonl or a .csv."""
+def read_corpus(path: str | Path, known: Set[str] = NOTHING_KNOWN) -> Iterator[Item]:
+    """Documents and read errors from a folder, a text file, a .jsonl or a .csv (records whose
+    fingerprint is in `known`: Known)."""
     root = Path(path)
     if not root.exists():
         raise CorpusNotFound(f"corpus not found: {root}")
     if root.is_dir():
-        yield from _read_folder(root)
+        yield from _read_folder(root, known)
     else:
-        yield from read_bytes(root.name, _read(root))
+        yield from read_bytes(root.name, _read(root), known)
 
 
-def read_bytes(name: str, data: bytes) -> Iterator[Item]:
-    """Documents from one file's bytes; `name` decides the format by its suffix (also for uploads)."""
+def read_bytes(name: str, data: bytes, known: Set[str] = NOTHING_KNOWN, metadata: dict | None = None) -> Iterator[Item]:
+    """Documents from one file's bytes; `name` decides the format by its suffix (also for uploads).
+    `metadata` (a manifest row) applies to a text file."""
     suffix = Path(name).suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        fingerprint = fingerprint_of(name, data, metadata)
+        if fingerprint in known:
+            yield Known(fingerprint)
+            return
     try:
         text = decode(data)
     except DecodeError as e:
         yield ReadError(name, str(e))
         return
     if suffix == ".jsonl":
-        yield from _read_jsonl(name, text)
+        yield from _read_jsonl(name, text, known)
     elif suffix == ".csv":
-        yield from _read_csv(name, text)
+        yield from _read_csv(name, text, known)
     elif suffix in TEXT_SUFFIXES:
-        yield Document(text=text, source=name)
+        doc = Document(text=text, source=name, fingerprint=fingerprint)
+        yield _with_metadata(doc, metadata) if metadata else doc
     else:
         yield ReadError(name, f"unsupported file type {suffix or '(none)'}; expected .txt, .md, .jsonl or .csv")
 
@@ -63,7 +77,7 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _read_folder(root: Path) -> Iterator[Item]:
+def _read_folder(root: Path, known: Set[str]) -> Iterator[Item]:
     root_resolved = root.resolve()
     manifest, manifest_errors = _read_manifest(root)
     yield from manifest_errors
@@ -84,10 +98,7 @@ def _read_folder(root: Path) -> Iterator[Item]:
         except OSError as e:
             yield ReadError(rel, f"cannot read: {e.strerror or e}")
             continue
-        for item in read_bytes(rel, data):
-            if isinstance(item, Document) and rel in manifest:
-                item = _with_metadata(item, manifest[rel])
-            yield item
+        yield from read_bytes(rel, data, known, manifest.get(rel))
     for name in manifest:
         if not (root / name).is_file():
             yield ReadError(MANIFEST, f"lists {name!r}, which is not a file in the corpus")
@@ -123,12 +134,20 @@ def _with_metadata(doc: Document, meta: dict) -> Document:
         published=parse_published(meta.get("published")),
         title=_clean(meta.get("title")),
         url=_clean(meta.get("url")),
+        fingerprint=doc.fingerprint,
     )
 
 
-def _read_jsonl(name: str, text: str) -> Iterator[Item]:
+def _read_jsonl(name: str, text: str, known: Set[str]) -> Iterator[Item]:
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
+            continue
+        raw = line.encode("utf-8", "surrogatepass")
+        # The line number is part of the document only when it names the source ("file.jsonl:12"):
+        # a record with its own source keeps its fingerprint when lines above it are added or removed.
+        fingerprint = fingerprint_of(name, None if _HAS_SOURCE.search(raw) else n, raw)
+        if fingerprint in known:
+            yield Known(fingerprint)
             continue
         try:
             record = json.loads(line)
@@ -138,10 +157,10 @@ def _read_jsonl(name: str, text: str) -> Iterator[Item]:
         if not isinstance(record, dict):
             yield ReadError(name, "line is not a JSON object", n)
             continue
-        yield _record(name, n, record)
+        yield _record(name, n, record, fingerprint)
 
 
-def _read_csv(name: str, text: str) -> Iterator[Item]:
+def _read_csv(name: str, text: str, known: Set[str]) -> Iterator[Item]:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
@@ -164,10 +183,14 @@ def _read_csv(name: str, text: str) -> Iterator[Item]:
         if None in row:  # more cells than header columns
             yield ReadError(name, f"row has {len(header) + len(row[None])} cells, header has {len(header)}", n)
             continue
-        yield _record(name, n, row)
+        fingerprint = fingerprint_of(name, None if _clean(row.get("source")) else n, tuple(row.items()))
+        if fingerprint in known:
+            yield Known(fingerprint)
+            continue
+        yield _record(name, n, row, fingerprint)
 
 
-def _record(name: str, line: int, record: dict) -> Item:
+def _record(name: str, line: int, record: dict, fingerprint: str) -> Item:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return ReadError(name, "missing or empty 'text'", line)
@@ -179,6 +202,7 @@ def _record(name: str, line: int, record: dict) -> Item:
         published=parse_published(record.get("published")),
         title=_clean(record.get("title")),
         url=_clean(record.get("url")),
+        fingerprint=fingerprint,
     )
 
 
@@ -205,10 +229,3 @@ def parse_published(value) -> date | None:
         pass
     ts = pd.to_datetime(value, errors="coerce", dayfirst=True, utc=True)
     return None if pd.isna(ts) else ts.date()
-
-
-def iter_documents(items: Iterable[Item]) -> tuple[list[Document], list[ReadError]]:
-    docs, errors = [], []
-    for item in items:
-        (docs if isinstance(item, Document) else errors).append(item)
-    return docs, errors

@@ -1,4 +1,4 @@
-"""The Document record and its stable id."""
+"""The Document record, its stable id, and the fingerprint an incremental run recognises it by."""
 from __future__ import annotations
 
 import hashlib
@@ -6,12 +6,23 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+
 def doc_id_of(text: str) -> str:
     """Stable id: hash of the text after Unicode NFC and whitespace collapsing."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     canonical = " ".join(text.split())  # str.split() is the fast whitespace collapse
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def fingerprint_of(*parts: object) -> str:
+    """Hash of everything a Document is made from (raw record, where it was read, its metadata).
+    A reader computes it before parsing, so an incremental run skips unchanged records unparsed."""
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -23,10 +34,22 @@ class Document:
     title: str | None = None
     url: str | None = None
     doc_id: str = field(default="")
+    fingerprint: str = field(default="", compare=False)  # set by readers; else from the fields
 
     def __post_init__(self):
         if not self.doc_id:
             object.__setattr__(self, "doc_id", doc_id_of(self.text))
+        if not self.fingerprint:
+            fields = (self.source, self.lang, self.published, self.title, self.url)
+            object.__setattr__(self, "fingerprint", fingerprint_of(self.text, *fields))
+
+
+@dataclass(frozen=True)
+class Known:
+    """A record whose fingerprint the caller already knows (an unchanged record on an incremental
+    run): yielded instead of a parsed Document."""
+
+    fingerprint: str
 
 
 @dataclass(frozen=True)

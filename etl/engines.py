@@ -6,16 +6,20 @@ input order, so the output does not depend on the engine or the number of worker
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain, islice
 
 import pandas as pd
 
 from etl.documents import Document
 
 ENGINES = ("local", "dask")
+BATCH_SIZE = 64  # documents per task: large enough to amortise pickling, small enough to balance
+IN_FLIGHT_PER_WORKER = 2
 
 
 @dataclass
@@ -48,44 +52,44 @@ def extract_batch(items: Sequence[tuple[Document, tuple]], today: date) -> Batch
     return Batch(mentions_frame(rows), documents, errors, len(items))
 
 
-def batches(items: Sequence, size: int) -> list[Sequence]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def run_batches(
-    items: Sequence[tuple[Document, tuple]],
+    parts: Iterable[Sequence[tuple[Document, tuple]]],
     today: date,
     workers: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
-    batch_size: int = 64,
-    progress: Callable[[int], None] | None = None,
 ) -> Iterator[Batch]:
-    """Results of `extract_batch` over all (document, NER spans), in document order."""
-    parts = batches(items, batch_size)
-    done = 0
-    for batch in _map(parts, today, workers, engine, scheduler):
-        yield batch
-        done += batch.size
-        if progress:
-            progress(done)
-
-
-def _map(parts, today, workers, engine, scheduler) -> Iterator[Batch]:
+    """Results of `extract_batch` over batches of (document, NER spans), in input order. `parts`
+    is consumed lazily and at most a few batches per worker are in flight, so memory holds a
+    bounded window of the corpus however large it is."""
+    parts = iter(parts)
+    ahead = IN_FLIGHT_PER_WORKER * max(workers, 1)
+    head = list(islice(parts, ahead))
     if engine == "dask":
-        yield from _dask_map(parts, today, workers, scheduler)
-    elif workers <= 1 or len(parts) < 2 * workers:  # too little work to pay for starting workers
-        yield from (extract_batch(p, today) for p in parts)
+        yield from _dask_map(chain(head, parts), today, workers, scheduler, ahead)
+    elif workers <= 1 or len(head) < ahead:  # too little work to pay for starting workers
+        yield from (extract_batch(p, today) for p in chain(head, parts))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(extract_batch, parts, [today] * len(parts))
+            yield from _bounded(lambda p: pool.submit(extract_batch, p, today), chain(head, parts), ahead)
 
 
-def _dask_map(parts, today, workers, scheduler):
+def _bounded(submit: Callable, parts: Iterator, ahead: int) -> Iterator[Batch]:
+    """Submit batches, keeping `ahead` in flight, and yield their results in submission order."""
+    pending: deque = deque()
+    for part in parts:
+        pending.append(submit(part))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _dask_map(parts, today, workers, scheduler, ahead):
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -97,9 +101,9 @@ def _dask_map(parts, today, workers, scheduler):
         cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(extract_batch, parts, [today] * len(parts), pure=False)
-        for future in futures:  # in submission order
-            yield future.result()
+        # A real cluster has more workers than the local machine has cores: keep each one busy.
+        ahead = max(ahead, IN_FLIGHT_PER_WORKER * len(client.scheduler_info().get("workers", {})))
+        yield from _bounded(lambda p: client.submit(extract_batch, p, today, pure=False), parts, ahead)
     finally:
         client.close()
         if cluster is not None:

@@ -1,24 +1,18 @@
 """Documents in, rows of the tidy mentions table out.
 
 `extract_document` is the per-document function (pure: a Document in, rows out) that every
-engine runs; `extract` runs it over many documents, counting identical documents once.
+engine runs (see etl/runner.py for a run over a corpus).
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
 from typing import TypeVar
 from pathlib import Path
 
-import pandas as pd
-
-from etl import schema
 from etl.documents import Document
 from etl.extract.dates import fallback_base, find_dates, infer_published
 from etl.extract.entities import find_entities
@@ -28,7 +22,6 @@ from etl.extract.stance import find_breaks, find_stance_cues, stance_of
 from etl.knowledge import KnowledgeBase, knowledge_base
 from etl.segment import Sentence, detect_lang, sentences
 from etl.spans import DateSpan, EntitySpan
-from etl.store import Tables, concat_frames
 from etl.textnorm import NormalizedText
 
 _SPACE_RUN = re.compile(r"\s+")
@@ -208,27 +201,6 @@ def _new_from_ner(ner: Iterable[EntitySpan], found: list[EntitySpan]) -> list[En
     return [n for n in ner if not any(n.start < f.end and f.start < n.end for f in found)]
 
 
-def cache_key(doc: Document, ner: str = "rules") -> str:
-    """Changes when the text, the metadata, the NER backend or the extractor (code or knowledge
-    data) change."""
-    parts = [doc.doc_id, doc.source, doc.lang, doc.published, doc.title, doc.url, ner, extractor_version()]
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:16]
-
-
-@cache
-def extractor_version() -> str:
-    """Hash of the ETL's code and data files: editing a rule or the knowledge base invalidates."""
-    return version_of(Path(__file__).resolve().parent)
-
-
-def version_of(package: Path) -> str:
-    digest = hashlib.sha1()
-    for path in sorted([*package.rglob("*.py"), *(package / "data").glob("*")]):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 @dataclass(frozen=True)
 class NerBackend:
     """Which languages run Stanza NER (see etl/nlp.py), and where its models are."""
@@ -243,108 +215,3 @@ class NerBackend:
         from etl.nlp import ner_for_documents
 
         return ner_for_documents(docs, self.backends, self.resources_dir)
-
-
-@dataclass
-class Extraction:
-    tables: Tables
-    processed: int  # documents extracted in this run
-    reused: int  # documents whose rows came from the previous store
-    seconds: float
-
-
-def extract(
-    docs: Iterable[Document],
-    today: date | None = None,
-    progress: Callable[[int], None] | None = None,
-    workers: int = 1,
-    engine: str = "local",
-    scheduler: str | None = None,
-    previous: Tables | None = None,
-    ner: NerBackend | None = None,
-) -> Extraction:
-    """Run `extract_document` over documents. A document identical to an earlier one counts once;
-    a document whose cache key is in `previous` keeps its rows from there (incremental run);
-    `ner` adds the spans of an NER backend (Stanza) to the languages it covers."""
-    from etl.engines import run_batches
-
-    started = time.perf_counter()
-    today = today or date.today()
-    unique: dict[str, Document] = {}
-    duplicates: dict[str, list[str]] = {}
-    for doc in docs:
-        if doc.doc_id in unique:
-            duplicates.setdefault(doc.doc_id, []).append(doc.source)
-        else:
-            unique[doc.doc_id] = doc
-    langs = {doc_id: doc.lang or detect_lang(doc.text) for doc_id, doc in unique.items()}
-    keys = {doc_id: cache_key(doc, ner.backend(langs[doc_id]) if ner else "rules") for doc_id, doc in unique.items()}
-
-    reusable = _reusable(previous, set(keys.values()))
-    todo = [doc for doc_id, doc in unique.items() if keys[doc_id] not in reusable]
-    spans = ner.spans([(d.doc_id, langs[d.doc_id], d.text) for d in todo]) if ner else {}
-    items = [(doc, tuple(spans.get(doc.doc_id, ()))) for doc in todo]
-    documents: list[dict] = []
-    errors: list[dict] = []
-    frames: list[pd.DataFrame] = []
-    for batch in run_batches(items, today, workers, engine, scheduler, progress=progress):
-        frames.append(batch.mentions)
-        errors += batch.errors
-        for document in batch.documents:
-            document["cache_key"] = keys[document["doc_id"]]
-            documents.append(document)
-
-    mentions = pd.concat(frames, ignore_index=True) if frames else schema.mentions_frame([])
-    new = Tables(mentions, schema.documents_frame(documents), schema.errors_frame(errors))
-    if reusable:
-        old_docs = previous.documents[previous.documents.cache_key.isin(reusable)]
-        old_mentions = previous.mentions[previous.mentions.doc_id.isin(old_docs.doc_id)]
-        new = Tables(concat_frames(new.mentions, old_mentions), concat_frames(new.documents, old_docs), new.errors)
-    tables = _in_document_order(new, list(unique), duplicates)
-    return Extraction(tables, len(todo), len(reusable), time.perf_counter() - started)
-
-
-def _reusable(previous: Tables | None, wanted: set[str]) -> set[str]:
-    if previous is None or previous.documents.empty or "cache_key" not in previous.documents:
-        return set()
-    return set(previous.documents.cache_key.dropna()) & wanted
-
-
-def _in_document_order(tables: Tables, order: list[str], duplicates: dict[str, list[str]]) -> Tables:
-    """Documents in corpus order and mentions by document then offset, whatever ran where."""
-    position = {doc_id: i for i, doc_id in enumerate(order)}
-    docs = tables.documents.assign(_pos=tables.documents.doc_id.map(position)).sort_values("_pos", kind="stable")
-    docs = docs.drop(columns="_pos").reset_index(drop=True)
-    docs["duplicates"] = docs.doc_id.map(lambda d: "; ".join(duplicates.get(d, [])) or None).astype("string")
-    m = tables.mentions
-    m = m.assign(_pos=m.doc_id.map(position)).sort_values(["_pos", "sentence_id", "start", "end", "kind"], kind="stable")
-    m = m.drop(columns="_pos").reset_index(drop=True)
-    return Tables(schema.coerce(m, schema.MENTION_COLUMNS), schema.coerce(docs, schema.DOCUMENT_COLUMNS), tables.errors)
-
-
-@dataclass
-class RunResult:
-    tables: Tables
-    processed: int
-    reused: int
-    seconds: float
-
-    def summary(self) -> str:
-        m = self.tables.mentions
-        kinds = m["kind"].value_counts()
-        per_kind = ", ".join(f"{kind} {int(kinds.get(kind, 0))}" for kind in ("company", "product", "money", "date"))
-        docs = self.tables.documents
-        dups = int(docs["duplicates"].notna().sum()) if len(docs) else 0
-        undated = int(docs["published"].isna().sum()) if len(docs) else 0
-        lines = [
-            f"documents  {len(docs)} ({dups} with identical copies counted once, {undated} without a date)",
-            f"rows       {len(m)} ({per_kind})",
-            f"errors     {len(self.tables.errors)}",
-            f"seconds    {self.seconds:.2f} ({self.processed} documents extracted, {self.reused} reused from the last run)",
-        ]
-        for _, err in self.tables.errors.head(10).iterrows():
-            where = f"{err['source']}" + (f":{err['line']}" if pd.notna(err["line"]) else "")
-            lines.append(f"  error: {where}: {err['error']}")
-        if len(self.tables.errors) > 10:
-            lines.append(f"  ... and {len(self.tables.errors) - 10} more in errors.parquet")
-        return "\n".join(lines)

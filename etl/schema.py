@@ -48,7 +48,8 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "repeated_paragraphs": "Int64",  # paragraphs skipped because they repeat one above
     "duplicates": "string",  # other sources with the identical text (counted once), "; "-joined
     "mentions": "Int64",
-    "cache_key": "string",  # content + metadata + extractor version: unchanged key = rows reused
+    "fingerprint": "string",  # hash of the raw record, where it was read and its metadata
+    "cache_key": "string",  # fingerprint + NER backend + extractor version: unchanged key = rows reused
 }
 
 ERROR_COLUMNS: dict[str, str] = {

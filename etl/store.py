@@ -1,16 +1,43 @@
-"""The Parquet store: mentions, documents and errors tables, written atomically."""
+"""The Parquet store an ETL run writes into its output folder:
+
+    mentions.parquet/    the mentions table: a Parquet dataset of part files, one language each
+    documents.parquet    one row per document
+    errors.parquet       one row per input that could not be read
+
+`pd.read_parquet(DIR / "mentions.parquet")` reads the whole table. Part files hold one language
+and their row groups are ordered by publication date, so `read_mentions` with a language or date
+filter skips whole files and row groups without reading them.
+
+Versions: the three names are symbolic links through `DIR/current`, itself a link to one complete
+version under `DIR/.versions/`. A run writes a new version beside the last good one and switches
+`current` in one atomic rename, so a crash at any point leaves the last good output whole. Part
+files an incremental run keeps are hard links into the new version, not copies.
+"""
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+import shutil
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from etl import schema
 
 FILES = {"mentions": "mentions.parquet", "documents": "documents.parquet", "errors": "errors.parquet"}
+CURRENT = "current"
+VERSIONS = ".versions"
+ROW_GROUP_ROWS = 65_536  # rows buffered per language before they are written as one row group
+MENTIONS_SCHEMA = pa.Schema.from_pandas(schema.mentions_frame([]), preserve_index=False)
+_LANG_NAME = re.compile(r"[a-z]{2,3}")
 
 
 @dataclass
@@ -28,30 +55,202 @@ class Tables:
         return cls.from_rows([], [], [])
 
 
+# --- writing ------------------------------------------------------------------------------------
+
+class StoreWriter:
+    """Writes one new version of the store: mention rows as they arrive (`add`), rows of an
+    earlier version kept by document (`keep`), then the document and error tables (`commit`).
+    Memory holds at most one row group per language. Until `commit` succeeds the last good output
+    is untouched; `abort` (or an exception inside `with`) removes the unfinished version."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.version = self.out / VERSIONS / uuid.uuid4().hex[:12]
+        self.mentions_dir = self.version / FILES["mentions"]
+        self.mentions_dir.mkdir(parents=True)
+        self._buffers: dict[str, list[pa.Table]] = {}
+        self._buffered: dict[str, int] = {}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.rows = 0
+
+    def __enter__(self) -> "StoreWriter":
+        return self
+
+    def __exit__(self, exc_type, *_):
+        if exc_type is not None:
+            self.abort()
+
+    def add(self, mentions: pd.DataFrame) -> None:
+        if mentions.empty:
+            return
+        table = pa.Table.from_pandas(schema.coerce(mentions, schema.MENTION_COLUMNS), schema=MENTIONS_SCHEMA, preserve_index=False)
+        for lang in pc.unique(table["lang"]).to_pylist():
+            part = table.filter(pc.equal(table["lang"], lang) if lang is not None else pc.is_null(table["lang"]))
+            name = _part_lang(lang)
+            self._buffers.setdefault(name, []).append(part)
+            self._buffered[name] = self._buffered.get(name, 0) + part.num_rows
+            if self._buffered[name] >= ROW_GROUP_ROWS:
+                self._flush(name)
+        self.rows += table.num_rows
+
+    def keep(self, store: Path, doc_ids: set[str]) -> int:
+        """Put the rows of `doc_ids` from the store's current mentions into this version: a part
+        file holding only kept documents is hard-linked, one mixing kept and dropped documents is
+        rewritten without the dropped ones. Returns the number of rows kept."""
+        kept = 0
+        if not doc_ids:
+            return 0
+        wanted = pa.array(sorted(doc_ids), type=pa.large_string())
+        for n, part in enumerate(_part_files(Path(store) / FILES["mentions"])):
+            ids = pq.read_table(part, columns=["doc_id"])["doc_id"]
+            inside = pc.is_in(ids, value_set=wanted)
+            count = pc.sum(inside).as_py() or 0
+            if count == 0:
+                continue
+            target = self.mentions_dir / (part.name if part.suffix == ".parquet" and part.name != FILES["mentions"]
+                                          else f"kept-{n}.parquet")
+            if count == len(ids):
+                _link_or_copy(part, target)
+            else:
+                table = pq.read_table(part, schema=MENTIONS_SCHEMA).filter(inside)
+                target = target.with_name(f"{target.stem}-{self.version.name}.parquet")
+                pq.write_table(table, target, row_group_size=ROW_GROUP_ROWS)
+            kept += count
+        self.rows += kept
+        return kept
+
+    def commit(self, documents: pd.DataFrame, errors: pd.DataFrame) -> Path:
+        """Finish this version and make it the store's current one."""
+        for name in list(self._buffers):
+            self._flush(name)
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        documents.to_parquet(self.version / FILES["documents"], index=False)
+        errors.to_parquet(self.version / FILES["errors"], index=False)
+        if not any(self.mentions_dir.iterdir()):  # no rows at all: an empty table, still readable
+            pq.write_table(MENTIONS_SCHEMA.empty_table(), self.mentions_dir / "empty.parquet")
+        _switch(self.out, self.version)
+        return self.out
+
+    def abort(self) -> None:
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            except Exception:
+                pass
+        self._writers.clear()
+        shutil.rmtree(self.version, ignore_errors=True)
+
+    def _flush(self, name: str) -> None:
+        parts = self._buffers.pop(name, [])
+        self._buffered.pop(name, None)
+        if not parts:
+            return
+        # Ordered by date inside the row group: its min/max statistics then let a date filter skip it.
+        table = pa.concat_tables(parts).sort_by([("published", "ascending")])
+        if name not in self._writers:
+            self._writers[name] = pq.ParquetWriter(self.mentions_dir / f"{name}-{self.version.name}.parquet", MENTIONS_SCHEMA)
+        self._writers[name].write_table(table, row_group_size=ROW_GROUP_ROWS)
+
+
 def write(tables: Tables, out: Path) -> Path:
-    """Write the three tables into `out`. Everything is written to temporary files first and
-    renamed into place only when all three are complete, so a crash leaves the last good output."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    """Write three in-memory tables as a new version of the store in `out`."""
+    with StoreWriter(out) as writer:
+        writer.add(tables.mentions)
+        return writer.commit(tables.documents, tables.errors)
+
+
+def _part_lang(lang: str | None) -> str:
+    return lang if lang and _LANG_NAME.fullmatch(lang) else "other"
+
+
+def _part_files(mentions: Path) -> list[Path]:
+    if mentions.is_file():  # a store written before mentions.parquet became a folder
+        return [mentions]
+    return sorted(p for p in mentions.glob("*.parquet") if p.is_file()) if mentions.is_dir() else []
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
     try:
-        for name, filename in FILES.items():
-            getattr(tables, name).to_parquet(staging / filename, index=False)
-        for filename in FILES.values():
-            os.replace(staging / filename, out / filename)
-    finally:
-        for leftover in staging.iterdir():
-            leftover.unlink()
-        staging.rmdir()
-    return out
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, target)
+
+
+def _switch(out: Path, version: Path) -> None:
+    """Point `out/current` at `version` atomically, make the three names go through it, and
+    delete the versions nothing points at any more."""
+    link = out / f".current-{version.name}"
+    os.symlink(Path(VERSIONS) / version.name, link)
+    os.replace(link, out / CURRENT)  # the switch: one rename
+    for filename in FILES.values():
+        path = out / filename
+        if path.is_symlink() and os.readlink(path) == str(Path(CURRENT) / filename):
+            continue
+        tmp = out / f".{filename}-{version.name}"
+        os.symlink(Path(CURRENT) / filename, tmp)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        os.replace(tmp, path)  # replaces a plain file from an older store too
+    for old in (out / VERSIONS).iterdir():
+        if old.name != version.name:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in out.glob(".staging-*"):  # left by older versions of this module
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def exists(out: Path) -> bool:
+    return all((Path(out) / f).exists() for f in FILES.values())
 
 
 def load(out: Path) -> Tables:
     out = Path(out)
-    missing = [f for f in FILES.values() if not (out / f).is_file()]
+    missing = [f for f in FILES.values() if not (out / f).exists()]
     if missing:
         raise FileNotFoundError(f"{out}: no ETL output ({', '.join(missing)} missing); run `python -m etl run --out {out}`")
-    return Tables(*(pd.read_parquet(out / f) for f in FILES.values()))
+    return Tables(
+        read_mentions(out),
+        schema.coerce(pd.read_parquet(out / FILES["documents"]), schema.DOCUMENT_COLUMNS),
+        schema.coerce(pd.read_parquet(out / FILES["errors"]), schema.ERROR_COLUMNS),
+    )
+
+
+def mentions_dataset(out: Path, langs: Iterable[str] | None = None) -> pads.Dataset:
+    """The mentions table as a pyarrow dataset; with `langs`, only the part files of those
+    languages (the others are not even opened)."""
+    files = _part_files(Path(out) / FILES["mentions"])
+    if langs is not None and files and files[0].name != FILES["mentions"]:
+        wanted = {_part_lang(lang) for lang in langs}
+        files = [f for f in files if f.name.split("-", 1)[0] in wanted or f.name.startswith("kept-")]
+    return pads.dataset([str(f) for f in files], format="parquet", schema=MENTIONS_SCHEMA)
+
+
+def mentions_filter(langs=None, kinds=None, since: date | None = None, until: date | None = None) -> pads.Expression | None:
+    """A pyarrow filter for the mentions table (row groups whose statistics rule it out are skipped)."""
+    conditions = []
+    if langs is not None:
+        conditions.append(pads.field("lang").isin(list(langs)))
+    if kinds is not None:
+        conditions.append(pads.field("kind").isin(list(kinds)))
+    if since is not None:
+        conditions.append(pads.field("published") >= pa.scalar(pd.Timestamp(since).as_unit("ns"), pa.timestamp("ns")))
+    if until is not None:
+        conditions.append(pads.field("published") <= pa.scalar(pd.Timestamp(until).as_unit("ns"), pa.timestamp("ns")))
+    expression = None
+    for condition in conditions:
+        expression = condition if expression is None else expression & condition
+    return expression
+
+
+def read_mentions(out: Path, columns: list[str] | None = None, langs=None, kinds=None, since=None, until=None) -> pd.DataFrame:
+    """Mentions rows (the contract's dtypes), reading only what the filters can match."""
+    dataset = mentions_dataset(out, langs)
+    table = dataset.to_table(columns=columns, filter=mentions_filter(langs, kinds, since, until))
+    wanted = {c: t for c, t in schema.MENTION_COLUMNS.items() if columns is None or c in columns}
+    return schema.coerce(table.to_pandas(), wanted)
 
 
 def merge(a: Tables, b: Tables) -> Tables:

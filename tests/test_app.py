@@ -12,6 +12,7 @@ import base64
 import io
 import json
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +29,15 @@ from etl import schema
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 TABS = filters.TABS
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored():
+    """AppTest runs the script as __main__ and leaves it there; a later test that starts worker
+    processes (the Dask cluster) would then re-run the dashboard in every child."""
+    main = sys.modules.get("__main__")
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture

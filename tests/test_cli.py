@@ -39,23 +39,23 @@ def test_run_writes_three_tables_and_a_summary(tmp_path, capsys):
 
 
 def test_a_failed_write_leaves_the_last_good_output(tmp_path, monkeypatch):
-    good = store.Tables.from_rows([{"doc_id": "a", "kind": "company", "entity": "DeepSeek"}], [{"doc_id": "a"}], [])
+    good = store.Tables.from_rows([{"doc_id": "a", "lang": "ar", "kind": "company", "entity": "DeepSeek"}], [{"doc_id": "a"}], [])
     store.write(good, tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")}
+    before = store.load(tmp_path)
     original = pd.DataFrame.to_parquet
-    calls = []
 
-    def crash_on_third(self, path, *a, **k):
-        calls.append(path)
-        if len(calls) == 3:
+    def crash_on_errors_table(self, path, *a, **k):  # the last file of a version
+        if Path(path).name == "errors.parquet":
             raise OSError("disk full")
         return original(self, path, *a, **k)
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", crash_on_third)
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", crash_on_errors_table)
     with pytest.raises(OSError):
         store.write(store.Tables.empty(), tmp_path)
-    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")} == before
-    assert not list(tmp_path.glob(".staging-*"))
+    after = store.load(tmp_path)
+    pd.testing.assert_frame_equal(after.mentions, before.mentions)
+    pd.testing.assert_frame_equal(after.documents, before.documents)
+    assert len(list((tmp_path / ".versions").iterdir())) == 1  # the unfinished version was removed
 
 
 def test_csv_export_has_bom_keeps_scripts_and_neutralises_formulas():

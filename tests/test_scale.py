@@ -4,7 +4,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from etl import extract_tables, read_corpus, run_corpus, store
+from etl import extract_tables, read_corpus, run_corpus, schema, store
 from etl.synthetic import generate, write_jsonl
 
 TODAY = date(2026, 11, 26)
@@ -16,8 +16,9 @@ def corpus(tmp_path_factory):
     return write_jsonl(generate(300, doc_chars=300), path)  # 5 batches of 64: enough to start a pool
 
 
-def key_columns(df: pd.DataFrame) -> pd.DataFrame:
-    return df.drop(columns=[c for c in ("cache_key",) if c in df]).reset_index(drop=True)
+def canonical(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Mentions in one order: the store keeps rows by language part, not in corpus order."""
+    return mentions.sort_values(["doc_id", "sentence_id", "start", "end", "kind", "entity"]).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,8 @@ def test_incremental_run_reuses_unchanged_documents(tmp_path):
 
     full = extract_tables(read_corpus(path), today=TODAY)
     on_disk = store.load(out)
-    pd.testing.assert_frame_equal(key_columns(on_disk.mentions), key_columns(full.mentions))
+    pd.testing.assert_frame_equal(canonical(on_disk.mentions), canonical(full.mentions))
+    pd.testing.assert_frame_equal(on_disk.documents.drop(columns="cache_key"), full.documents.drop(columns="cache_key"))
     assert removed["source"] not in set(on_disk.documents.source)
     assert "OpenAI raised $6.6 billion in October 2024." in set(on_disk.mentions.sentence)
 
@@ -82,9 +84,9 @@ def test_changed_metadata_or_extractor_invalidates(tmp_path, monkeypatch):
     records[0]["published"] = "2020-01-01"
     write_jsonl(records, path)
     assert run_corpus(path, out, today=TODAY).processed == 1
-    import etl.pipeline
+    import etl.runner
 
-    monkeypatch.setattr(etl.pipeline, "extractor_version", lambda: "a-new-knowledge-base")
+    monkeypatch.setattr(etl.runner, "extractor_version", lambda: "a-new-knowledge-base")
     assert run_corpus(path, out, today=TODAY).processed == 3
 
 
@@ -92,7 +94,7 @@ def test_extractor_version_changes_with_code_or_knowledge(tmp_path):
     import shutil
 
     import etl
-    from etl.pipeline import version_of
+    from etl.runner import version_of
 
     package = tmp_path / "etl"
     shutil.copytree(etl.__path__[0], package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -102,3 +104,59 @@ def test_extractor_version_changes_with_code_or_knowledge(tmp_path):
     after_data = version_of(package)
     (package / "extract" / "money.py").write_text("# a rule changed\n", encoding="utf-8")
     assert len({before, after_data, version_of(package)}) == 3
+
+
+def test_the_store_is_language_parts_that_pandas_reads_whole(corpus, serial, tmp_path):
+    out = tmp_path / "out"
+    run_corpus(corpus, out, today=TODAY)
+    parts = sorted(p.name.split("-")[0] for p in (out / "mentions.parquet").iterdir())
+    assert parts == sorted(set(serial.mentions.lang))  # one part file per language
+    whole = pd.read_parquet(out / "mentions.parquet")  # the DESIGN.md contract: pandas reads it as one table
+    pd.testing.assert_frame_equal(canonical(schema.coerce(whole, schema.MENTION_COLUMNS)), canonical(serial.mentions))
+
+
+def test_a_language_filter_opens_only_that_languages_files(corpus, serial, tmp_path):
+    out = tmp_path / "out"
+    run_corpus(corpus, out, today=TODAY)
+    opened = store.mentions_dataset(out, langs=["hi"]).files
+    assert opened and all("/hi-" in f for f in opened)
+    hindi = store.read_mentions(out, langs=["hi"], kinds=["money"])
+    expected = serial.mentions[(serial.mentions.lang == "hi") & (serial.mentions.kind == "money")]
+    assert len(hindi) > 0
+    pd.testing.assert_frame_equal(canonical(hindi), canonical(expected))
+
+
+def test_a_date_filter_skips_row_groups_by_their_statistics(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 100)  # many small row groups
+    archive = sorted(generate(300, doc_chars=300), key=lambda r: r["published"])  # a news archive grows by date
+    out = tmp_path / "out"
+    run_corpus(write_jsonl(archive, tmp_path / "archive.jsonl"), out, today=TODAY)
+    dataset = store.mentions_dataset(out)
+    since = date(2025, 1, 1)
+    groups = lambda expr: sum(len(f.split_by_row_group(expr)) for f in dataset.get_fragments(expr))  # noqa: E731
+    everything = sum(f.num_row_groups for f in dataset.get_fragments())
+    assert groups(store.mentions_filter(since=since)) < everything
+    got = store.read_mentions(out, since=since)
+    full = store.read_mentions(out)
+    pd.testing.assert_frame_equal(canonical(got), canonical(full[full.published >= pd.Timestamp(since)]))
+
+
+def test_unchanged_records_are_not_even_parsed(tmp_path, monkeypatch):
+    import etl.corpus
+
+    path = write_jsonl(generate(20, doc_chars=400), tmp_path / "c.jsonl")
+    out = tmp_path / "out"
+    run_corpus(path, out, today=TODAY)
+    before = {p.name: p.stat().st_ino for p in (out / "mentions.parquet").iterdir()}
+    parsed = []
+    original = etl.corpus._record
+    monkeypatch.setattr(etl.corpus, "_record", lambda *a: parsed.append(a[1]) or original(*a))
+    with open(path, "a", encoding="utf-8") as f:
+        f.write('{"text": "Mistral AI raised EUR 600 million in June 2024.", "lang": "en"}\n')
+    again = run_corpus(path, out, today=TODAY)
+    assert (again.processed, again.reused, parsed) == (1, 20, [21])
+    after = {p.name: p.stat().st_ino for p in (out / "mentions.parquet").iterdir()}
+    assert {name: after.get(name) for name in before} == before  # every earlier part kept as a hard link
+    assert len(after) == len(before) + 1  # plus one part with the new document's rows
+    assert "Mistral AI" in set(store.load(out).mentions.entity)
+    assert len(list((out / ".versions").iterdir())) == 1  # the old version is gone, its kept files linked
