@@ -45,10 +45,10 @@ def default_store() -> str:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
-def load(store: str, signature: tuple, origin: str) -> data.Prepared:
+def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.Prepared:
     """The dataset and what every view needs from it, once per process. `signature` (the store
     files' mtimes and sizes) is part of the key, so a re-run of the ETL is picked up."""
-    return data.prepare(data.read_store(Path(store), origin))
+    return data.prepare(data.read_store(Path(store), origin, scope))
 
 
 def session_dataset() -> data.Prepared:
@@ -56,7 +56,9 @@ def session_dataset() -> data.Prepared:
     chosen = data.data_dir(sys.argv[1:], os.environ)
     store = chosen if chosen is not None else Path(default_store())
     signature = data.signature(store)
-    base = load(str(store), signature, str(store) if chosen is not None else "the seed corpus")
+    scope = data.scope(sys.argv[1:], os.environ)
+    origin = str(store) if chosen is not None else "the seed corpus"
+    base = load(str(store), signature, origin + (f" ({scope.describe()})" if scope else ""), scope)
     uploads = ss.get("uploads", [])
     if not uploads:
         return base

@@ -34,12 +34,14 @@ import pyarrow.parquet as pq
 
 from dashboard.summaries import choices, funding_table
 from etl import schema
+from etl import store as etl_store
 from etl.export import to_csv_bytes
 
 ENV_DATA = "AI_TRENDS_DATA"
 ENV_READ_ONLY = "AI_TRENDS_READ_ONLY"
 ENV_CACHE = "AI_TRENDS_CACHE"
 ENV_MAX_FILE_MB = "AI_TRENDS_MAX_FILE_MB"
+ENV_LANGS, ENV_SINCE, ENV_UNTIL = "AI_TRENDS_LANGS", "AI_TRENDS_SINCE", "AI_TRENDS_UNTIL"
 DEFAULT_MAX_FILE_MB = 10  # per uploaded file; server.maxUploadSize (20 MB) is the outer limit
 
 FILES = {"mentions": "mentions.parquet", "documents": "documents.parquet", "errors": "errors.parquet"}
@@ -131,6 +133,48 @@ def data_dir_argument(argv: Sequence[str]) -> Path | None:
     except (argparse.ArgumentError, SystemExit):  # e.g. "--data" without a value: as if not given
         return None
     return Path(known.data).expanduser() if known.data else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of a store a dashboard serves (e.g. a desk that follows Arabic news since 2024).
+    It is applied while reading: other languages' part files and row groups outside the dates
+    are never read, so a hosted dashboard over a large store holds only its share in memory."""
+
+    langs: tuple[str, ...] | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.langs or self.since or self.until)
+
+    def describe(self) -> str:
+        parts = [", ".join(self.langs)] if self.langs else []
+        parts += [f"from {self.since}"] if self.since else []
+        parts += [f"until {self.until}"] if self.until else []
+        return "; ".join(parts)
+
+
+def scope(argv: Sequence[str], environ: Mapping[str, str]) -> Scope:
+    """``--lang ar,hi --since 2024-01-01 --until …`` after ``--`` in ``streamlit run``, else
+    AI_TRENDS_LANGS / AI_TRENDS_SINCE / AI_TRENDS_UNTIL. Unreadable values are ignored."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    for option in ("--lang", "--since", "--until"):
+        parser.add_argument(option)
+    try:
+        known, _ = parser.parse_known_args(list(argv))
+    except (argparse.ArgumentError, SystemExit):
+        known = argparse.Namespace(lang=None, since=None, until=None)
+    langs = known.lang or environ.get(ENV_LANGS, "")
+    codes = tuple(sorted({c.strip().lower() for c in langs.split(",") if c.strip()})) or None
+    return Scope(codes, _day(known.since or environ.get(ENV_SINCE)), _day(known.until or environ.get(ENV_UNTIL)))
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None
 
 
 def data_dir(argv: Sequence[str], environ: Mapping[str, str]) -> Path | None:
@@ -235,14 +279,24 @@ def to_schema(df: pd.DataFrame, table: str = "mentions") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[str] | None = None) -> pd.DataFrame:
+def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[str] | None = None,
+          scope: Scope = Scope()) -> pd.DataFrame:
     """One table of the store with the schema's columns (those in `only`, minus `exclude`) in
     order; low-cardinality text read straight into categoricals; columns an older store lacks
-    added empty."""
+    added empty. For the mentions table, `scope` is pushed down to the part files and row groups."""
     columns = {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
-    names = set(pq.ParquetDataset(path).schema.names if path.is_dir() else pq.read_schema(path).names)
+    files: str | list[str] = str(path)
+    pushdown = None
+    if table == "mentions" and scope:
+        files = etl_store.mentions_dataset(path.parent, scope.langs).files
+        pushdown = etl_store.mentions_filter(scope.langs, since=scope.since, until=scope.until)
+        if not files:  # no part file of these languages
+            return optimise(to_schema(schema.mentions_frame([]))[list(columns)], table)
+    dataset = pq.ParquetDataset(files, filters=pushdown, read_dictionary=[c for c in CATEGORICAL[table] if c in columns],
+                                memory_map=True)
+    names = set(dataset.schema.names)
+    arrow = dataset.read(columns=[c for c in columns if c in names])
     dictionary = [c for c in CATEGORICAL[table] if c in names and c in columns]
-    arrow = pq.read_table(path, columns=[c for c in columns if c in names], read_dictionary=dictionary, memory_map=True)
     if not dictionary:  # long text: one chunk per column makes taking rows ~100x faster than across chunks
         arrow = arrow.combine_chunks()
     frame = arrow.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
@@ -257,10 +311,10 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
     return optimise(frame[list(columns)], table)
 
 
-def read_store(store: Path, origin: str | None = None) -> Dataset:
-    """The three tables of an ETL output directory. The mentions table's long text columns are
-    read in the background (see Dataset); the rest is ready when this returns. `origin` names the
-    data for people (default: the directory)."""
+def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -> Dataset:
+    """The three tables of an ETL output directory (only what `scope` covers). The mentions
+    table's long text columns are read in the background (see Dataset); the rest is ready when
+    this returns. `origin` names the data for people (default: the directory)."""
     store = Path(store)
     if not (store / FILES["mentions"]).exists():
         if not store.exists():
@@ -270,14 +324,26 @@ def read_store(store: Path, origin: str | None = None) -> Dataset:
         )
     path = store / FILES["mentions"]
     try:
-        light = _read(path, "mentions", exclude=HEAVY)
-        text = LazyColumns(lambda: _read(path, "mentions", only=HEAVY))
+        light = _read(path, "mentions", exclude=HEAVY, scope=scope)
+        text = LazyColumns(lambda: _read(path, "mentions", only=HEAVY, scope=scope))
         other = {}
         for table in ("documents", "errors"):
             other[table] = _read(store / FILES[table], table) if (store / FILES[table]).is_file() else getattr(Dataset.empty(), table)
+        other["documents"] = _in_scope(other["documents"], scope)
     except Exception as exc:
         raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
     return Dataset(light, text, other["documents"], other["errors"], origin=origin or str(store))
+
+
+def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    keep = pd.Series(True, index=documents.index)
+    if scope.langs:
+        keep &= documents["lang"].isin(scope.langs)
+    if scope.since:
+        keep &= documents["published"] >= pd.Timestamp(scope.since)
+    if scope.until:
+        keep &= documents["published"] <= pd.Timestamp(scope.until)
+    return documents[keep.fillna(False)].reset_index(drop=True) if scope else documents
 
 
 # --- uploads ------------------------------------------------------------------------------------

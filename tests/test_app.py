@@ -156,6 +156,53 @@ def test_data_directory_from_the_command_line_wins(tmp_path, monkeypatch):
     assert data.data_dir([], {}) is None  # the seeds
 
 
+def test_scope_comes_from_the_command_line_or_the_environment():
+    assert data.scope(["--lang", "hi,AR", "--since", "2025-01-01"], {}) == data.Scope(("ar", "hi"), date(2025, 1, 1))
+    assert data.scope([], {data.ENV_LANGS: "zh", data.ENV_UNTIL: "2024-12-31"}) == data.Scope(("zh",), None, date(2024, 12, 31))
+    assert data.scope(["--since", "last week"], {}) == data.Scope()  # unreadable: the whole store
+    assert not data.Scope()
+
+
+@pytest.fixture
+def etl_store(tmp_path):
+    """The tiny tables as `python -m etl run` writes them: one part file per language."""
+    from etl import store as etl_store_module
+
+    t = tiny_tables()
+    return etl_store_module.write(etl_store_module.Tables(t.mentions, t.documents, t.errors), tmp_path / "etl-store")
+
+
+def test_a_scoped_store_reads_only_its_languages_and_dates(etl_store, monkeypatch):
+    opened = []
+    original = data.pq.ParquetDataset
+
+    def recording(files, *args, **kwargs):
+        opened.append(files)
+        return original(files, *args, **kwargs)
+
+    monkeypatch.setattr(data.pq, "ParquetDataset", recording)
+    scope = data.Scope(("ar", "zh"), since=date(2025, 1, 1))
+    scoped = data.read_store(etl_store, scope=scope)
+    mentions = scoped.mentions  # the light columns and the background text columns, aligned
+    mention_files = [Path(f).name for files in opened if isinstance(files, list) for f in files]
+    assert mention_files and {name.split("-")[0] for name in mention_files} == {"ar", "zh"}  # hi and en never opened
+
+    whole = data.read_store(etl_store).mentions
+    expected = whole[whole["lang"].isin(["ar", "zh"]) & (whole["published"] >= pd.Timestamp("2025-01-01"))]
+    key = ["doc_id", "start", "end", "kind"]
+    got = data.to_schema(mentions).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, data.to_schema(expected).sort_values(key).reset_index(drop=True))
+    assert len(got) > 0 and set(scoped.documents["lang"]) <= {"ar", "zh"}
+
+
+def test_the_page_says_which_scope_it_serves(etl_store, monkeypatch):
+    monkeypatch.setenv(data.ENV_DATA, str(etl_store))
+    monkeypatch.setenv(data.ENV_LANGS, "hi")
+    at = run(new_app())
+    assert {m.label: m.value for m in at.metric}["Mentions"] == "6"
+    assert any(f"{etl_store} (hi)" in c.value for c in at.caption)
+
+
 # --- every filter changes what is shown ----------------------------------------------------------
 
 FILTER_CHANGES = {
