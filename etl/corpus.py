@@ -8,11 +8,12 @@ is what makes an incremental run over an unchanged corpus cheap.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Set
+from collections.abc import Iterable, Iterator, Set
 from datetime import date
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def read_corpus(path: str | Path, known: Set[str] = NOTHING_KNOWN) -> Iterator[I
         raise CorpusNotFound(f"corpus not found: {root}")
     if root.is_dir():
         yield from _read_folder(root, known)
+    elif root.suffix.lower() == ".jsonl":
+        yield from _read_jsonl_file(root, root.name, known)
     else:
         yield from read_bytes(root.name, _read(root), known)
 
@@ -57,14 +60,15 @@ def read_bytes(name: str, data: bytes, known: Set[str] = NOTHING_KNOWN, metadata
         if fingerprint in known:
             yield Known(fingerprint)
             return
+    if suffix == ".jsonl":
+        yield from _read_jsonl(name, _jsonl_lines(name, data), known)
+        return
     try:
         text = decode(data)
     except DecodeError as e:
         yield ReadError(name, str(e))
         return
-    if suffix == ".jsonl":
-        yield from _read_jsonl(name, text, known)
-    elif suffix == ".csv":
+    if suffix == ".csv":
         yield from _read_csv(name, text, known)
     elif suffix in TEXT_SUFFIXES:
         doc = Document(text=text, source=name, fingerprint=fingerprint)
@@ -94,11 +98,12 @@ def _read_folder(root: Path, known: Set[str]) -> Iterator[Item]:
         if suffix not in TEXT_SUFFIXES | TABLE_SUFFIXES:
             continue  # images, PDFs, notes: not part of a text corpus
         try:
-            data = _read(path)
+            if suffix == ".jsonl":
+                yield from _read_jsonl_file(path, rel, known)
+            else:
+                yield from read_bytes(rel, _read(path), known, manifest.get(rel))
         except OSError as e:
             yield ReadError(rel, f"cannot read: {e.strerror or e}")
-            continue
-        yield from read_bytes(rel, data, known, manifest.get(rel))
     for name in manifest:
         if not (root / name).is_file():
             yield ReadError(MANIFEST, f"lists {name!r}, which is not a file in the corpus")
@@ -138,11 +143,36 @@ def _with_metadata(doc: Document, meta: dict) -> Document:
     )
 
 
-def _read_jsonl(name: str, text: str, known: Set[str]) -> Iterator[Item]:
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+def _read_jsonl_file(path: Path, name: str, known: Set[str]) -> Iterator[Item]:
+    """A JSONL file read line by line: a corpus of any size never sits in memory whole."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # rare: read it whole, re-encoded
+            yield from _read_jsonl(name, _jsonl_lines(name, head + f.read()), known)
+            return
+        f.seek(0)
+        yield from _read_jsonl(name, f, known)
+
+
+def _jsonl_lines(name: str, data: bytes) -> list[bytes]:
+    """The lines of a JSONL file's bytes, as UTF-8 (JSON's encoding; a UTF-16 file is re-encoded)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return decode(data).encode("utf-8").splitlines()
+        except DecodeError:
+            return data.splitlines()  # every line then reports that it is not UTF-8
+    return data.splitlines()
+
+
+def _read_jsonl(name: str, lines: Iterable[bytes], known: Set[str]) -> Iterator[Item]:
+    empty = True
+    for n, raw in enumerate(lines, start=1):
+        if n == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw.rstrip(b"\r\n")
+        if not raw.strip():
             continue
-        raw = line.encode("utf-8", "surrogatepass")
+        empty = False
         # The line number is part of the document only when it names the source ("file.jsonl:12"):
         # a record with its own source keeps its fingerprint when lines above it are added or removed.
         fingerprint = fingerprint_of(name, None if _HAS_SOURCE.search(raw) else n, raw)
@@ -150,7 +180,10 @@ def _read_jsonl(name: str, text: str, known: Set[str]) -> Iterator[Item]:
             yield Known(fingerprint)
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            yield ReadError(name, f"not UTF-8 ({e.reason} at byte {e.start} of the line)", n)
+            continue
         except json.JSONDecodeError as e:
             yield ReadError(name, f"malformed JSON: {e.msg} (column {e.colno})", n)
             continue
@@ -158,6 +191,8 @@ def _read_jsonl(name: str, text: str, known: Set[str]) -> Iterator[Item]:
             yield ReadError(name, "line is not a JSON object", n)
             continue
         yield _record(name, n, record, fingerprint)
+    if empty:
+        yield ReadError(name, "empty file")
 
 
 def _read_csv(name: str, text: str, known: Set[str]) -> Iterator[Item]:

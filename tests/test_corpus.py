@@ -67,6 +67,31 @@ def test_jsonl_with_metadata_and_a_malformed_line():
     assert "malformed JSON" in errors[0].error and "text" in errors[1].error
 
 
+def test_jsonl_file_is_streamed_line_by_line_and_one_bad_line_is_one_error(tmp_path):
+    path = tmp_path / "news.jsonl"
+    with open(path, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + json.dumps({"text": ARABIC + "\u2028" + ARABIC}, ensure_ascii=False).encode() + b"\r\n")
+        f.write(b'{"text": "caf\xe9"}\n')  # Latin-1 bytes: not UTF-8
+        f.write(json.dumps({"text": HINDI}, ensure_ascii=False).encode() + b"\n")
+    docs, errors = split(read_corpus(path))
+    assert [d.text for d in docs] == [ARABIC + "\u2028" + ARABIC, HINDI]  # U+2028 inside a string is not a line break
+    assert [(e.source, e.line) for e in errors] == [("news.jsonl", 2)] and "not UTF-8" in errors[0].error
+    assert [d.source for d in docs] == ["news.jsonl:1", "news.jsonl:3"]
+    assert [d.fingerprint for d in docs] == [d.fingerprint for d in split(read_bytes("news.jsonl", path.read_bytes()))[0]]
+
+
+def test_known_records_are_skipped_unparsed():
+    from etl.documents import Known
+
+    lines = [json.dumps({"text": ARABIC, "source": "a"}, ensure_ascii=False), json.dumps({"text": HINDI}, ensure_ascii=False)]
+    first = split(read_bytes("news.jsonl", "\n".join(lines).encode()))[0]
+    again = list(read_bytes("news.jsonl", "\n".join(["", *lines]).encode(), known={first[0].fingerprint, first[1].fingerprint}))
+    # The record with its own source is recognised after a line was inserted above it; the one whose
+    # source is its line number ("news.jsonl:2", now line 3) is not: its rows would name the wrong line.
+    assert again[0] == Known(first[0].fingerprint)
+    assert isinstance(again[1], Document) and again[1].source == "news.jsonl:3"
+
+
 def test_csv_with_metadata_and_a_malformed_row():
     data = 'text,published,lang\n"Baidu open-sourced ERNIE 4.5.",2025-06-30,en\n"too,many",2025-01-01,en,extra\n"百度开源了文心大模型。",,\n'
     docs, errors = split(read_bytes("news.csv", data.encode()))
