@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             write_jsonl(generate(n + max(n // 100, 1)), grown)
             out = OUT / f"out-{n}-inc"
             shutil.rmtree(out, ignore_errors=True)
-            shutil.copytree(OUT / f"out-{n}-w{w}", out)
+            shutil.copytree(OUT / f"out-{n}-w{w}", out, symlinks=True)
             seconds, peak = timed_run([str(grown), "--out", str(out), "--workers", str(w)])
             print(f"        incremental re-run with 1% new documents: {seconds:.1f} s = "
                   f"{seconds / results[(n, w)]:.1%} of the full run (peak {peak:.0f} MiB)")

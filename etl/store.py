@@ -181,9 +181,12 @@ def _link_or_copy(source: Path, target: Path) -> None:
 def _switch(out: Path, version: Path) -> None:
     """Point `out/current` at `version` atomically, make the three names go through it, and
     delete the versions nothing points at any more."""
+    current = out / CURRENT
+    if current.is_dir() and not current.is_symlink():  # a store copied without its links: keep it as a version
+        current.rename(out / VERSIONS / f"copied-{version.name}")
     link = out / f".current-{version.name}"
     os.symlink(Path(VERSIONS) / version.name, link)
-    os.replace(link, out / CURRENT)  # the switch: one rename
+    os.replace(link, current)  # the switch: one rename
     for filename in FILES.values():
         path = out / filename
         if path.is_symlink() and os.readlink(path) == str(Path(CURRENT) / filename):

@@ -160,3 +160,15 @@ def test_unchanged_records_are_not_even_parsed(tmp_path, monkeypatch):
     assert len(after) == len(before) + 1  # plus one part with the new document's rows
     assert "Mistral AI" in set(store.load(out).mentions.entity)
     assert len(list((out / ".versions").iterdir())) == 1  # the old version is gone, its kept files linked
+
+
+def test_a_store_copied_without_its_links_still_takes_a_new_run(tmp_path):
+    import shutil
+
+    path = write_jsonl(generate(6, doc_chars=400), tmp_path / "c.jsonl")
+    run_corpus(path, tmp_path / "out", today=TODAY)
+    shutil.copytree(tmp_path / "out", tmp_path / "copy")  # follows the links: plain folders and files
+    again = run_corpus(path, tmp_path / "copy", today=TODAY)
+    assert (again.processed, again.reused) == (0, 6)
+    assert (tmp_path / "copy" / "current").is_symlink()
+    pd.testing.assert_frame_equal(canonical(store.load(tmp_path / "copy").mentions), canonical(store.load(tmp_path / "out").mentions))
