@@ -173,9 +173,7 @@ def _read_jsonl(name: str, lines: Iterable[bytes], known: Set[str]) -> Iterator[
         if not raw.strip():
             continue
         empty = False
-        # The line number is part of the document only when it names the source ("file.jsonl:12"):
-        # a record with its own source keeps its fingerprint when lines above it are added or removed.
-        fingerprint = fingerprint_of(name, None if _HAS_SOURCE.search(raw) else n, raw)
+        fingerprint = fingerprint_of(*_record_origin(name, n, _HAS_SOURCE.search(raw)), raw)
         if fingerprint in known:
             yield Known(fingerprint)
             continue
@@ -218,11 +216,18 @@ def _read_csv(name: str, text: str, known: Set[str]) -> Iterator[Item]:
         if None in row:  # more cells than header columns
             yield ReadError(name, f"row has {len(header) + len(row[None])} cells, header has {len(header)}", n)
             continue
-        fingerprint = fingerprint_of(name, None if _clean(row.get("source")) else n, tuple(row.items()))
+        fingerprint = fingerprint_of(*_record_origin(name, n, _clean(row.get("source"))), tuple(row.items()))
         if fingerprint in known:
             yield Known(fingerprint)
             continue
         yield _record(name, n, row, fingerprint)
+
+
+def _record_origin(name: str, line: int, has_source) -> tuple[str | None, int | None]:
+    """What of a record's place goes into its fingerprint: the file and line only when they are its
+    source ("file.jsonl:12"). A record with its own source keeps its fingerprint when lines are
+    added above it or it moves to another file (a daily export, say)."""
+    return (None, None) if has_source else (name, line)
 
 
 def _record(name: str, line: int, record: dict, fingerprint: str) -> Item:

@@ -90,6 +90,8 @@ def test_known_records_are_skipped_unparsed():
     # source is its line number ("news.jsonl:2", now line 3) is not: its rows would name the wrong line.
     assert again[0] == Known(first[0].fingerprint)
     assert isinstance(again[1], Document) and again[1].source == "news.jsonl:3"
+    moved = list(read_bytes("news-2.jsonl", lines[0].encode(), known={first[0].fingerprint}))
+    assert moved == [Known(first[0].fingerprint)]  # the same record in the next export file
 
 
 def test_csv_with_metadata_and_a_malformed_row():
