@@ -44,7 +44,7 @@ ENV_MAX_FILE_MB = "AI_TRENDS_MAX_FILE_MB"
 ENV_LANGS, ENV_SINCE, ENV_UNTIL = "AI_TRENDS_LANGS", "AI_TRENDS_SINCE", "AI_TRENDS_UNTIL"
 DEFAULT_MAX_FILE_MB = 10  # per uploaded file; server.maxUploadSize (20 MB) is the outer limit
 
-FILES = {"mentions": "mentions.parquet", "documents": "documents.parquet", "errors": "errors.parquet"}
+FILES = etl_store.FILES
 COLUMNS = {"mentions": schema.MENTION_COLUMNS, "documents": schema.DOCUMENT_COLUMNS, "errors": schema.ERROR_COLUMNS}
 # text columns with few distinct values (or values repeated on many rows) -> categorical
 CATEGORICAL = {

@@ -5,8 +5,9 @@
   including a sentence carrying HTML that must come out escaped.
 - `synthetic_mentions(n)`: N random rows in the shape of the mentions table, for timing only.
   Every source is named ``synthetic/...`` so it can never be mistaken for extracted data.
-- `write_store(...)`: writes the three Parquet files with pandas, the layout `python -m etl run`
-  produces, so tests do not depend on the ETL.
+- `write_store(...)`: writes the three tables as single Parquet files with pandas (the layout of
+  earlier ETL versions, which the dashboard still reads), so tests do not depend on the ETL;
+  `etl.store.write` writes the ETL's own layout of language part files.
 """
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import schema
-
-FILES = {"mentions": "mentions.parquet", "documents": "documents.parquet", "errors": "errors.parquet"}
+from etl.store import FILES
 
 
 @dataclass
