@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
 
 from etl import schema
 from etl.corpus import CorpusNotFound, read_bytes, read_corpus
 from etl.documents import Document, ReadError
 from etl.export import to_csv_bytes, write_csv
 from etl.paths import SEEDS_DIR
-from etl.store import FILES, StoreWriter, Tables, exists, load, merge, read_mentions, write
+from etl.store import FILES, StoreWriter, Tables, concat_frames, exists, load, merge, read_mentions, write
 
 if TYPE_CHECKING:
     from etl.runner import RunResult
@@ -38,11 +39,11 @@ def extract_tables(items: Iterable[Document | ReadError], today: date | None = N
     from etl.runner import Run, in_document_order  # imports the extractors (and dateparser) on first use
 
     run = Run(previous.documents if previous is not None else None, ner)
-    frames: list[pd.DataFrame] = []
-    outcome = run.execute(items, frames.append, today or date.today(), workers, engine, scheduler, progress)
+    batches: list[pa.Table] = []
+    outcome = run.execute(items, batches.append, today or date.today(), workers, engine, scheduler, progress)
+    mentions = schema.mentions_from_arrow(pa.concat_tables(batches)) if batches else schema.mentions_frame([])
     if outcome.reused:
-        frames.append(previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
-    mentions = pd.concat(frames, ignore_index=True) if frames else schema.mentions_frame([])
+        mentions = concat_frames(mentions, previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
     return Tables(in_document_order(mentions, outcome.order), outcome.documents, outcome.errors)
 
 

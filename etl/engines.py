@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain, islice
 
-import pandas as pd
+import pyarrow as pa
 
 from etl.documents import Document
 
@@ -24,10 +24,10 @@ IN_FLIGHT_PER_WORKER = 2
 
 @dataclass
 class Batch:
-    """What a worker sends back: the mentions already as a DataFrame (columnar, and far smaller
-    to pickle and to hold than a list of row dicts), document rows and error rows."""
+    """What a worker sends back: the mentions already as an Arrow table (columnar, and far
+    smaller to pickle and to hold than a list of row dicts), document rows and error rows."""
 
-    mentions: pd.DataFrame
+    mentions: pa.Table
     documents: list[dict]
     errors: list[dict]
     size: int  # documents in the batch
@@ -36,7 +36,7 @@ class Batch:
 def extract_batch(items: Sequence[tuple[Document, tuple]], today: date) -> Batch:
     """Extract a batch of (document, NER spans); one failing document becomes an error row."""
     from etl.pipeline import extract_document
-    from etl.schema import mentions_frame
+    from etl.schema import mentions_table
 
     rows: list[dict] = []
     documents: list[dict] = []
@@ -49,7 +49,7 @@ def extract_batch(items: Sequence[tuple[Document, tuple]], today: date) -> Batch
         else:
             rows += result.mentions
             documents.append(result.document)
-    return Batch(mentions_frame(rows), documents, errors, len(items))
+    return Batch(mentions_table(rows), documents, errors, len(items))
 
 
 def default_workers() -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 
 from etl import schema
 from etl.documents import Document, Known, ReadError
@@ -24,7 +25,7 @@ from etl.engines import BATCH_SIZE, run_batches
 from etl.pipeline import NerBackend
 from etl.segment import detect_lang
 
-Sink = Callable[[pd.DataFrame], None]
+Sink = Callable[[pa.Table], None]  # receives each batch's mention rows
 
 
 @cache

@@ -36,7 +36,7 @@ FILES = {"mentions": "mentions.parquet", "documents": "documents.parquet", "erro
 CURRENT = "current"
 VERSIONS = ".versions"
 ROW_GROUP_ROWS = 65_536  # rows buffered per language before they are written as one row group
-MENTIONS_SCHEMA = pa.Schema.from_pandas(schema.mentions_frame([]), preserve_index=False)
+MENTIONS_SCHEMA = schema.MENTIONS_ARROW
 _LANG_NAME = re.compile(r"[a-z]{2,3}")
 
 
@@ -80,10 +80,13 @@ class StoreWriter:
         if exc_type is not None:
             self.abort()
 
-    def add(self, mentions: pd.DataFrame) -> None:
-        if mentions.empty:
+    def add(self, mentions: pa.Table | pd.DataFrame) -> None:
+        if isinstance(mentions, pd.DataFrame):
+            mentions = pa.Table.from_pandas(schema.coerce(mentions, schema.MENTION_COLUMNS), schema=MENTIONS_SCHEMA,
+                                            preserve_index=False)
+        if mentions.num_rows == 0:
             return
-        table = pa.Table.from_pandas(schema.coerce(mentions, schema.MENTION_COLUMNS), schema=MENTIONS_SCHEMA, preserve_index=False)
+        table = mentions
         for lang in pc.unique(table["lang"]).to_pylist():
             part = table.filter(pc.equal(table["lang"], lang) if lang is not None else pc.is_null(table["lang"]))
             name = _part_lang(lang)
