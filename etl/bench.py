@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", type=int, default=0, help="also time search_dates on this many documents")
     ap.add_argument("--no-incremental", action="store_true")
     args = ap.parse_args(argv)
-    print("SYNTHETIC corpus (recombined seed sentences and templates), ~5 KB per document, ar/hi/zh/en")
+    print("SYNTHETIC corpus (recombined seed sentences and templates), ~5 KB of UTF-8 text per document, ar/hi/zh/en")
     print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'seconds':>8} {'docs/s':>8} {'MB/s':>6} {'MB/s/core':>9} {'peak MiB':>8}")
     results = {}
     for n in args.docs:

@@ -84,8 +84,9 @@ def seed_sentences() -> dict[str, list[str]]:
     return by_lang
 
 
-def generate(n_docs: int, seed: int = 7, doc_chars: int = 5000) -> list[dict]:
-    """`n_docs` synthetic JSONL records of about `doc_chars` characters, languages round-robin."""
+def generate(n_docs: int, seed: int = 7, doc_bytes: int = 5000) -> list[dict]:
+    """`n_docs` synthetic JSONL records of about `doc_bytes` bytes of UTF-8 text (~5 KB, a news
+    article), languages round-robin."""
     rng = random.Random(seed)
     seeds = {**PROSE, **seed_sentences()}
     langs = ["ar", "hi", "zh", "en"]
@@ -94,13 +95,13 @@ def generate(n_docs: int, seed: int = 7, doc_chars: int = 5000) -> list[dict]:
         lang = langs[i % 4]
         parts: list[str] = []
         size = 0
-        while size < doc_chars:
+        while size < doc_bytes:
             if seeds.get(lang) and rng.random() < 0.85:  # news is mostly prose; 15% of sentences carry a fact
                 sentence = rng.choice(seeds[lang])
             else:
                 sentence = _fill(rng.choice(TEMPLATES[lang]), lang, rng)
             parts.append(sentence)
-            size += len(sentence) + 1
+            size += len(sentence.encode("utf-8")) + 1
         year = rng.choice([2023, 2024, 2025])
         records.append({
             "text": "\n".join(parts),

@@ -13,7 +13,7 @@ TODAY = date(2026, 11, 26)
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("corpus") / "synthetic.jsonl"
-    return write_jsonl(generate(300, doc_chars=300), path)  # 5 batches of 64: enough to start a pool
+    return write_jsonl(generate(300, doc_bytes=600), path)  # 5 batches of 64: enough to start a pool
 
 
 def canonical(mentions: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +52,7 @@ def test_dask_local_cluster_output_equals_one_process(corpus, serial):
 
 
 def test_incremental_run_reuses_unchanged_documents(tmp_path):
-    records = generate(12, doc_chars=800)
+    records = generate(12, doc_bytes=1600)
     path = tmp_path / "c.jsonl"
     write_jsonl(records, path)
     out = tmp_path / "out"
@@ -62,7 +62,7 @@ def test_incremental_run_reuses_unchanged_documents(tmp_path):
     # One document changed, one removed, two added.
     records[3] = {**records[3], "text": records[3]["text"] + "\nOpenAI raised $6.6 billion in October 2024."}
     removed = records.pop(5)
-    records += generate(14, doc_chars=800, seed=99)[-2:]
+    records += generate(14, doc_bytes=1600, seed=99)[-2:]
     write_jsonl(records, path)
     second = run_corpus(path, out, today=TODAY)
     assert (second.processed, second.reused) == (3, 10)
@@ -77,7 +77,7 @@ def test_incremental_run_reuses_unchanged_documents(tmp_path):
 
 def test_changed_metadata_or_extractor_invalidates(tmp_path, monkeypatch):
     path = tmp_path / "c.jsonl"
-    records = generate(3, doc_chars=500)
+    records = generate(3, doc_bytes=1000)
     write_jsonl(records, path)
     out = tmp_path / "out"
     run_corpus(path, out, today=TODAY)
@@ -128,7 +128,7 @@ def test_a_language_filter_opens_only_that_languages_files(corpus, serial, tmp_p
 
 def test_a_date_filter_skips_row_groups_by_their_statistics(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "ROW_GROUP_ROWS", 100)  # many small row groups
-    archive = sorted(generate(300, doc_chars=300), key=lambda r: r["published"])  # a news archive grows by date
+    archive = sorted(generate(300, doc_bytes=600), key=lambda r: r["published"])  # a news archive grows by date
     out = tmp_path / "out"
     run_corpus(write_jsonl(archive, tmp_path / "archive.jsonl"), out, today=TODAY)
     dataset = store.mentions_dataset(out)
@@ -144,7 +144,7 @@ def test_a_date_filter_skips_row_groups_by_their_statistics(tmp_path, monkeypatc
 def test_unchanged_records_are_not_even_parsed(tmp_path, monkeypatch):
     import etl.corpus
 
-    path = write_jsonl(generate(20, doc_chars=400), tmp_path / "c.jsonl")
+    path = write_jsonl(generate(20, doc_bytes=800), tmp_path / "c.jsonl")
     out = tmp_path / "out"
     run_corpus(path, out, today=TODAY)
     before = {p.name: p.stat().st_ino for p in (out / "mentions.parquet").iterdir()}
@@ -165,7 +165,7 @@ def test_unchanged_records_are_not_even_parsed(tmp_path, monkeypatch):
 def test_a_store_copied_without_its_links_still_takes_a_new_run(tmp_path):
     import shutil
 
-    path = write_jsonl(generate(6, doc_chars=400), tmp_path / "c.jsonl")
+    path = write_jsonl(generate(6, doc_bytes=800), tmp_path / "c.jsonl")
     run_corpus(path, tmp_path / "out", today=TODAY)
     shutil.copytree(tmp_path / "out", tmp_path / "copy")  # follows the links: plain folders and files
     again = run_corpus(path, tmp_path / "copy", today=TODAY)
