@@ -19,7 +19,7 @@ from etl.extract.entities import find_entities
 from etl.extract.funding import attribute
 from etl.extract.money import find_money, to_usd
 from etl.extract.stance import find_breaks, find_stance_cues, stance_of
-from etl.knowledge import KnowledgeBase, knowledge_base
+from etl.knowledge import KnowledgeBase, knowledge_base, read_csv
 from etl.segment import Sentence, detect_lang, sentences
 from etl.spans import DateSpan, EntitySpan
 from etl.textnorm import NormalizedText
@@ -199,6 +199,14 @@ def _assign_to_sentences(spans: Sequence[S], sents: list[Sentence]) -> dict[int,
 def _new_from_ner(ner: Iterable[EntitySpan], found: list[EntitySpan]) -> list[EntitySpan]:
     """NER spans that overlap nothing the knowledge base found (Stanza only adds)."""
     return [n for n in ner if not any(n.start < f.end and f.start < n.end for f in found)]
+
+
+def warm_up() -> None:
+    """Build every lazily compiled pattern and parser cache (all languages) in this process, by
+    extracting one short sentence per language (etl/data/warm_up.csv). Worker processes forked
+    afterwards inherit them instead of each paying ~2 s to build them again."""
+    for row in read_csv("warm_up.csv"):
+        extract_document(Document(text=row["text"], source="warm-up", lang=row["lang"]), today=date(2026, 1, 1))
 
 
 @dataclass(frozen=True)

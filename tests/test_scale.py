@@ -172,3 +172,17 @@ def test_a_store_copied_without_its_links_still_takes_a_new_run(tmp_path):
     assert (again.processed, again.reused) == (0, 6)
     assert (tmp_path / "copy" / "current").is_symlink()
     pd.testing.assert_frame_equal(canonical(store.load(tmp_path / "copy").mentions), canonical(store.load(tmp_path / "out").mentions))
+
+
+def test_warm_up_sentences_reach_every_extractor_in_every_language():
+    # Forked pool workers inherit what warm_up() built; a language or extractor it misses would be
+    # compiled again in every worker.
+    from etl.knowledge import read_csv
+    from etl.pipeline import extract_document
+    from etl.documents import Document
+
+    rows = read_csv("warm_up.csv")
+    assert sorted(r["lang"] for r in rows) == ["ar", "en", "hi", "zh"]
+    for row in rows:
+        kinds = {m["kind"] for m in extract_document(Document(text=row["text"], source="w", lang=row["lang"]), today=TODAY).mentions}
+        assert {"company", "money", "date"} <= kinds, row["lang"]
