@@ -115,6 +115,9 @@ def _dask_map(parts, today, workers, scheduler, ahead):
         cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
+        from etl.pipeline import warm_up
+
+        client.run(warm_up)  # every worker builds the extractors once, before the batches arrive
         # A real cluster has more workers than the local machine has cores: keep each one busy.
         ahead = max(ahead, IN_FLIGHT_PER_WORKER * len(client.scheduler_info().get("workers", {})))
         yield from _bounded(lambda p: client.submit(extract_batch, p, today, pure=False), parts, ahead)
