@@ -61,6 +61,7 @@ def _run(args) -> int:
     from etl.engines import default_workers
     from etl.nlp import ModelsMissing, describe, resolve_backends
     from etl.pipeline import NerBackend
+    from etl.store import StoreBusy
 
     if not args.corpus.exists():
         print(f"error: corpus not found: {args.corpus}", file=sys.stderr)
@@ -71,7 +72,7 @@ def _run(args) -> int:
         ner = NerBackend(backends, args.stanza_dir) if "stanza" in backends.values() else None
         result = run_corpus(args.corpus, args.out, progress=sys.stderr.isatty(), workers=args.workers or default_workers(),
                             engine=args.engine, scheduler=args.scheduler, incremental=not args.full, ner=ner)
-    except (CorpusNotFound, ModelsMissing) as e:
+    except (CorpusNotFound, ModelsMissing, StoreBusy) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(result.summary())

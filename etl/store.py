@@ -65,6 +65,7 @@ class StoreWriter:
 
     def __init__(self, out: Path):
         self.out = Path(out)
+        self._lock = _lock(self.out)
         self.version = self.out / VERSIONS / uuid.uuid4().hex[:12]
         self.mentions_dir = self.version / FILES["mentions"]
         self.mentions_dir.mkdir(parents=True)
@@ -134,6 +135,7 @@ class StoreWriter:
         if not any(self.mentions_dir.iterdir()):  # no rows at all: an empty table, still readable
             pq.write_table(MENTIONS_SCHEMA.empty_table(), self.mentions_dir / "empty.parquet")
         _switch(self.out, self.version)
+        self._lock.close()
         return self.out
 
     def abort(self) -> None:
@@ -144,6 +146,7 @@ class StoreWriter:
                 pass
         self._writers.clear()
         shutil.rmtree(self.version, ignore_errors=True)
+        self._lock.close()
 
     def _flush(self, name: str) -> None:
         parts = self._buffers.pop(name, [])
@@ -162,6 +165,27 @@ def write(tables: Tables, out: Path) -> Path:
     with StoreWriter(out) as writer:
         writer.add(tables.mentions)
         return writer.commit(tables.documents, tables.errors)
+
+
+class StoreBusy(RuntimeError):
+    """Another run is writing the same output folder."""
+
+
+def _lock(out: Path):
+    """An exclusive lock on `out` for one run: a second run into the same folder stops at once
+    with a clear message instead of deleting the first one's unfinished version."""
+    out.mkdir(parents=True, exist_ok=True)
+    handle = open(out / ".lock", "a+")
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
+        return handle
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise StoreBusy(f"{out}: another `etl run` is writing this folder; wait for it to finish") from None
+    return handle
 
 
 def _part_lang(lang: str | None) -> str:

@@ -82,3 +82,16 @@ def test_export_command_filters(tmp_path):
     got = pd.read_csv(out, encoding="utf-8-sig")
     assert list(got.entity) == ["OpenAI"]
     assert main(["export", "--store", str(tmp_path / "missing"), "--csv", str(out)]) == 2
+
+
+def test_a_second_run_into_the_same_folder_stops_with_a_clear_message(tmp_path):
+    writer = store.StoreWriter(tmp_path / "out")  # a run in progress
+    try:
+        corpus = tmp_path / "a.txt"
+        corpus.write_text("OpenAI keeps GPT-4 closed source.", encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "etl", "run", str(corpus), "--out", str(tmp_path / "out"), "--nlp", "rules"],
+                              cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 2 and "another `etl run` is writing" in proc.stderr and "Traceback" not in proc.stderr
+    finally:
+        writer.abort()
+    assert main(["run", str(corpus), "--out", str(tmp_path / "out"), "--nlp", "rules"]) == 0  # free again
