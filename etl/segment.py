@@ -39,7 +39,12 @@ _SPACE_RUN = re.compile(r"\s+")
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-blank line."""
-    return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    out, pos = [], 0
+    for line in text.split("\n"):  # C-level split; a blank line has nothing left after strip()
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
 
 
 def kept_paragraphs(text: str) -> tuple[list[tuple[int, int]], int]:
@@ -47,7 +52,7 @@ def kept_paragraphs(text: str) -> tuple[list[tuple[int, int]], int]:
     seen: set[str] = set()
     kept, repeated = [], 0
     for start, end in paragraphs(text):
-        key = _SPACE_RUN.sub(" ", text[start:end]).strip()
+        key = " ".join(text[start:end].split())  # whitespace runs as one space, ends trimmed
         if key in seen:
             repeated += 1
             continue
@@ -56,23 +61,33 @@ def kept_paragraphs(text: str) -> tuple[list[tuple[int, int]], int]:
     return kept, repeated
 
 
+# A letter or digit (exactly str.isalnum: \w is alphanumerics plus the underscore).
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) document offsets of the sentences in text[start:end], trimmed of spaces."""
     end = len(text) if end is None else end
-    spans, cursor = [], start
-    for m in _BOUNDARY.finditer(text, start, end):
-        spans.append((cursor, m.end()))
-        cursor = m.end()
-    spans.append((cursor, end))
     out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s and any(ch.isalnum() for ch in text[s:e]):
-            out.append((s, e))
+    cursor = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        stop = m.end()
+        _add_trimmed(out, text, cursor, stop)
+        cursor = stop
+    _add_trimmed(out, text, cursor, end)
     return out
+
+
+def _add_trimmed(out: list[tuple[int, int]], text: str, s: int, e: int) -> None:
+    """Append text[s:e] minus surrounding spaces when it holds a letter or digit."""
+    piece = text[s:e]
+    left = piece.lstrip()  # str.strip() trims exactly what str.isspace() calls a space
+    if not left:
+        return
+    s += len(piece) - len(left)
+    e -= len(left) - len(left.rstrip())
+    if _ALNUM.search(text, s, e):
+        out.append((s, e))
 
 
 def sentences(text: str) -> tuple[list[Sentence], int]:

@@ -37,7 +37,6 @@ _DROPPED = (
 )
 _TABLE = str.maketrans({**_LETTERS, **_SEPARATORS, **{c: None for c in _DROPPED}, **_DIGITS})
 _TABLE_KEEP_PUNCTUATION = str.maketrans({**_LETTERS, **{c: None for c in _DROPPED}, **_DIGITS})
-_DROPPED_SET = frozenset(_DROPPED)
 DROPPED_CHARS = _HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
 # Precomposed Devanagari letters with nukta (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> base letter, so both spellings match.
 _NUKTA_PRECOMPOSED = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0x0958, 0x0960)}
@@ -45,9 +44,39 @@ _TABLE.update(str.maketrans(_NUKTA_PRECOMPOSED))
 _TABLE_KEEP_PUNCTUATION.update(str.maketrans(_NUKTA_PRECOMPOSED))
 
 
+class _Translator:
+    """`str.translate` with a table, done as one `str.replace` per character present.
+
+    `str.translate` looks every non-ASCII character up in the table one by one, which makes it the
+    slowest step for Arabic, Devanagari and Han text; a C-level scan for the few characters that
+    change and a `replace` each gives the same string several times faster. That is the same
+    result only because no replacement is itself a key of the table (checked here; otherwise
+    `str.translate` is used)."""
+
+    def __init__(self, table: dict):
+        self.table = table
+        self.replacement = {chr(k): "" if v is None else v if isinstance(v, str) else chr(v) for k, v in table.items()}
+        self.chained = any(ch in self.replacement for v in self.replacement.values() for ch in v)
+        self.keys = re.compile("[" + "".join(re.escape(c) for c in sorted(self.replacement)) + "]")
+
+    def __call__(self, text: str) -> str:
+        if self.chained:
+            return text.translate(self.table)
+        present = self.keys.findall(text)
+        if not present:
+            return text
+        for ch in set(present):
+            text = text.replace(ch, self.replacement[ch])
+        return text
+
+
+_TRANSLATE = _Translator(_TABLE)
+_TRANSLATE_KEEP_PUNCTUATION = _Translator(_TABLE_KEEP_PUNCTUATION)
+
+
 def normalize(text: str, keep_punctuation: bool = False) -> str:
     """Normalise for matching (the offsets may change: use `NormalizedText` to map back)."""
-    out = text.translate(_TABLE_KEEP_PUNCTUATION if keep_punctuation else _TABLE).lower()
+    out = (_TRANSLATE_KEEP_PUNCTUATION if keep_punctuation else _TRANSLATE)(text).lower()
     return _full_width_to_ascii(out)
 
 
@@ -73,7 +102,7 @@ class NormalizedText:
         norm = normalize(original, keep_punctuation)
         if len(norm) == len(original) and not _HAS_DROPPED.search(original):
             return cls(original, norm, None)
-        kept = [i for i, ch in enumerate(original) if ch not in _DROPPED_SET]
+        kept = _kept_indices(original)
         if len(kept) == len(norm):  # only dropped marks changed the length (Arabic diacritics)
             return cls(original, norm, tuple(kept))
         # Slow path: a character whose lower case is longer (İ -> i̇): map char by char.
@@ -97,6 +126,21 @@ class NormalizedText:
         while o_end < len(self.original) and _HAS_DROPPED.match(self.original, o_end):
             o_end += 1
         return o_start, o_end
+
+
+_DROPPED_RUN = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+")
+
+
+def _kept_indices(original: str) -> list[int]:
+    """Indices of the characters normalisation keeps: ranges between runs of dropped marks
+    (one C-level scan instead of a Python loop over every character)."""
+    kept: list[int] = []
+    prev = 0
+    for m in _DROPPED_RUN.finditer(original):
+        kept.extend(range(prev, m.start()))
+        prev = m.end()
+    kept.extend(range(prev, len(original)))
+    return kept
 
 
 def to_ascii_digits(text: str) -> str:

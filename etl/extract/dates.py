@@ -47,6 +47,7 @@ another language still gets its other extractors' rows. Language data lives in
 """
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import functools
@@ -56,6 +57,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateparser.date import DateDataParser
+
+try:  # the regex parser of the standard library, to read off the first characters of a rule
+    import re._constants as _C
+    import re._parser as _re_parser
+except ImportError:  # Python < 3.11
+    import sre_constants as _C
+    import sre_parse as _re_parser
 
 from etl.spans import DateSpan
 from etl.textnorm import normalize, to_ascii_digits
@@ -115,6 +123,7 @@ _DP_SETTINGS = {
 
 
 # ----------------------------------------------------------------------------- language data
+@functools.lru_cache(maxsize=4096)
 def _key(s: str) -> str:
     """Lookup key of a surface form: normalised letters and digits, single spaces, no nukta."""
     return re.sub(r" و ", " و", " ".join(normalize(s).replace(".", "").split()))  # الخامس و العشرين
@@ -155,20 +164,158 @@ def _trie(entries, lang: str, end: str = "") -> str:
     ``end`` is checked where an entry ends, so a shorter entry cannot stop a longer one (ماي in
     مايو) and a match inside a longer word fails there.
     """
+    return _emit(_trie_root(entries, lang), end) or "(?!)"
+
+
+def _trie_root(entries, lang: str) -> dict:
     root: dict = {}
     for entry in set(entries):
         node = root
         for atom in _atoms(entry, lang):
             node = node.setdefault(atom, {})
         node[""] = {}
+    return root
 
-    def emit(node: dict) -> str:
-        branches = [atom + emit(sub) for atom, sub in sorted(node.items()) if atom]
-        if "" in node:
-            branches.append(end)
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
-    return emit(root) or "(?!)"
+def _emit(node: dict, end: str) -> str:
+    branches = [atom + _emit(sub, end) for atom, sub in sorted(node.items()) if atom]
+    if "" in node:
+        branches.append(end)
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+# Characters outside ASCII that `re.IGNORECASE` matches to an ASCII letter (İ, ı, ſ, Kelvin K).
+_ASCII_CASE_EXTRA = "\u0130\u0131\u017f\u212a"
+
+
+def _first_chars(atom: str, flags: int) -> list[tuple[str, str]] | None:
+    """The (literal first character, rest of the atom) pairs an atom of `_atoms` stands for,
+    exactly (with `flags`); None for an atom of another shape."""
+    if len(atom) == 1 or (len(atom) == 2 and atom[0] == "\\" and not atom[1].isalnum()):
+        chars, rest = atom[-1], ""
+    elif len(atom) > 2 and atom[0] == "[" and atom[-1] == "]" and "\\" not in atom and "-" not in atom:
+        chars, rest = atom[1:-1], ""
+    elif (m := re.fullmatch("\\(\\?:(.)\u093c\\?\\|(.)\\)", atom)):  # Hindi nukta: क़ as क+़ or one letter
+        return [(m.group(1), "\u093c?"), (m.group(2), "")]
+    else:
+        return None
+    if flags & re.IGNORECASE:  # the characters the class matches when case is ignored
+        candidates = dict.fromkeys(chars + chars.upper() + chars.lower() + _ASCII_CASE_EXTRA)
+        return [(c, rest) for c in candidates if re.fullmatch(atom, c, flags)]
+    return [(c, rest) for c in chars]
+
+
+def _anchor_regex(words: list[str], code: str, end: str, extra: list[str], flags: int) -> re.Pattern[str]:
+    """The regex ``_YEAR | <trie of words> | extra...`` (one match per anchor, same matches) with
+    every top-level branch starting with a literal character: `re` then skips, in C, the
+    positions no anchor can start at, instead of trying the whole alternation at each one.
+    A case-insensitive language ignores case after the first character, whose case variants are
+    branches of their own."""
+    scoped = "(?i:{})" if flags & re.IGNORECASE else "(?:{})"
+    branches = [f"{d}{scoped.format(f'{x}[0-9]{{2}}')}" for d, x in (("1", "9"), ("2", "0"))]  # _YEAR
+    for atom, sub in sorted(_trie_root(words, code).items()):
+        if not atom:
+            continue  # an empty entry: never in the data
+        firsts = _first_chars(atom, flags)
+        if firsts is None:  # keep the branch as it is (correct, only slower)
+            branches.append(scoped.format(atom + _emit(sub, end)))
+            continue
+        branches += [re.escape(c) + scoped.format(rest + _emit(sub, end)) for c, rest in firsts]
+    branches += [re.escape(x) for x in extra]
+    return re.compile("|".join(branches))
+
+
+def _with_first_char_check(rule: re.Pattern[str]) -> re.Pattern[str]:
+    """`rule` behind a lookahead for the characters a match of it can start with (same matches).
+
+    Most rules open with optional cue words and lookbehinds, so `re` walks through all of them at
+    every position of a window; the lookahead fails at once where no match can start. Rules whose
+    first element is already a plain character set are fast as they are and stay unchanged, and so
+    does a rule the analysis does not understand.
+    """
+    try:
+        parsed = _re_parser.parse(rule.pattern, rule.flags)
+        items = list(parsed.data)
+        if _starts_plain(items):
+            return rule  # starts with a required literal: `re` already skips ahead in C
+        chars, nullable = _first_of(items, parsed.state.flags)
+    except _NotAnalysed:
+        return rule
+    if nullable or not chars:
+        return rule
+    cls = "".join(re.escape(c) for c in sorted(chars))
+    return re.compile(f"(?=[{cls}])(?:{rule.pattern})", rule.flags)
+
+
+class _NotAnalysed(Exception):
+    pass
+
+
+def _starts_plain(items) -> bool:
+    """Does the pattern open with a literal (or a group or alternation of literals)?"""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _C.LITERAL:
+        return True
+    if op is _C.SUBPATTERN:
+        return _starts_plain(list(av[3].data))
+    if op is _C.BRANCH:
+        return all(_starts_plain(list(alternative.data)) for alternative in av[1])
+    return False
+
+
+def _case_variants(code: int, ignore_case: bool) -> set[str]:
+    ch = chr(code)
+    if not ignore_case:
+        return {ch}
+    candidates = {ch, ch.lower(), ch.upper(), *_ASCII_CASE_EXTRA}
+    return {c for c in candidates if len(c) == 1 and re.fullmatch(re.escape(ch), c, re.IGNORECASE)}
+
+
+def _first_of(items, flags: int) -> tuple[set[str], bool]:
+    """(characters a match of the sequence can start with, whether it can match empty)."""
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first(op, av, flags)
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first(op, av, flags: int) -> tuple[set[str], bool]:
+    ignore_case = bool(flags & re.IGNORECASE)
+    if op is _C.LITERAL:
+        return _case_variants(av, ignore_case), False
+    if op is _C.IN:
+        chars: set[str] = set()
+        for kind, arg in av:
+            if kind is _C.LITERAL:
+                chars |= _case_variants(arg, ignore_case)
+            elif kind is _C.RANGE and arg[1] - arg[0] <= 4096:
+                for code in range(arg[0], arg[1] + 1):
+                    chars |= _case_variants(code, ignore_case)
+            else:  # categories (\s, \w), negated sets, huge ranges
+                raise _NotAnalysed
+        return chars, False
+    if op is _C.BRANCH:
+        chars, nullable = set(), False
+        for alternative in av[1]:
+            c, n = _first_of(alternative.data, flags)
+            chars |= c
+            nullable = nullable or n
+        return chars, nullable
+    if op is _C.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        return _first_of(sub.data, (flags | add_flags) & ~del_flags)
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+        low, _, sub = av
+        chars, nullable = _first_of(sub.data, flags)
+        return chars, nullable or low == 0
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):  # zero-width: the next element starts the match
+        return set(), True
+    raise _NotAnalysed
 
 
 def _alt(entries, lang: str, exact_case: bool = False) -> str:
@@ -302,14 +449,13 @@ def _lang(code: str) -> _Lang | None:
     # numbers and ordinals always come with a month). Chinese numerals are everywhere, so 月 is
     # the anchor of a Chinese month. The words form one prefix-factored regex: cheap to scan.
     anchor_words = words("rel_year") + ([] if code == "zh" else words("month") + words("month_abbr"))
-    anchors = [_YEAR, _trie(anchor_words, code, "" if code == "zh" else _E)] + (["月"] if code == "zh" else [])
     flags = re.IGNORECASE if code == "en" else 0
     past_before = words("past_before") + words("target_before")
     past_after = words("past_after") + words("target_after")
     return _Lang(
         code=code,
-        rules=tuple((name, re.compile(p)) for name, p in rules),
-        anchor=re.compile("|".join(anchors), flags),
+        rules=tuple((name, _with_first_char_check(re.compile(p))) for name, p in rules),
+        anchor=_anchor_regex(anchor_words, code, "" if code == "zh" else _E, ["月"] if code == "zh" else [], flags),
         months=months,
         abbr=frozenset(_key(t) for t, _ in data.get((code, "month_abbr"), [])),
         canonical_month=canonical,
@@ -339,7 +485,30 @@ def _dateparser(lang: str, phrase: str) -> tuple[int, int, int, str] | None:
 
 
 def _month_day(lang: _Lang, month: int, day: int | None) -> tuple[int, int | None, str] | None:
-    """Month, day and grain of a day-month phrase, read by dateparser in its own spelling."""
+    """Month, day and grain of a day-month phrase: dateparser reads the month in its own spelling.
+
+    Only the month phrase goes to dateparser (12 parses per language, cached). The day is checked
+    against that month of the fixed leap year, which is what dateparser does with "<day> <month>
+    2000" (the same answer for every day 0-39 of every month in all four languages, checked
+    exhaustively) without its ~1 ms per distinct phrase.
+    """
+    if lang.code == "zh":
+        phrase = f"{_FIXED_YEAR}年{month}月"
+    else:
+        phrase = f"{lang.canonical_month[month]} {_FIXED_YEAR}"
+    got = _dateparser(lang.code, phrase)
+    if got is None or got[3] != "month":
+        return _month_day_parsed(lang, month, day)  # dateparser reads the name oddly: ask it all
+    m = got[1]
+    if not day:
+        return m, None, "month"
+    if day > _DAYS_IN_MONTH[m]:
+        return None  # e.g. 31 June
+    return m, day, "day"
+
+
+def _month_day_parsed(lang: _Lang, month: int, day: int | None) -> tuple[int, int | None, str] | None:
+    """`_month_day` with the whole day-month phrase read by dateparser."""
     if lang.code == "zh":
         phrase = f"{_FIXED_YEAR}年{month}月" + (f"{day}日" if day else "")
     else:
@@ -350,6 +519,10 @@ def _month_day(lang: _Lang, month: int, day: int | None) -> tuple[int, int | Non
         return None  # e.g. 31 June
     _, m, d, period = got
     return m, (d if period == "day" else None), period
+
+
+# Days per month of _FIXED_YEAR (a leap year: 29 February exists).
+_DAYS_IN_MONTH = {m: calendar.monthrange(_FIXED_YEAR, m)[1] for m in range(1, 13)}
 
 
 # ----------------------------------------------------------------------------- matching

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from etl.extract.money import Lexicon, alternation, read_csv, scope
 from etl.spans import EntitySpan, MoneySpan
@@ -65,6 +65,13 @@ def _data(lang: str) -> _Data:
     )
 
 
+@lru_cache(maxsize=1)
+def _cue_hits(sentence: str, lang: str) -> tuple[tuple[int, int, list], ...]:
+    """Role cues in a sentence. Kept for the next call only: the figures of one sentence come one
+    after the other, and all of them need the same cues."""
+    return tuple(_data(lang).cues.finditer(sentence))
+
+
 @dataclass(frozen=True, slots=True)
 class _Ent:
     start: int
@@ -95,7 +102,7 @@ def attribute(money: MoneySpan, sentence: str, entities: list[EntitySpan], lang:
     data = _data(lang)
     mtype = money.money_type
     taken = [(e.start, e.end) for e in ents] + [(ms, me)]
-    cues = [(s, t, roles) for s, t, roles in data.cues.finditer(sentence)
+    cues = [(s, t, roles) for s, t, roles in _cue_hits(sentence, lang)
             if not any(s < b and a < t for a, b in taken)]
 
     roles: list[str | None] = []

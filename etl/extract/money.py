@@ -368,6 +368,7 @@ class _Round:
 class _Lang:
     tokens: Lexicon
     scale_keys: tuple[str, ...]  # literal spellings of scale words, for the str.find anchor scan
+    scale_probe: re.Pattern  # any of scale_keys (one scan: most texts have none)
     currency_probe: re.Pattern  # literal starts of every currency spelling: is one near an anchor?
     cues: Lexicon  # payload: ("type", money_type) or ("round", code)
     rounds: tuple[_Round, ...]
@@ -498,6 +499,7 @@ def _lang(lang: str) -> _Lang:
     return _Lang(
         tokens=Lexicon(words),
         scale_keys=tuple(scale_keys),
+        scale_probe=re.compile("|".join(re.escape(k) for k in scale_keys) or "(?!)"),
         currency_probe=re.compile(_trie_regex(probes)),
         cues=Lexicon(cue_entries, clitics=True),
         rounds=tuple(rounds),
@@ -772,12 +774,14 @@ def find_money(text: str, lang: str) -> list[MoneySpan]:
         return []
     data = _lang(lang)
     anchors = [m.start() for m in _DIGIT_RUN.finditer(text)]
-    for key in data.scale_keys:
-        i = text.find(key)
-        while i != -1:
-            anchors.append(i)
-            i = text.find(key, i + len(key))
-    if not anchors:
+    if data.scale_probe.search(text):
+        for key in data.scale_keys:
+            i = text.find(key)
+            while i != -1:
+                anchors.append(i)
+                i = text.find(key, i + len(key))
+    # No currency spelling anywhere: none near an anchor either (the probe has no lookarounds).
+    if not anchors or not data.currency_probe.search(text):
         return []
     anchors.sort()
     ascii_digits = _OTHER_DIGIT.search(text) is None
