@@ -39,9 +39,10 @@ def extract_tables(items: Iterable[Document | ReadError], today: date | None = N
     from etl.runner import Run, in_document_order  # imports the extractors (and dateparser) on first use
 
     run = Run(previous.documents if previous is not None else None, ner)
-    batches: list[pa.Table] = []
-    outcome = run.execute(items, batches.append, today or date.today(), workers, engine, scheduler, progress)
-    mentions = schema.mentions_from_arrow(pa.concat_tables(batches)) if batches else schema.mentions_frame([])
+    tables: list[pa.Table] = []
+    outcome = run.execute(items, lambda by_lang: tables.extend(by_lang.values()), today or date.today(), workers, engine,
+                          scheduler, progress)
+    mentions = schema.mentions_from_arrow(pa.concat_tables(tables)) if tables else schema.mentions_frame([])
     if outcome.reused:
         mentions = concat_frames(mentions, previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
     return Tables(in_document_order(mentions, outcome.order), outcome.documents, outcome.errors)
@@ -67,7 +68,7 @@ def run_corpus(
     out = Path(out)
     previous = _previous_documents(out) if incremental else None
     run = Run(previous, ner)
-    items = read_corpus(corpus or SEEDS_DIR, known=run.known)
+    items = read_corpus(corpus or SEEDS_DIR, known=run.known, defer=run.defer)
     bar = _ProgressBar() if progress else None
     with StoreWriter(out) as writer:
         outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar)

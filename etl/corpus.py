@@ -14,6 +14,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Set
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -37,51 +38,80 @@ class CorpusNotFound(FileNotFoundError):
     pass
 
 
-def read_corpus(path: str | Path, known: Set[str] = NOTHING_KNOWN) -> Iterator[Item]:
+@dataclass(frozen=True)
+class Unparsed:
+    """A record read and fingerprinted but not parsed yet. Parsing (JSON, decoding, the document
+    id: most of the cost of reading) is left to whoever extracts it, so a pool's workers do it in
+    parallel instead of the one reading process. `parse()` gives the Document or the ReadError."""
+
+    kind: str  # "jsonl" (payload: the line's bytes), "row" (a CSV row dict), "text" (a file's bytes)
+    name: str
+    line: int | None
+    payload: bytes | dict
+    fingerprint: str
+    metadata: dict | None = None  # manifest row of a text file
+
+    def parse(self) -> Document | ReadError:
+        if self.kind == "jsonl":
+            return _parse_jsonl(self.name, self.line, self.payload, self.fingerprint)
+        if self.kind == "row":
+            return _record(self.name, self.line, self.payload, self.fingerprint)
+        try:
+            text = decode(self.payload)
+        except DecodeError as e:
+            return ReadError(self.name, str(e))
+        doc = Document(text=text, source=self.name, fingerprint=self.fingerprint)
+        return _with_metadata(doc, self.metadata) if self.metadata else doc
+
+
+def read_corpus(path: str | Path, known: Set[str] = NOTHING_KNOWN, defer: bool = False) -> Iterator[Item | Unparsed]:
     """Documents and read errors from a folder, a text file, a .jsonl or a .csv (records whose
-    fingerprint is in `known`: Known)."""
+    fingerprint is in `known`: Known; with `defer`, records as Unparsed)."""
     root = Path(path)
     if not root.exists():
         raise CorpusNotFound(f"corpus not found: {root}")
     if root.is_dir():
-        yield from _read_folder(root, known)
+        yield from _read_folder(root, known, defer)
     elif root.suffix.lower() == ".jsonl":
-        yield from _read_jsonl_file(root, root.name, known)
+        yield from _read_jsonl_file(root, root.name, known, defer)
     else:
-        yield from read_bytes(root.name, _read(root), known)
+        yield from read_bytes(root.name, _read(root), known, defer=defer)
 
 
-def read_bytes(name: str, data: bytes, known: Set[str] = NOTHING_KNOWN, metadata: dict | None = None) -> Iterator[Item]:
+def read_bytes(name: str, data: bytes, known: Set[str] = NOTHING_KNOWN, metadata: dict | None = None,
+               defer: bool = False) -> Iterator[Item | Unparsed]:
     """Documents from one file's bytes; `name` decides the format by its suffix (also for uploads).
     `metadata` (a manifest row) applies to a text file."""
     suffix = Path(name).suffix.lower()
     if suffix in TEXT_SUFFIXES:
         fingerprint = fingerprint_of(name, data, metadata)
-        if fingerprint in known:
-            yield Known(fingerprint)
-            return
+        yield _deliver(Unparsed("text", name, None, data, fingerprint, metadata), known, defer)
+        return
     if suffix == ".jsonl":
-        yield from _read_jsonl(name, _jsonl_lines(name, data), known)
+        yield from _read_jsonl(name, _jsonl_lines(name, data), known, defer)
+        return
+    if suffix != ".csv":
+        yield ReadError(name, f"unsupported file type {suffix or '(none)'}; expected .txt, .md, .jsonl or .csv")
         return
     try:
         text = decode(data)
     except DecodeError as e:
         yield ReadError(name, str(e))
         return
-    if suffix == ".csv":
-        yield from _read_csv(name, text, known)
-    elif suffix in TEXT_SUFFIXES:
-        doc = Document(text=text, source=name, fingerprint=fingerprint)
-        yield _with_metadata(doc, metadata) if metadata else doc
-    else:
-        yield ReadError(name, f"unsupported file type {suffix or '(none)'}; expected .txt, .md, .jsonl or .csv")
+    yield from _read_csv(name, text, known, defer)
+
+
+def _deliver(record: Unparsed, known: Set[str], defer: bool) -> Item | Unparsed:
+    if record.fingerprint in known:
+        return Known(record.fingerprint)
+    return record if defer else record.parse()
 
 
 def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _read_folder(root: Path, known: Set[str]) -> Iterator[Item]:
+def _read_folder(root: Path, known: Set[str], defer: bool) -> Iterator[Item | Unparsed]:
     root_resolved = root.resolve()
     manifest, manifest_errors = _read_manifest(root)
     yield from manifest_errors
@@ -99,9 +129,9 @@ def _read_folder(root: Path, known: Set[str]) -> Iterator[Item]:
             continue  # images, PDFs, notes: not part of a text corpus
         try:
             if suffix == ".jsonl":
-                yield from _read_jsonl_file(path, rel, known)
+                yield from _read_jsonl_file(path, rel, known, defer)
             else:
-                yield from read_bytes(rel, _read(path), known, manifest.get(rel))
+                yield from read_bytes(rel, _read(path), known, manifest.get(rel), defer)
         except OSError as e:
             yield ReadError(rel, f"cannot read: {e.strerror or e}")
     for name in manifest:
@@ -143,15 +173,15 @@ def _with_metadata(doc: Document, meta: dict) -> Document:
     )
 
 
-def _read_jsonl_file(path: Path, name: str, known: Set[str]) -> Iterator[Item]:
+def _read_jsonl_file(path: Path, name: str, known: Set[str], defer: bool) -> Iterator[Item | Unparsed]:
     """A JSONL file read line by line: a corpus of any size never sits in memory whole."""
     with open(path, "rb") as f:
         head = f.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # rare: read it whole, re-encoded
-            yield from _read_jsonl(name, _jsonl_lines(name, head + f.read()), known)
+            yield from _read_jsonl(name, _jsonl_lines(name, head + f.read()), known, defer)
             return
         f.seek(0)
-        yield from _read_jsonl(name, f, known)
+        yield from _read_jsonl(name, f, known, defer)
 
 
 def _jsonl_lines(name: str, data: bytes) -> list[bytes]:
@@ -164,7 +194,7 @@ def _jsonl_lines(name: str, data: bytes) -> list[bytes]:
     return data.splitlines()
 
 
-def _read_jsonl(name: str, lines: Iterable[bytes], known: Set[str]) -> Iterator[Item]:
+def _read_jsonl(name: str, lines: Iterable[bytes], known: Set[str], defer: bool) -> Iterator[Item | Unparsed]:
     empty = True
     for n, raw in enumerate(lines, start=1):
         if n == 1 and raw.startswith(codecs.BOM_UTF8):
@@ -174,26 +204,24 @@ def _read_jsonl(name: str, lines: Iterable[bytes], known: Set[str]) -> Iterator[
             continue
         empty = False
         fingerprint = fingerprint_of(*_record_origin(name, n, _HAS_SOURCE.search(raw)), raw)
-        if fingerprint in known:
-            yield Known(fingerprint)
-            continue
-        try:
-            record = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as e:
-            yield ReadError(name, f"not UTF-8 ({e.reason} at byte {e.start} of the line)", n)
-            continue
-        except json.JSONDecodeError as e:
-            yield ReadError(name, f"malformed JSON: {e.msg} (column {e.colno})", n)
-            continue
-        if not isinstance(record, dict):
-            yield ReadError(name, "line is not a JSON object", n)
-            continue
-        yield _record(name, n, record, fingerprint)
+        yield _deliver(Unparsed("jsonl", name, n, raw, fingerprint), known, defer)
     if empty:
         yield ReadError(name, "empty file")
 
 
-def _read_csv(name: str, text: str, known: Set[str]) -> Iterator[Item]:
+def _parse_jsonl(name: str, n: int, raw: bytes, fingerprint: str) -> Document | ReadError:
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        return ReadError(name, f"not UTF-8 ({e.reason} at byte {e.start} of the line)", n)
+    except json.JSONDecodeError as e:
+        return ReadError(name, f"malformed JSON: {e.msg} (column {e.colno})", n)
+    if not isinstance(record, dict):
+        return ReadError(name, "line is not a JSON object", n)
+    return _record(name, n, record, fingerprint)
+
+
+def _read_csv(name: str, text: str, known: Set[str], defer: bool) -> Iterator[Item | Unparsed]:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
@@ -217,10 +245,7 @@ def _read_csv(name: str, text: str, known: Set[str]) -> Iterator[Item]:
             yield ReadError(name, f"row has {len(header) + len(row[None])} cells, header has {len(header)}", n)
             continue
         fingerprint = fingerprint_of(*_record_origin(name, n, _clean(row.get("source"))), tuple(row.items()))
-        if fingerprint in known:
-            yield Known(fingerprint)
-            continue
-        yield _record(name, n, row, fingerprint)
+        yield _deliver(Unparsed("row", name, n, row, fingerprint), known, defer)
 
 
 def _record_origin(name: str, line: int, has_source) -> tuple[str | None, int | None]:
@@ -230,7 +255,7 @@ def _record_origin(name: str, line: int, has_source) -> tuple[str | None, int | 
     return (None, None) if has_source else (name, line)
 
 
-def _record(name: str, line: int, record: dict, fingerprint: str) -> Item:
+def _record(name: str, line: int, record: dict, fingerprint: str) -> Document | ReadError:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return ReadError(name, "missing or empty 'text'", line)

@@ -17,7 +17,8 @@ from itertools import chain, islice
 
 import pyarrow as pa
 
-from etl.documents import Document
+from etl.corpus import Unparsed
+from etl.documents import Document, ReadError
 
 ENGINES = ("local", "dask")
 BATCH_SIZE = 64  # documents per task: large enough to amortise pickling, small enough to balance
@@ -26,32 +27,46 @@ IN_FLIGHT_PER_WORKER = 2
 
 @dataclass
 class Batch:
-    """What a worker sends back: the mentions already as an Arrow table (columnar, and far
-    smaller to pickle and to hold than a list of row dicts), document rows and error rows."""
+    """What a worker sends back for a batch of (position, record, NER spans): the mentions as Arrow
+    tables per language (columnar, far smaller to pickle and hold than row dicts, and ready for the
+    store's language parts), document rows, copies of a document already in the batch, and error
+    rows. Every document, copy and error carries the record's corpus position as `pos`."""
 
-    mentions: pa.Table
+    mentions: dict[str, pa.Table]
     documents: list[dict]
+    copies: list[tuple[int, str, str]]  # (pos, doc_id, source) of identical documents
     errors: list[dict]
-    size: int  # documents in the batch
+    size: int  # records in the batch
 
 
-def extract_batch(items: Sequence[tuple[Document, tuple]], today: date) -> Batch:
-    """Extract a batch of (document, NER spans); one failing document becomes an error row."""
+def extract_batch(items: Sequence[tuple[int, Document | Unparsed, tuple]], today: date) -> Batch:
+    """Parse (when needed) and extract a batch; a record that cannot be parsed, and a document the
+    extractors fail on, become error rows, and the batch goes on."""
     from etl.pipeline import extract_document
     from etl.schema import mentions_table
 
-    rows: list[dict] = []
+    rows: dict[str, list[dict]] = {}
     documents: list[dict] = []
+    copies: list[tuple[int, str, str]] = []
     errors: list[dict] = []
-    for doc, ner_spans in items:
+    seen: set[str] = set()
+    for pos, item, ner_spans in items:
+        doc = item.parse() if isinstance(item, Unparsed) else item
+        if isinstance(doc, ReadError):
+            errors.append({"source": doc.source, "line": doc.line, "error": doc.error, "pos": pos})
+            continue
+        if doc.doc_id in seen:  # extracted once; the runner records where the copies are
+            copies.append((pos, doc.doc_id, doc.source))
+            continue
+        seen.add(doc.doc_id)
         try:
             result = extract_document(doc, today=today, ner_spans=ner_spans)
         except Exception as e:  # a bug on one odd document must not stop the corpus
-            errors.append({"source": doc.source, "line": None, "error": f"extraction failed: {type(e).__name__}: {e}"})
-        else:
-            rows += result.mentions
-            documents.append(result.document)
-    return Batch(mentions_table(rows), documents, errors, len(items))
+            errors.append({"source": doc.source, "line": None, "error": f"extraction failed: {type(e).__name__}: {e}", "pos": pos})
+            continue
+        rows.setdefault(result.document["lang"], []).extend(result.mentions)
+        documents.append({**result.document, "fingerprint": doc.fingerprint, "pos": pos})
+    return Batch({lang: mentions_table(r) for lang, r in rows.items()}, documents, copies, errors, len(items))
 
 
 def default_workers() -> int:

@@ -18,14 +18,16 @@ from datetime import date
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import schema
+from etl.corpus import Unparsed
 from etl.documents import Document, Known, ReadError
 from etl.engines import BATCH_SIZE, run_batches
 from etl.pipeline import NerBackend
 from etl.segment import detect_lang
 
-Sink = Callable[[pa.Table], None]  # receives each batch's mention rows
+Sink = Callable[[dict[str, pa.Table]], None]  # receives each batch's mention rows, by language
 
 
 @cache
@@ -59,20 +61,26 @@ class Outcome:
 
 @dataclass
 class Run:
-    """Bookkeeping of one run. `known` is what the corpus reader may skip unparsed."""
+    """Bookkeeping of one run. `known` is what the corpus reader may skip unparsed; `defer` says
+    whether records may reach the workers unparsed (not when NER runs here on their text).
+
+    Identical documents count once: the copy earliest in the corpus is kept and the others are
+    listed in its `duplicates`. Unparsed records get their document id in the worker, so that
+    choice is made as results return, by corpus position (`pos`), which gives the same result
+    as deciding while reading."""
 
     previous: pd.DataFrame | None = None  # documents table of the earlier run
     ner: NerBackend | None = None
     batch_size: int = BATCH_SIZE
     _reusable: dict[str, dict] = field(default_factory=dict, init=False)  # cache_key -> earlier documents row
     _by_fingerprint: dict[str, dict] = field(default_factory=dict, init=False)
-    _order: list[str] = field(default_factory=list, init=False)
-    _sources: dict[str, list[str]] = field(default_factory=dict, init=False)  # doc_id -> sources, first one kept
-    _keys: dict[str, tuple[str, str]] = field(default_factory=dict, init=False)  # doc_id -> (cache_key, fingerprint)
-    _rows: list[dict] = field(default_factory=list, init=False)
+    _owner: dict[str, int] = field(default_factory=dict, init=False)  # doc_id -> pos of the copy kept
+    _kept: dict[str, dict] = field(default_factory=dict, init=False)  # doc_id -> documents row of that copy
+    _copies: dict[str, list[tuple[int, str]]] = field(default_factory=dict, init=False)  # doc_id -> (pos, source)
     _errors: list[dict] = field(default_factory=list, init=False)
     _reused: set[str] = field(default_factory=set, init=False)
     _processed: int = field(default=0, init=False)
+    _pos: int = field(default=0, init=False)
 
     def __post_init__(self):
         docs = self.previous
@@ -87,73 +95,98 @@ class Run:
     def known(self) -> frozenset[str]:
         return frozenset(self._by_fingerprint)
 
+    @property
+    def defer(self) -> bool:
+        return self.ner is None
+
     def execute(self, items: Iterable, sink: Sink, today: date, workers: int = 1, engine: str = "local",
                 scheduler: str | None = None, progress: Callable[[int], None] | None = None) -> Outcome:
         done = 0
         for batch in run_batches(self._batches(items), today, workers, engine, scheduler):
-            sink(batch.mentions)
-            self._errors += batch.errors
-            for row in batch.documents:
-                row["cache_key"], row["fingerprint"] = self._keys.pop(row["doc_id"])
-                self._rows.append(row)
+            sink(self._accept(batch))
             done += batch.size
             if progress:
                 progress(done)
-        return Outcome(self._documents(), schema.errors_frame(self._errors), self._order, self._reused, self._processed)
+        owners = sorted(self._owner.items(), key=lambda item: item[1])
+        errors = sorted(self._errors, key=lambda e: e.pop("pos"))
+        return Outcome(self._documents(owners), schema.errors_frame(errors), [doc_id for doc_id, _ in owners],
+                       self._reused, self._processed)
 
-    def _batches(self, items: Iterable) -> Iterator[list[tuple[Document, tuple]]]:
-        pending: list[Document] = []
+    def _batches(self, items: Iterable) -> Iterator[list[tuple[int, Document | Unparsed, tuple]]]:
+        pending: list[tuple[int, Document | Unparsed]] = []
         for item in items:
+            pos = self._pos = self._pos + 1
             if isinstance(item, ReadError):
-                self._errors.append({"source": item.source, "line": item.line, "error": item.error})
+                self._errors.append({"source": item.source, "line": item.line, "error": item.error, "pos": pos})
             elif isinstance(item, Known):
-                self._reuse(self._by_fingerprint[item.fingerprint])
-            elif self._first(item.doc_id, item.source):
-                lang = (item.lang or detect_lang(item.text)) if self.ner else None
-                key = cache_key(item.fingerprint, self._backend(lang))
-                earlier = self._reusable.get(key)
-                if earlier is not None and earlier["doc_id"] == item.doc_id:
-                    self._reused.add(item.doc_id)
-                    self._rows.append(earlier)
-                    continue
-                self._keys[item.doc_id] = (key, item.fingerprint)
-                pending.append(item)
+                earlier = self._by_fingerprint[item.fingerprint]
+                self._claim(earlier["doc_id"], pos, earlier["source"], earlier, reused=True)
+            elif isinstance(item, Document) and self._earlier(item) is not None:
+                self._claim(item.doc_id, pos, item.source, self._earlier(item), reused=True)
+            else:
+                pending.append((pos, item))
                 if len(pending) == self.batch_size:
                     yield self._with_ner(pending)
                     pending = []
         if pending:
             yield self._with_ner(pending)
 
-    def _reuse(self, row: dict) -> None:
-        if self._first(row["doc_id"], row["source"]):
-            self._reused.add(row["doc_id"])
-            self._rows.append(row)
+    def _earlier(self, doc: Document) -> dict | None:
+        """The earlier run's row of an in-memory Document with the same cache key and text."""
+        lang = (doc.lang or detect_lang(doc.text)) if self.ner else None
+        earlier = self._reusable.get(cache_key(doc.fingerprint, self._backend(lang)))
+        return earlier if earlier is not None and earlier["doc_id"] == doc.doc_id else None
 
-    def _first(self, doc_id: str, source: str) -> bool:
-        """Records the document's source; False when an identical document came before."""
-        sources = self._sources.get(doc_id)
-        if sources is not None:
-            sources.append(source)
+    def _accept(self, batch) -> dict[str, pa.Table]:
+        """A returned batch's rows, without those of documents whose earlier copy is kept."""
+        rejected = []
+        for row in batch.documents:
+            pos = row.pop("pos")
+            if self._claim(row["doc_id"], pos, row["source"], row):
+                row["cache_key"] = cache_key(row["fingerprint"], self._backend(row["lang"]))
+            else:
+                rejected.append(row["doc_id"])
+        for pos, doc_id, source in batch.copies:
+            self._claim(doc_id, pos, source, None)
+        for error in batch.errors:
+            self._errors.append(error)
+        if not rejected:
+            return batch.mentions
+        drop = pa.array(rejected, pa.large_string())
+        return {lang: t.filter(pc.invert(pc.is_in(t["doc_id"], value_set=drop))) for lang, t in batch.mentions.items()}
+
+    def _claim(self, doc_id: str, pos: int, source: str, row: dict | None, reused: bool = False) -> bool:
+        """Record a copy of a document; True when it is the one kept (the earliest so far)."""
+        self._copies.setdefault(doc_id, []).append((pos, source))
+        owner = self._owner.get(doc_id)
+        if owner is not None and owner < pos:
             return False
-        self._sources[doc_id] = [source]
-        self._order.append(doc_id)
+        # First copy, or an earlier copy than one kept while reading (a reused row): this one wins.
+        self._reused.discard(doc_id)
+        self._owner[doc_id] = pos
+        self._kept[doc_id] = row
+        if reused:
+            self._reused.add(doc_id)
         return True
 
-    def _with_ner(self, docs: list[Document]) -> list[tuple[Document, tuple]]:
-        self._processed += len(docs)
+    def _with_ner(self, pending: list[tuple[int, Document | Unparsed]]) -> list[tuple[int, Document | Unparsed, tuple]]:
+        self._processed += len(pending)
         if not self.ner:
-            return [(doc, ()) for doc in docs]
-        spans = self.ner.spans([(d.doc_id, d.lang or detect_lang(d.text), d.text) for d in docs])
-        return [(doc, tuple(spans.get(doc.doc_id, ()))) for doc in docs]
+            return [(pos, item, ()) for pos, item in pending]
+        docs = [(pos, item.parse() if isinstance(item, Unparsed) else item) for pos, item in pending]
+        texts = [(d.doc_id, d.lang or detect_lang(d.text), d.text) for _, d in docs if isinstance(d, Document)]
+        spans = self.ner.spans(texts)
+        return [(pos, d, tuple(spans.get(d.doc_id, ())) if isinstance(d, Document) else ()) for pos, d in docs]
 
     def _backend(self, lang: str | None) -> str:
         return self.ner.backend(lang) if self.ner and lang else "rules"
 
-    def _documents(self) -> pd.DataFrame:
-        position = {doc_id: i for i, doc_id in enumerate(self._order)}
-        rows = sorted(self._rows, key=lambda r: position[r["doc_id"]])
-        for row in rows:
-            row["duplicates"] = "; ".join(self._sources[row["doc_id"]][1:]) or None
+    def _documents(self, owners: list[tuple[str, int]]) -> pd.DataFrame:
+        rows = []
+        for doc_id, pos in owners:
+            row = self._kept[doc_id]
+            row["duplicates"] = "; ".join(source for p, source in sorted(self._copies[doc_id]) if p != pos) or None
+            rows.append(row)
         return schema.documents_frame(rows)
 
 

@@ -5,8 +5,9 @@
     errors.parquet       one row per input that could not be read
 
 `pd.read_parquet(DIR / "mentions.parquet")` reads the whole table. Part files hold one language
-and their row groups are ordered by publication date, so `read_mentions` with a language or date
-filter skips whole files and row groups without reading them.
+and each row group carries min/max statistics of its columns, so `read_mentions` with a language
+or date filter skips whole files, and row groups whose dates lie outside the range (a news
+archive grows by date, so its row groups cover narrow ranges), without reading them.
 
 Versions: the three names are symbolic links through `DIR/current`, itself a link to one complete
 version under `DIR/.versions/`. A run writes a new version beside the last good one and switches
@@ -81,21 +82,18 @@ class StoreWriter:
         if exc_type is not None:
             self.abort()
 
-    def add(self, mentions: pa.Table | pd.DataFrame) -> None:
-        if isinstance(mentions, pd.DataFrame):
-            mentions = pa.Table.from_pandas(schema.coerce(mentions, schema.MENTION_COLUMNS), schema=MENTIONS_SCHEMA,
-                                            preserve_index=False)
-        if mentions.num_rows == 0:
-            return
-        table = mentions
-        for lang in pc.unique(table["lang"]).to_pylist():
-            part = table.filter(pc.equal(table["lang"], lang) if lang is not None else pc.is_null(table["lang"]))
+    def add(self, mentions: dict[str, pa.Table] | pd.DataFrame) -> None:
+        """Mention rows: Arrow tables by language (as workers return them), or any DataFrame."""
+        by_lang = _by_language(mentions) if isinstance(mentions, pd.DataFrame) else mentions
+        for lang, part in by_lang.items():
+            if part.num_rows == 0:
+                continue
             name = _part_lang(lang)
             self._buffers.setdefault(name, []).append(part)
             self._buffered[name] = self._buffered.get(name, 0) + part.num_rows
             if self._buffered[name] >= ROW_GROUP_ROWS:
                 self._flush(name)
-        self.rows += table.num_rows
+            self.rows += part.num_rows
 
     def keep(self, store: Path, doc_ids: set[str]) -> int:
         """Put the rows of `doc_ids` from the store's current mentions into this version: a part
@@ -153,8 +151,7 @@ class StoreWriter:
         self._buffered.pop(name, None)
         if not parts:
             return
-        # Ordered by date inside the row group: its min/max statistics then let a date filter skip it.
-        table = pa.concat_tables(parts).sort_by([("published", "ascending")])
+        table = pa.concat_tables(parts)
         if name not in self._writers:
             self._writers[name] = pq.ParquetWriter(self.mentions_dir / f"{name}-{self.version.name}.parquet", MENTIONS_SCHEMA)
         self._writers[name].write_table(table, row_group_size=ROW_GROUP_ROWS)
@@ -186,6 +183,12 @@ def _lock(out: Path):
         handle.close()
         raise StoreBusy(f"{out}: another `etl run` is writing this folder; wait for it to finish") from None
     return handle
+
+
+def _by_language(mentions: pd.DataFrame) -> dict[str, pa.Table]:
+    table = pa.Table.from_pandas(schema.coerce(mentions, schema.MENTION_COLUMNS), schema=MENTIONS_SCHEMA, preserve_index=False)
+    return {lang: table.filter(pc.equal(table["lang"], lang) if lang is not None else pc.is_null(table["lang"]))
+            for lang in pc.unique(table["lang"]).to_pylist()}
 
 
 def _part_lang(lang: str | None) -> str:

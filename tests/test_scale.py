@@ -186,3 +186,32 @@ def test_warm_up_sentences_reach_every_extractor_in_every_language():
     for row in rows:
         kinds = {m["kind"] for m in extract_document(Document(text=row["text"], source="w", lang=row["lang"]), today=TODAY).mentions}
         assert {"company", "money", "date"} <= kinds, row["lang"]
+
+
+def test_identical_documents_count_once_across_batches_and_runs(tmp_path):
+    records = generate(140, doc_bytes=600)
+    same = records[0]["text"]
+    records[1] = {**records[1], "text": same}  # a copy in the same batch of 64
+    records[100] = {**records[100], "text": same}  # and one in a later batch
+    path = write_jsonl(records, tmp_path / "c.jsonl")
+    distinct = len({r["text"] for r in records})  # short synthetic texts may coincide by chance too
+    first = run_corpus(path, tmp_path / "out", today=TODAY)
+    docs = store.load(tmp_path / "out").documents
+    assert len(docs) == distinct and first.processed == 140
+    kept = docs[docs.source == records[0]["source"]].iloc[0]
+    assert kept.duplicates == f"{records[1]['source']}; {records[100]['source']}"
+    serial = extract_tables(read_corpus(path), today=TODAY)
+    pd.testing.assert_frame_equal(canonical(store.load(tmp_path / "out").mentions), canonical(serial.mentions))
+    pd.testing.assert_frame_equal(docs.drop(columns="cache_key"), serial.documents.drop(columns="cache_key"))
+
+    # Next day a new record with that text arrives *before* the kept one: it becomes the kept copy,
+    # exactly as a full run would decide, and the earlier run's rows for the text are not kept twice.
+    grown = [{**records[5], "text": same, "source": "breaking-news"}, *records]
+    write_jsonl(grown, path)
+    again = run_corpus(path, tmp_path / "out", today=TODAY)
+    assert again.processed == 1 + (140 - distinct)  # the new record, and the copies (only kept copies are fingerprinted)
+    full = extract_tables(read_corpus(path), today=TODAY)
+    on_disk = store.load(tmp_path / "out")
+    pd.testing.assert_frame_equal(canonical(on_disk.mentions), canonical(full.mentions))
+    columns = [c for c in full.documents.columns if c != "cache_key"]
+    pd.testing.assert_frame_equal(on_disk.documents[columns], full.documents[columns])
