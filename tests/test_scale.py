@@ -44,6 +44,15 @@ def test_process_pool_output_equals_one_process(corpus, serial, monkeypatch):
     pd.testing.assert_frame_equal(pooled.documents, serial.documents)
 
 
+def test_the_store_written_by_a_pool_equals_the_one_written_by_one_process(corpus, tmp_path):
+    one = run_corpus(corpus, tmp_path / "one", today=TODAY, workers=1)
+    two = run_corpus(corpus, tmp_path / "two", today=TODAY, workers=2)
+    assert (one.processed, two.processed) == (300, 300)
+    a, b = store.load(tmp_path / "one"), store.load(tmp_path / "two")
+    pd.testing.assert_frame_equal(canonical(a.mentions), canonical(b.mentions))
+    pd.testing.assert_frame_equal(a.documents, b.documents)
+
+
 def test_dask_local_cluster_output_equals_one_process(corpus, serial):
     # The dask extra is installed by .ci/run; without it this test fails rather than skips.
     distributed = extract_tables(read_corpus(corpus), today=TODAY, workers=2, engine="dask")
