@@ -28,7 +28,8 @@ TABLE_SUFFIXES = {".jsonl", ".csv"}
 MANIFEST = "manifest.csv"
 METADATA_FIELDS = ("published", "title", "url", "lang", "source")
 KNOWN_LANGS = {"ar", "hi", "zh", "en"}
-_HAS_SOURCE = re.compile(rb'"source"\s*:\s*"[^"]')  # a JSON key: inside a string the quotes are escaped
+_SOURCE_KEY = b'"source"'  # a JSON key: inside a string its quotes would be escaped
+_SOURCE_VALUE = re.compile(rb'\s*:\s*"[^"]')  # ... followed by a non-empty string value
 
 Item = Document | ReadError | Known
 NOTHING_KNOWN: frozenset[str] = frozenset()
@@ -200,13 +201,24 @@ def _read_jsonl(name: str, lines: Iterable[bytes], known: Set[str], defer: bool)
         if n == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
         raw = raw.rstrip(b"\r\n")
-        if not raw.strip():
+        if not raw or raw.isspace():
             continue
         empty = False
-        fingerprint = fingerprint_of(*_record_origin(name, n, _HAS_SOURCE.search(raw)), raw)
+        fingerprint = fingerprint_of(*_record_origin(name, n, _has_source(raw)), raw)
         yield _deliver(Unparsed("jsonl", name, n, raw, fingerprint), known, defer)
     if empty:
         yield ReadError(name, "empty file")
+
+
+def _has_source(raw: bytes) -> bool:
+    """Whether a JSONL line has a non-empty "source" (a plain find, then a look at what follows:
+    several times faster than a regex search over a whole article)."""
+    at = raw.find(_SOURCE_KEY)
+    while at >= 0:
+        if _SOURCE_VALUE.match(raw, at + len(_SOURCE_KEY)):
+            return True
+        at = raw.find(_SOURCE_KEY, at + 1)
+    return False
 
 
 def _parse_jsonl(name: str, n: int, raw: bytes, fingerprint: str) -> Document | ReadError:

@@ -151,3 +151,16 @@ def test_missing_corpus_raises():
 def test_doc_id_ignores_whitespace_only_differences():
     assert doc_id_of("a  b\n c") == doc_id_of("a b c")
     assert doc_id_of("a b") != doc_id_of("a c")
+
+
+@pytest.mark.parametrize("line, named", [
+    (b'{"text": "x", "source": "reuters-1"}', True),
+    (b'{"source" :  "a", "text": "x"}', True),
+    (b'{"text": "he said \\"source\\": nobody"}', False),  # inside a string the quotes are escaped
+    (b'{"text": "x", "source": ""}', False),  # empty: the source is the line number
+    (b'{"text": "x", "title": "source"}', False),  # a value, not a key
+])
+def test_a_jsonl_record_names_its_own_source(line, named):
+    from etl.corpus import _has_source
+
+    assert _has_source(line) is named
