@@ -73,7 +73,6 @@ class StoreWriter:
         self._buffers: dict[str, list[pa.Table]] = {}
         self._buffered: dict[str, int] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
-        self.rows = 0
 
     def __enter__(self) -> "StoreWriter":
         return self
@@ -93,33 +92,26 @@ class StoreWriter:
             self._buffered[name] = self._buffered.get(name, 0) + part.num_rows
             if self._buffered[name] >= ROW_GROUP_ROWS:
                 self._flush(name)
-            self.rows += part.num_rows
 
-    def keep(self, store: Path, doc_ids: set[str]) -> int:
+    def keep(self, store: Path, doc_ids: set[str]) -> None:
         """Put the rows of `doc_ids` from the store's current mentions into this version: a part
         file holding only kept documents is hard-linked, one mixing kept and dropped documents is
-        rewritten without the dropped ones. Returns the number of rows kept."""
-        kept = 0
+        rewritten without the dropped ones. (A store from before the part files has no
+        fingerprints, so nothing of it is reused and it never gets here.)"""
         if not doc_ids:
-            return 0
+            return
         wanted = pa.array(sorted(doc_ids), type=pa.large_string())
         for n, part in enumerate(_part_files(Path(store) / FILES["mentions"])):
             ids = pq.read_table(part, columns=["doc_id"])["doc_id"]
             inside = pc.is_in(ids, value_set=wanted)
             count = pc.sum(inside).as_py() or 0
-            if count == 0:
-                continue
-            target = self.mentions_dir / (part.name if part.suffix == ".parquet" and part.name != FILES["mentions"]
-                                          else f"kept-{n}.parquet")
             if count == len(ids):
-                _link_or_copy(part, target)
-            else:
+                _link_or_copy(part, self.mentions_dir / part.name)
+            elif count:  # named like the part: its language first
                 table = pq.read_table(part, schema=MENTIONS_SCHEMA).filter(inside)
-                target = target.with_name(f"{target.stem}-{self.version.name}.parquet")
-                pq.write_table(table, target, row_group_size=ROW_GROUP_ROWS)
-            kept += count
-        self.rows += kept
-        return kept
+                language = part.name.split("-", 1)[0]
+                pq.write_table(table, self.mentions_dir / f"{language}-{self.version.name}-{n}.parquet",
+                               row_group_size=ROW_GROUP_ROWS)
 
     def commit(self, documents: pd.DataFrame, errors: pd.DataFrame) -> Path:
         """Finish this version and make it the store's current one."""
@@ -257,7 +249,7 @@ def mentions_dataset(out: Path, langs: Iterable[str] | None = None) -> pads.Data
     files = _part_files(Path(out) / FILES["mentions"])
     if langs is not None and files and files[0].name != FILES["mentions"]:
         wanted = {_part_lang(lang) for lang in langs}
-        files = [f for f in files if f.name.split("-", 1)[0] in wanted or f.name.startswith("kept-")]
+        files = [f for f in files if f.name.split("-", 1)[0] in wanted]
     return pads.dataset([str(f) for f in files], format="parquet", schema=MENTIONS_SCHEMA)
 
 
