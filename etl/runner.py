@@ -10,12 +10,12 @@ back.
 from __future__ import annotations
 
 import hashlib
-from functools import cache
-from typing import NamedTuple
-from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pyarrow as pa
@@ -134,8 +134,8 @@ class Run:
             elif isinstance(item, Known):
                 earlier = self._by_fingerprint[item.fingerprint]
                 self._claim(earlier.doc_id, pos, earlier.source, earlier.index, reused=True)
-            elif isinstance(item, Document) and self._earlier(item) is not None:
-                self._claim(item.doc_id, pos, item.source, self._earlier(item).index, reused=True)
+            elif isinstance(item, Document) and (earlier := self._earlier(item)) is not None:
+                self._claim(item.doc_id, pos, item.source, earlier.index, reused=True)
             else:
                 pending.append((pos, item))
                 if len(pending) == self.batch_size:
