@@ -225,7 +225,7 @@ def _anchor_regex(words: list[str], code: str, end: str, extra: list[str], flags
     return re.compile("|".join(branches))
 
 
-def _with_first_char_check(rule: re.Pattern[str]) -> re.Pattern[str]:
+def _with_first_char_check(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`rule` behind a lookahead for the characters a match of it can start with (same matches).
 
     Most rules open with optional cue words and lookbehinds, so `re` walks through all of them at
@@ -234,17 +234,17 @@ def _with_first_char_check(rule: re.Pattern[str]) -> re.Pattern[str]:
     does a rule the analysis does not understand.
     """
     try:
-        parsed = _re_parser.parse(rule.pattern, rule.flags)
+        parsed = _re_parser.parse(pattern, flags)
         items = list(parsed.data)
         if _starts_plain(items):
-            return rule  # starts with a required literal: `re` already skips ahead in C
+            return re.compile(pattern, flags)  # starts with a required literal: `re` already skips ahead in C
         chars, nullable = _first_of(items, parsed.state.flags)
     except _NotAnalysed:
-        return rule
+        return re.compile(pattern, flags)
     if nullable or not chars:
-        return rule
+        return re.compile(pattern, flags)
     cls = "".join(re.escape(c) for c in sorted(chars))
-    return re.compile(f"(?=[{cls}])(?:{rule.pattern})", rule.flags)
+    return re.compile(f"(?=[{cls}])(?:{pattern})", flags)
 
 
 class _NotAnalysed(Exception):
@@ -344,6 +344,7 @@ def _entries() -> dict[tuple[str, str], list[tuple[str, str]]]:
 class _Lang:
     code: str
     rules: tuple[tuple[str, re.Pattern[str]], ...]
+    needs: tuple[re.Pattern[str] | None, ...]  # per rule: a part every match of it holds (`_scan`)
     anchor: re.Pattern[str]
     months: dict[str, int]  # _key(surface) -> month
     abbr: frozenset[str]
@@ -425,12 +426,15 @@ def _lang(code: str) -> _Lang | None:
         rules += [
             ("day_month", rf"(?:\b(?i:the)\s+)?{_NUM_B}{day}\s+(?:(?i:of)\s+)?{mon}{year_part}?{rel_after}?"),
             ("month_day", rf"\b{mon}\s+{day}(?![0-9:.,]?[0-9]){not_after}{year_part}?"),
-            ("month", rf"(?:\b(?P<prep>(?i:{alt('prep')}))\s+)?(?:\b(?P<bound>(?i:{alt('boundary')}))[\s\-]+)?"
+            # Every way through "month" and "rel_year" starts at a word boundary, and every way through
+            # "year" there or at its digits: stated up front, that fails most positions of a window
+            # at once instead of after one optional cue group after the other (the same matches).
+            ("month", rf"\b(?:\b(?P<prep>(?i:{alt('prep')}))\s+)?(?:\b(?P<bound>(?i:{alt('boundary')}))[\s\-]+)?"
                       rf"(?:\b(?P<relocc>(?i:{alt('rel_occ_before')}))\s+)?(?:\b(?P<mw>(?i:{alt('month_word')}))\s+)?"
                       rf"\b(?P<m1>{mon})(?:{sep}\b(?P<month2>{month})\b)?{year_part}?{rel_after}?"),
-            ("year", rf"(?:\b(?P<prep>(?i:{alt('prep')}))\s+)?(?:\b(?P<bound>(?i:{alt('boundary')}))[\s\-]+)?"
+            ("year", rf"(?:\b|(?=[12]))(?:\b(?P<prep>(?i:{alt('prep')}))\s+)?(?:\b(?P<bound>(?i:{alt('boundary')}))[\s\-]+)?"
                      rf"(?:\b(?P<yw>(?i:{alt('year_word')}))\s*)?{year}{not_after}(?i:{year2})?"),
-            ("rel_year", rf"(?:\b(?P<bound>(?i:{alt('boundary')}))\s+)?\b(?P<rely>(?i:{rely}))\b"),
+            ("rel_year", rf"\b(?:\b(?P<bound>(?i:{alt('boundary')}))\s+)?\b(?P<rely>(?i:{rely}))\b"),
         ]
     elif code == "zh":
         zh_no = r"(?<![0-9.\-A-Za-z])"
@@ -450,11 +454,21 @@ def _lang(code: str) -> _Lang | None:
     # the anchor of a Chinese month. The words form one prefix-factored regex: cheap to scan.
     anchor_words = words("rel_year") + ([] if code == "zh" else words("month") + words("month_abbr"))
     flags = re.IGNORECASE if code == "en" else 0
+    # What every match of a rule holds, as written in the rule (no lookarounds): a window without it
+    # skips the rule. A year phrase holds its year, a month phrase its month name (Chinese: 月). Only
+    # parts that are quick to look for: the Arabic and Hindi word lists would cost what they save.
+    part_of = {"numeric": _YEAR, "year": _YEAR}
+    if code in ("en", "zh"):
+        month_part = rf"{month}|{alt('month_abbr', exact_case=True)}" if code == "en" else "月"
+        part_of |= {"day_month": month_part, "month_day": month_part, "month": month_part,
+                    "rel_year": rf"(?i:{rely})" if code == "en" else rely}
+    parts = {p: re.compile(p) for p in set(part_of.values())}
     past_before = words("past_before") + words("target_before")
     past_after = words("past_after") + words("target_after")
     return _Lang(
         code=code,
-        rules=tuple((name, _with_first_char_check(re.compile(p))) for name, p in rules),
+        rules=tuple((name, _with_first_char_check(p)) for name, p in rules),
+        needs=tuple(parts[part_of[name]] if name in part_of else None for name, _ in rules),
         anchor=_anchor_regex(anchor_words, code, "" if code == "zh" else _E, ["月"] if code == "zh" else [], flags),
         months=months,
         abbr=frozenset(_key(t) for t, _ in data.get((code, "month_abbr"), [])),
@@ -526,10 +540,12 @@ _DAYS_IN_MONTH = {m: calendar.monthrange(_FIXED_YEAR, m)[1] for m in range(1, 13
 
 
 # ----------------------------------------------------------------------------- matching
-@dataclass(frozen=True, slots=True)
 class _Found:
-    span: DateSpan
-    explicit_year: bool  # the year is written in the phrase (not taken from base)
+    __slots__ = ("span", "explicit_year")
+
+    def __init__(self, span: DateSpan, explicit_year: bool):
+        self.span = span
+        self.explicit_year = explicit_year  # the year is written in the phrase (not taken from base)
 
 
 _WORD_CHAR_RE = re.compile(_WORD_CHAR)
@@ -551,10 +567,11 @@ def _windows(text: str, lang: _Lang) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in out]
 
 
-def _span_bounds(m: re.Match[str]) -> tuple[int, int]:
+def _span_bounds(m: re.Match[str], groups: dict | None = None) -> tuple[int, int]:
     """The mention: the match without its leading preposition or trailing postposition."""
     start, end = m.span()
-    groups = m.groupdict()
+    if groups is None:
+        groups = m.groupdict()
     if groups.get("prep") is not None:
         start = m.end("prep")
         while start < end and m.string[start].isspace():
@@ -608,10 +625,11 @@ def _month_value(
 _Part = tuple[int, int, str, str, bool]  # start, end, value, grain, explicit_year
 
 
-def _resolve(name: str, m: re.Match[str], lang: _Lang, base: dt.date | None) -> list[_Part]:
+def _resolve(name: str, m: re.Match[str], lang: _Lang, base: dt.date | None, g: dict | None = None) -> list[_Part]:
     """The dates a candidate stands for (two for a range such as "2023-2024"); [] if none."""
-    g = m.groupdict()
-    start, end = _span_bounds(m)
+    if g is None:
+        g = m.groupdict()
+    start, end = _span_bounds(m, g)
     year = int(g["year"]) if g.get("year") else None
     if name == "numeric":
         got = _dateparser(lang.code, m.group("num"))
@@ -672,9 +690,10 @@ def _ascii_digits(text: str) -> str:
     return to_ascii_digits(text) if _OTHER_DIGITS.search(text) else text
 
 
-def _invalid(name: str, m: re.Match[str], base: dt.date | None) -> bool:
+def _invalid(name: str, m: re.Match[str], base: dt.date | None, g: dict | None = None) -> bool:
     """Did a phrase with a day fail because the day does not exist (not for want of a base)?"""
-    g = m.groupdict()
+    if g is None:
+        g = m.groupdict()
     if name == "numeric":
         return True
     return bool(g.get("day") or g.get("dayw")) and bool(g.get("year") or base)
@@ -685,12 +704,20 @@ def _scan(text: str, lang: _Lang, base: dt.date | None) -> list[_Found]:
     candidates: list[tuple[int, int, _Found]] = []
     blockers: list[tuple[int, int]] = []
     for lo, hi in _windows(digits, lang):
-        for name, rule in lang.rules:
+        present: dict[re.Pattern[str], bool] = {}
+        for (name, rule), need in zip(lang.rules, lang.needs):
+            if need is not None:
+                found = present.get(need)
+                if found is None:
+                    found = present[need] = need.search(digits, lo, hi) is not None
+                if not found:
+                    continue  # the window lacks a part every match of the rule holds
             for m in rule.finditer(digits, lo, hi):
-                parts = _resolve(name, m, lang, base)
+                g = m.groupdict()
+                parts = _resolve(name, m, lang, base, g)
                 if not parts:
-                    if _invalid(name, m, base):
-                        blockers.append(_span_bounds(m))  # "31 يونيو 2025" is no date, not June 2025
+                    if _invalid(name, m, base, g):
+                        blockers.append(_span_bounds(m, g))  # "31 يونيو 2025" is no date, not June 2025
                     continue
                 for start, end, value, grain, explicit in parts:
                     if end > start:

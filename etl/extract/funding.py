@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from etl.extract.money import Lexicon, alternation, read_csv, scope
+from etl.extract.money import Lexicon, alternation, compile_pattern, needs_full, read_csv, scope
 from etl.spans import EntitySpan, MoneySpan
 
 _PUNCT = "\\s,،;؛.。，；:：()（）\\[\\]\"“”«»!?؟！？"
@@ -46,7 +46,8 @@ class _Data:
 
 
 @cache
-def _data(lang: str) -> _Data:
+def _data(lang: str, full: bool = False) -> _Data:
+    """The language's cues; without `full` for sentences without rare marks only (`needs_full`)."""
     langs = scope(lang)
     rank = {code: i for i, code in enumerate(langs)}
     rows = sorted((r for r in read_csv("funding_cues.csv") if r["lang"] in rank), key=lambda r: rank[r["lang"]])
@@ -59,8 +60,8 @@ def _data(lang: str) -> _Data:
             entries.append((r["cue"], _Role(r["role"], r["side"], types)))
     space = "[\\s,،、，]*"
     return _Data(
-        cues=Lexicon(entries, clitics=True),
-        join=re.compile(f"{space}(?:{alternation(joins)})?{space}"),
+        cues=Lexicon(entries, clitics=True, full=full),
+        join=compile_pattern(f"{space}(?:{alternation(joins)})?{space}", full),
         filler=_FILLER_ZH if lang == "zh" else _FILLER,
     )
 
@@ -69,14 +70,16 @@ def _data(lang: str) -> _Data:
 def _cue_hits(sentence: str, lang: str) -> tuple[tuple[int, int, list], ...]:
     """Role cues in a sentence. Kept for the next call only: the figures of one sentence come one
     after the other, and all of them need the same cues."""
-    return tuple(_data(lang).cues.finditer(sentence))
+    return tuple(_data(lang, needs_full(sentence)).cues.finditer(sentence))
 
 
-@dataclass(frozen=True, slots=True)
 class _Ent:
-    start: int
-    end: int
-    name: str
+    __slots__ = ("start", "end", "name")
+
+    def __init__(self, start: int, end: int, name: str):
+        self.start = start
+        self.end = end
+        self.name = name
 
 
 def _company_of(e: EntitySpan) -> str | None:
@@ -99,7 +102,7 @@ def attribute(money: MoneySpan, sentence: str, entities: list[EntitySpan], lang:
     )
     if not ents:
         return None, None
-    data = _data(lang)
+    data = _data(lang, needs_full(sentence))
     mtype = money.money_type
     taken = [(e.start, e.end) for e in ents] + [(ms, me)]
     cues = [(s, t, roles) for s, t, roles in _cue_hits(sentence, lang)

@@ -99,6 +99,13 @@ _AR = "\u0620-\u063F\u0641-\u064A\u066E-\u06D3\u06FA-\u06FF"  # Arabic letters (
 _DEV = "\u0900-\u0963\u0971-\u097F"  # Devanagari letters and signs (no danda, no digits)
 _AR_MARKS = "[\u064B-\u065F\u0670\u0640\u200c\u200d]*"  # diacritics, tatweel, joiners
 _DEV_MARKS = "[\u093C\u200c\u200d]*"  # nukta, joiners
+# The marks minus the rare ones (superscript alef, zero-width joiners): patterns are compiled with
+# these, and with the full classes only for a text that holds a rare mark (see `needs_full`). On any
+# other text both match the same; the plain classes are two ranges (or one letter), which `re`
+# compiles ~10x faster than the four ranges of the full one, and there are thousands of them.
+_AR_MARKS_PLAIN = "[\u0640\u064B-\u065F]*"
+_DEV_MARKS_PLAIN = "\u093C*"
+_RARE_MARKS = re.compile("[\u0670\u200c\u200d]")
 _SEP = "[\\s\\-\u2010-\u2014_/]*"  # a space or hyphen inside a word pattern, or none
 _AR_BEFORE = re.compile(f"[{_AR}\u0640\u064B-\u065F]+\\Z")
 _CLITICS = tuple(sorted((p for p in ARABIC_CLITIC_PREFIXES if p), key=len, reverse=True))
@@ -153,10 +160,61 @@ def _variants(ch: str) -> tuple[str, ...]:
     return (ch,)
 
 
+def _runs(codes: Iterable[int]) -> list[tuple[int, int]]:
+    runs: list[list[int]] = []
+    for c in sorted(set(codes)):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return [(a, b) for a, b in runs]
+
+
+def _ranges(runs: list[tuple[int, int]]) -> str:
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs)
+
+
+def char_class(chars: Iterable[str]) -> str:
+    """A regex for one character of `chars` that `re` compiles fast, consuming one character.
+
+    `re` turns a set of characters beyond Latin-1 that forms more than two ranges (ا أ إ آ ٱ ٲ ٳ,
+    the Arabic letters) into a 64K bitmap, in Python, at every place the set appears (~0.4 ms each,
+    hundreds of places in an Arabic lexicon). Such a set of three or four ranges is written as its
+    two-range hull minus the (at most two) gaps left: `[hull](?<![gaps])`, the same matches. It
+    starts with "[" like a plain class, so the tries order their branches as before.
+    """
+    chars = list(dict.fromkeys(chars))
+    runs = _runs(map(ord, chars))
+    if len(runs) <= 2 or len(runs) > 4:
+        return "[" + "".join(re.escape(c) for c in chars) + "]"
+    gaps = [(runs[i][1] + 1, runs[i + 1][0] - 1) for i in range(len(runs) - 1)]
+    widest = max(range(len(gaps)), key=lambda i: gaps[i][1] - gaps[i][0])
+    hull = [(runs[0][0], runs[widest][1]), (runs[widest + 1][0], runs[-1][1])]
+    rest = [g for i, g in enumerate(gaps) if i != widest]
+    return f"[{_ranges(hull)}](?<![{_ranges(rest)}])"
+
+
+_AR_LETTER = char_class(chr(c) for lo, hi in ((0x620, 0x63F), (0x641, 0x64A), (0x66E, 0x6D3), (0x6FA, 0x6FF))
+                        for c in range(lo, hi + 1))  # [_AR], compiled fast
+
+
+def needs_full(text: str) -> bool:
+    """Whether `text` holds a rare mark, so that patterns compiled with `full` must search it."""
+    return _RARE_MARKS.search(text) is not None
+
+
+def compile_pattern(pattern: str, full: bool = True) -> re.Pattern:
+    """Compile a pattern built here; without `full`, its mark classes lack the rare marks (the
+    pattern then serves only texts without them: `needs_full`)."""
+    if not full:
+        pattern = pattern.replace(_AR_MARKS, _AR_MARKS_PLAIN).replace(_DEV_MARKS, _DEV_MARKS_PLAIN)
+    return re.compile(pattern)
+
+
 def _char(ch: str) -> tuple[str, str]:
     """(regex for one normalised character, regex for the marks that may follow it)."""
     chars = _variants(ch)
-    cls = re.escape(ch) if len(chars) == 1 else "[" + "".join(re.escape(c) for c in chars) + "]"
+    cls = re.escape(ch) if len(chars) == 1 else char_class(chars)
     script = _script(ch)
     return cls, (_AR_MARKS if script == "ar" else _DEV_MARKS if script == "dev" else "")
 
@@ -181,7 +239,7 @@ def _left(first: str, clitics: bool) -> tuple[str, str]:
     """
     script = _script(first)
     if script == "ar":  # with clitics, `clitic_ok` checks the letters before the match instead
-        return ("", "") if clitics else ("", f"(?<![{_AR}].)")
+        return ("", "") if clitics else ("", f"(?<!{_AR_LETTER}.)")
     if script == "dev":
         return "", f"(?<![{_DEV}].)"
     if script == "lat" or first == "$":  # "$" after letters is another dollar (NT$, R$): listed apart
@@ -192,7 +250,7 @@ def _left(first: str, clitics: bool) -> tuple[str, str]:
 def _right(last: str) -> str:
     script = _script(last)
     if script == "ar":
-        return f"(?![{_AR}])"
+        return f"(?!{_AR_LETTER})"
     if script == "dev":
         return f"(?![{_DEV}])"
     if script == "lat":
@@ -294,7 +352,7 @@ def alternation(words: Iterable[str], clitics: bool = False) -> str:
 class Lexicon:
     """Words -> payloads, found in text by one compiled regex. Payloads of one key keep their order."""
 
-    def __init__(self, entries: Iterable[tuple[str, object]], clitics: bool = False):
+    def __init__(self, entries: Iterable[tuple[str, object]], clitics: bool = False, full: bool = True):
         self.table: dict[str, list] = {}
         self.stems: dict[str, list] = {}
         self.clitics = clitics
@@ -306,7 +364,7 @@ class Lexicon:
                 continue
             (self.stems if stem else self.table).setdefault(key, []).append(payload)
             words.add(word)
-        self.regex = re.compile(alternation(sorted(words), clitics)) if words else _NEVER
+        self.regex = compile_pattern(alternation(sorted(words), clitics), full) if words else _NEVER
         self._seen: dict[str, list] = {}
 
     def lookup(self, matched: str) -> list:
@@ -450,7 +508,8 @@ def _probe(word: str) -> list[list[str]]:
 
 
 @cache
-def _lang(lang: str) -> _Lang:
+def _lang(lang: str, full: bool = False) -> _Lang:
+    """The language's patterns; without `full` for texts without rare marks only (`needs_full`)."""
     langs = scope(lang)
     rank = {code: i for i, code in enumerate(langs)}
     own = (lang,) if lang in LANGS else LANGS
@@ -512,24 +571,24 @@ def _lang(lang: str) -> _Lang:
         if after.strip():
             parts.append(_SEP)
             parts.append(word_pattern(after.strip()) or "")
-        rounds.append(_Round(re.compile("".join(parts)), value, Lexicon(letter_words)))
+        rounds.append(_Round(compile_pattern("".join(parts), full), value, Lexicon(letter_words, full=full)))
 
     space = "[^\\S\\n]*"
     range_syms = "[-\u2010-\u2014~\uff5e]"
     ands = [r["word"] for r in read_csv("number_words.csv") if r["kind"] == "and" and r["lang"] in own]
     return _Lang(
-        tokens=Lexicon(words),
+        tokens=Lexicon(words, full=full),
         scale_keys=tuple(scale_keys),
         scale_probe=re.compile("|".join(re.escape(k) for k in scale_keys) or "(?!)"),
-        currency_probe=re.compile(_trie_regex(probes)),
-        cues=Lexicon(cue_entries, clitics=True),
+        currency_probe=compile_pattern(_trie_regex(probes), full),
+        cues=Lexicon(cue_entries, clitics=True, full=full),
         rounds=tuple(rounds),
-        restate_open=re.compile(f"{space}[(（\\[]{space}(?:{alternation(restate)}{space})?"),
-        restate_near=re.compile(f"{space}(?:[^\\s()（）\\[\\].,،，。;؛]+{space}){{1,2}}[(（\\[]{space}{alternation(restate)}{space}"),
-        restate_inline=re.compile(f"{space}[,،，]?{space}{alternation(inline)}{space}:?{space}"),
-        between_before=re.compile(f"{alternation(between)}{space}\\Z"),
+        restate_open=compile_pattern(f"{space}[(（\\[]{space}(?:{alternation(restate)}{space})?", full),
+        restate_near=compile_pattern(f"{space}(?:[^\\s()（）\\[\\].,،，。;؛]+{space}){{1,2}}[(（\\[]{space}{alternation(restate)}{space}", full),
+        restate_inline=compile_pattern(f"{space}[,،，]?{space}{alternation(inline)}{space}:?{space}", full),
+        between_before=compile_pattern(f"{alternation(between)}{space}\\Z", full),
         range_gap=re.compile(f"{space}{range_syms}{space}"),
-        and_gap=re.compile(f"{space}{alternation(ands)}{space}"),
+        and_gap=compile_pattern(f"{space}{alternation(ands)}{space}", full),
     )
 
 
@@ -546,6 +605,20 @@ _GROUPS_INDIAN = re.compile(r"[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}")
 
 def parse_number(s: str) -> Decimal | None:
     """A number as written with Western digits and . , ٫ ٬ (see the module docstring)."""
+    try:
+        return _NUMBERS[s]
+    except KeyError:
+        pass
+    if len(_NUMBERS) > 50_000:
+        _NUMBERS.clear()
+    value = _NUMBERS[s] = _parse_number(s)
+    return value
+
+
+_NUMBERS: dict[str, Decimal | None] = {}  # number as written -> value (Decimal is immutable)
+
+
+def _parse_number(s: str) -> Decimal | None:
     s = s.replace("\u066B", ".").replace("\u066C", "")
     if "." in s and "," in s:
         dec, th = (".", ",") if s.rfind(".") > s.rfind(",") else (",", ".")
@@ -567,14 +640,18 @@ def parse_number(s: str) -> Decimal | None:
     return _decimal(s)
 
 
-@dataclass(frozen=True, slots=True)
 class _Tok:
-    start: int
-    end: int
-    kind: str
-    value: Decimal | None
-    word: _Word | None
-    text: str
+    """A token of a chain (a plain class: built for every token, a frozen dataclass costs 3x)."""
+
+    __slots__ = ("start", "end", "kind", "value", "word", "text")
+
+    def __init__(self, start: int, end: int, kind: str, value: Decimal | None, word: _Word | None, text: str):
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.value = value
+        self.word = word
+        self.text = text
 
 
 @dataclass(slots=True)
@@ -635,11 +712,13 @@ def _chain(data: _Lang, text: str, pos: int, lo: int, hi: int, ascii_digits: boo
     return chain
 
 
-@dataclass(frozen=True, slots=True)
 class _Amount:
-    value: Decimal
-    scaled: bool  # its first part has a scale (or is a bare scale word)
-    lead_scale: Decimal
+    __slots__ = ("value", "scaled", "lead_scale")
+
+    def __init__(self, value: Decimal, scaled: bool, lead_scale: Decimal):
+        self.value = value
+        self.scaled = scaled  # its first part has a scale (or is a bare scale word)
+        self.lead_scale = lead_scale
 
 
 def _amount(seq: list[_Tok]) -> _Amount | None:
@@ -801,8 +880,12 @@ def find_money(text: str, lang: str) -> list[MoneySpan]:
             while i != -1:
                 anchors.append(i)
                 i = text.find(key, i + len(key))
+    if not anchors:
+        return []
+    if needs_full(text):  # anchors and scale words are the same in both
+        data = _lang(lang, True)
     # No currency spelling anywhere: none near an anchor either (the probe has no lookarounds).
-    if not anchors or not data.currency_probe.search(text):
+    if not data.currency_probe.search(text):
         return []
     anchors.sort()
     ascii_digits = _OTHER_DIGIT.search(text) is None
@@ -883,12 +966,14 @@ class _Sentences:
         return s0, s1
 
 
-@dataclass(frozen=True, slots=True)
 class _Cue:
-    start: int
-    end: int
-    kind: str  # type or round
-    value: str
+    __slots__ = ("start", "end", "kind", "value")
+
+    def __init__(self, start: int, end: int, kind: str, value: str):  # kind: type or round
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.value = value
 
 
 def _cues(text: str, s0: int, s1: int, data: _Lang) -> tuple[list[_Cue], list[int]]:
