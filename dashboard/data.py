@@ -292,11 +292,12 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
         pushdown = etl_store.mentions_filter(scope.langs, since=scope.since, until=scope.until)
         if not files:  # no part file of these languages
             return optimise(to_schema(schema.mentions_frame([]))[list(columns)], table)
-    dataset = pq.ParquetDataset(files, filters=pushdown, read_dictionary=[c for c in CATEGORICAL[table] if c in columns],
+    categorical = [c for c in CATEGORICAL[table] if c in columns]
+    dataset = pq.ParquetDataset(files, filters=pushdown, read_dictionary=categorical,
                                 memory_map=True)
     names = set(dataset.schema.names)
     arrow = dataset.read(columns=[c for c in columns if c in names])
-    dictionary = [c for c in CATEGORICAL[table] if c in names and c in columns]
+    dictionary = [c for c in categorical if c in names]
     if not dictionary:  # long text: one chunk per column makes taking rows ~100x faster than across chunks
         arrow = arrow.combine_chunks()
     frame = arrow.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
