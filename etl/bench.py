@@ -2,6 +2,7 @@
 
     python -m etl.bench --docs 1000 10000            # full runs, --workers 1 vs 2, incremental re-run
     python -m etl.bench --docs 1000 --baseline 300   # plus dateparser.search.search_dates on 300 docs
+    python -m etl.bench --hostile 10 100 1000 10000  # hostile documents of these sizes (KB), s/MB each
 
 Each run is a separate `python -m etl run` process, timed from outside, with the peak memory of
 its whole process tree (sum of PSS, sampled from /proc every 0.1 s).
@@ -78,13 +79,41 @@ def baseline(docs: list[dict]) -> float:
     return len(docs) / (time.perf_counter() - started)
 
 
+def hostile(sizes_kb: list[int]) -> None:
+    """Seconds (and seconds per MB) of extracting each hostile document shape (etl/synthetic.py
+    HOSTILE) at each size, in this process: linear time means a flat s/MB column."""
+    from datetime import date
+
+    from etl.documents import Document
+    from etl.pipeline import extract_document
+    from etl.synthetic import HOSTILE
+
+    today = date(2026, 1, 1)
+    extract_document(Document(text="OpenAI raised $1 billion on 16 March 2025.", source="warm-up"), today=today)
+    print("hostile documents (etl/synthetic.py HOSTILE): seconds, and seconds per MB, of extract_document")
+    print(f"{'case':<34}" + "".join(f"{f'{kb:,} KB':>20}" for kb in sizes_kb))
+    for name, build in HOSTILE.items():
+        cells = []
+        for kb in sizes_kb:
+            text = build(kb * 1024)
+            started = time.perf_counter()
+            extract_document(Document(text=text, source="hostile"), today=today)
+            seconds = time.perf_counter() - started
+            cells.append(f"{seconds:.2f} s ({seconds / (len(text.encode()) / 2**20):.2f}/MB)")
+        print(f"{name:<34}" + "".join(f"{c:>20}" for c in cells), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--hostile", type=int, nargs="+", metavar="KB", help="only time hostile documents of these sizes")
     ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--baseline", type=int, default=0, help="also time search_dates on this many documents")
     ap.add_argument("--no-incremental", action="store_true")
     args = ap.parse_args(argv)
+    if args.hostile:
+        hostile(args.hostile)
+        return 0
     print("SYNTHETIC corpus (recombined seed sentences and templates), ~5 KB of UTF-8 text per document, ar/hi/zh/en")
     print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'seconds':>8} {'docs/s':>8} {'MB/s':>6} {'MB/s/core':>9} {'peak MiB (PSS)':>14}")
     results = {}

@@ -16,9 +16,9 @@ from pathlib import Path
 from etl.documents import Document
 from etl.extract.dates import fallback_base, find_dates, infer_published
 from etl.extract.entities import find_entities
-from etl.extract.funding import attribute
+from etl.extract.funding import attribute_all
 from etl.extract.money import find_money, to_usd
-from etl.extract.stance import find_breaks, find_stance_cues, stance_of
+from etl.extract.stance import find_breaks, find_stance_cues, stances
 from etl.knowledge import KnowledgeBase, knowledge_base, read_csv
 from etl.segment import Sentence, detect_lang, sentences
 from etl.spans import DateSpan, EntitySpan
@@ -47,16 +47,19 @@ def extract_document(
     text = doc.text
     lang = doc.lang or detect_lang(text)
     sents, repeated = _unique_sentences(text)
+    # The date scans read the kept sentences only (a document of one paragraph repeated 10,000
+    # times costs one paragraph), at their document offsets.
+    kept = _only(text, sents) if repeated or len(sents) > 1 else text
 
     if doc.published:
         published, published_from = doc.published, "metadata"
     else:
-        published = infer_published(text, lang, today)
+        published = infer_published(kept, lang, today)
         published_from = "text" if published else None
 
     # Dates without a year take it from the publication date, else from the latest year the text
     # states (a lower bound; `published` itself stays null then).
-    date_base = published or fallback_base(text, lang, today)
+    date_base = published or fallback_base(kept, lang, today)
     base = {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -67,7 +70,7 @@ def extract_document(
     normalized = [NormalizedText.of(s.text) for s in sents]
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
     # Dates run once over the document (cheaper than per sentence) and are handed to sentences.
-    dates_by_sentence = _assign_to_sentences(find_dates(text, lang, date_base), sents)
+    dates_by_sentence = _assign_to_sentences(find_dates(kept, lang, date_base), sents)
 
     rows: list[dict] = []
     previous_entities: list[EntitySpan] = []
@@ -109,14 +112,28 @@ def _unique_sentences(text: str) -> tuple[list[Sentence], int]:
     return unique, repeated
 
 
+def _only(text: str, sents: list[Sentence]) -> str:
+    """`text` with everything but the given sentences blanked out (same length, so offsets hold).
+    Sentences are separated by a line break, so no phrase is read across a dropped stretch."""
+    pieces, pos = [], 0
+    for s in sents:
+        if s.start > pos:
+            pieces.append("\n" + " " * (s.start - pos - 1))
+        pieces.append(s.text)
+        pos = s.end
+    if pos < len(text):
+        pieces.append("\n" + " " * (len(text) - pos - 1))
+    return "".join(pieces)
+
+
 def _entity_rows(row_base: dict, sent: Sentence, norm: NormalizedText, entities: list[EntitySpan], kb) -> list[dict]:
     if not entities:
         return []
     cues = find_stance_cues(norm)
     breaks = find_breaks(norm) if cues else []
     rows = []
-    for e in entities:
-        license_ = stance_of(e, cues, breaks) if cues else None
+    licenses = stances(entities, cues, breaks) if cues else [None] * len(entities)
+    for e, license_ in zip(entities, licenses):
         license_from = "context" if license_ else None
         if license_ is None and e.linked:
             license_ = kb.entities[e.entity].license
@@ -153,8 +170,8 @@ def _date_row(row_base: dict, sent: Sentence, d: DateSpan) -> dict:
 
 def _money_rows(row_base, sent, lang, entities, dates, published, previous_entities) -> list[dict]:
     rows = []
-    for m in find_money(sent.text, lang):
-        company, investor = attribute(m, sent.text, entities, lang)
+    figures = find_money(sent.text, lang)
+    for m, (company, investor) in zip(figures, attribute_all(figures, sent.text, entities, lang)):
         if company is None and not entities and m.money_type != "aggregate" and previous_entities:
             # "… Inflection AI. After raising $1.3 billion …": a sentence that names nobody is
             # about the last company named in the sentence before.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from etl.corpus import read_corpus
@@ -128,3 +129,37 @@ def write_jsonl(records: list[dict], path: Path) -> Path:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     return path
+
+
+def _repeat(unit: str, size: int, sep: str = "") -> str:
+    """`unit` repeated to about `size` bytes of UTF-8."""
+    n = max(1, size // len((unit + sep).encode()))
+    return sep.join([unit] * n)
+
+
+def _numbered(template: str, size: int, sep: str) -> str:
+    """Distinct copies of a template (no two equal, so repeat removal cannot hide the work)."""
+    pieces, total, i = [], 0, 0
+    while total < size:
+        piece = template.format(i=i, y=2000 + i % 25, d=1 + i % 28)
+        pieces.append(piece)
+        total += len((piece + sep).encode())
+        i += 1
+    return sep.join(pieces)
+
+
+# Hostile but plausible shapes, built at any size: name -> builder(size in bytes) -> text. Each once
+# made a step quadratic or worse (tests/test_hostile.py, `python -m etl.bench --hostile`).
+HOSTILE: dict[str, Callable[[int], str]] = {
+    "repeated date lines": lambda n: _repeat("June 2024", n, "\n"),
+    "distinct date lines": lambda n: _numbered("Released on {d} June {y}.", n, "\n"),
+    "dense dates in one sentence": lambda n: _numbered("{d} June {y}", n, ", "),
+    "dense Arabic dates": lambda n: _numbered("في {d} يونيو {y}", n, " و"),
+    "figures in one sentence": lambda n: _numbered("OpenAI raised ${i} billion", n, " and "),
+    "entities in one sentence": lambda n: _repeat("OpenAI, Anthropic, Google and Meta released open-source models", n, ", "),
+    "stance cues and breaks": lambda n: _repeat("Meta is open-source but OpenAI is closed-source while DeepSeek", n, " "),
+    "Chinese without full stops": lambda n: _numbered("深度求索完成{i}亿元融资，阿里巴巴领投，腾讯跟投", n, "，"),
+    "long unbroken word after a cue": lambda n: "OpenAI raised $1 billion led by " + "a" * n + ", Google",
+    "long word before a restatement": lambda n: "OpenAI raised $40 billion " + "x" * n + " (about 290 billion yuan)",
+    "Hindi figures in one sentence": lambda n: _numbered("रिलायंस ने {i} करोड़ रुपये जुटाए", n, " और "),
+}
