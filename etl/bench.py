@@ -3,6 +3,8 @@
     python -m etl.bench --docs 1000 10000            # full runs, --workers 1 vs 2, incremental re-run
     python -m etl.bench --docs 1000 --baseline 300   # plus dateparser.search.search_dates on 300 docs
     python -m etl.bench --hostile 10 100 1000 10000  # hostile documents of these sizes (KB), s/MB each
+    python -m etl.bench --against REV --docs 10000   # this code vs git revision REV, side by side:
+                                                     # steady-state MB/s of each, and the tables row by row
 
 Each run is a separate `python -m etl run` process, timed from outside, with the peak memory of
 its whole process tree (sum of PSS, sampled from /proc every 0.1 s).
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -103,9 +106,113 @@ def hostile(sizes_kb: list[int]) -> None:
         print(f"{name:<34}" + "".join(f"{c:>20}" for c in cells), flush=True)
 
 
+# In a subprocess with one checkout's etl first on the path: extraction time of a JSONL corpus after
+# a warm-up (steady state: no imports, no pattern compilation, no I/O), in seconds and MB.
+_STEADY = """
+import json, sys, time
+from datetime import date
+from etl.documents import Document
+from etl.pipeline import extract_document
+docs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+docs = [Document(text=d["text"], source=d["source"], lang=d.get("lang")) for d in docs]
+extract_document(Document(text="OpenAI raised $1 billion on 16 March 2025.", source="warm-up"), today=date(2026, 1, 1))
+started = time.process_time()
+for d in docs:
+    extract_document(d, today=date(2026, 1, 1))
+print(json.dumps({"seconds": time.process_time() - started, "mb": sum(len(d.text.encode()) for d in docs) / 1e6}))
+"""
+
+
+def _checkout(rev: str) -> Path:
+    """A detached worktree of git revision `rev` under bench-out/ (made once)."""
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    path = OUT / f"ref-{sha}"
+    if not path.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), sha], cwd=PROJECT_ROOT, check=True, capture_output=True)
+    return path
+
+
+def _in(project: Path, args: list[str]) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    return subprocess.run([sys.executable, *args], cwd=project, env=env, capture_output=True, text=True, check=True)
+
+
+def steady_state(project: Path, corpus: Path) -> tuple[float, float]:
+    """(seconds of CPU, MB) of extracting `corpus` with `project`'s code, after its warm-up."""
+    got = json.loads(_in(project, ["-c", _STEADY, str(corpus)]).stdout.strip().splitlines()[-1])
+    return got["seconds"], got["mb"]
+
+
+def seeds_jsonl() -> Path:
+    """The seed articles as JSONL (every corpus of the comparison is JSONL)."""
+    from etl.corpus import read_corpus
+    from etl.documents import Document
+    from etl.paths import SEEDS_DIR
+
+    docs = [d for d in read_corpus(SEEDS_DIR) if isinstance(d, Document)]
+    return write_jsonl([{"text": d.text, "source": d.source, "lang": d.lang} for d in docs], OUT / "seeds.jsonl")
+
+
+def corpus_sentences() -> Path:
+    """Every line of the test corpora (tests/corpus/*.tsv) as a one-sentence document."""
+    path = OUT / "test-corpora.jsonl"
+    records = []
+    for tsv in sorted((PROJECT_ROOT / "tests" / "corpus").glob("*_*.tsv")):
+        lang = tsv.stem.rsplit("_", 1)[1]
+        for n, line in enumerate(tsv.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip() and not line.startswith("#"):
+                records.append({"text": line.split("\t")[0], "lang": lang, "source": f"{tsv.name}:{n}"})
+    return write_jsonl(records, path)
+
+
+_KEY = ["doc_id", "start", "end", "kind", "entity"]
+
+
+def compare_tables(ref: Path, new: Path) -> list[str]:
+    """Row-by-row differences of two stores' mentions tables (empty list: identical)."""
+    import pandas as pd
+
+    a = pd.read_parquet(ref / "mentions.parquet").sort_values(_KEY).reset_index(drop=True)
+    b = pd.read_parquet(new / "mentions.parquet").sort_values(_KEY).reset_index(drop=True)
+    shared = [c for c in a.columns if c in b.columns]
+    lines = [f"columns only in the new table: {sorted(set(b.columns) - set(a.columns))}"] if set(b.columns) - set(a.columns) else []
+    joined = a[shared].merge(b[shared], on=_KEY, how="outer", suffixes=("_ref", "_new"), indicator=True)
+    for side, label in (("left_only", "only in the reference"), ("right_only", "only in the new table")):
+        rows = joined[joined["_merge"] == side]
+        if len(rows):
+            lines.append(f"{len(rows)} rows {label}, by kind: {rows['kind'].value_counts().to_dict()}")
+            lines += [f"    {r.kind} {r.entity!r} at {r.doc_id}:{r.start}" for r in rows.head(5).itertuples()]
+    both = joined[joined["_merge"] == "both"]
+    for col in (c for c in shared if c not in _KEY):
+        x, y = both[f"{col}_ref"], both[f"{col}_new"]
+        differ = ~((x == y).fillna(False) | (x.isna() & y.isna()))
+        if differ.any():
+            lines.append(f"{int(differ.sum())} rows differ in {col}, e.g. {list(zip(x[differ].head(3), y[differ].head(3)))}")
+    return lines
+
+
+def against(rev: str, corpora: list[Path]) -> None:
+    """This code vs revision `rev`: steady-state extraction speed side by side (same run, same
+    machine moment), then the stores of each corpus compared row by row."""
+    ref = _checkout(rev)
+    print(f"this checkout vs {rev} ({ref.name}); steady state = extraction after warm-up, CPU time, one process")
+    for corpus in corpora:
+        (rs, mb), (ns, _) = steady_state(ref, corpus), steady_state(PROJECT_ROOT, corpus)
+        print(f"  {corpus.name}: {mb:.1f} MB; reference {mb / rs:.2f} MB/s, this code {mb / ns:.2f} MB/s: {rs / ns:.2f}x")
+        outs = []
+        for project, tag in ((ref, "ref"), (PROJECT_ROOT, "new")):
+            out = OUT / f"same-{tag}-{corpus.stem}"
+            shutil.rmtree(out, ignore_errors=True)
+            _in(project, ["-m", "etl", "run", str(corpus), "--out", str(out), "--workers", "1", "--full", "--nlp", "rules"])
+            outs.append(out)
+        diffs = compare_tables(*outs)
+        print("    tables identical" if not diffs else "\n".join(f"    {d}" for d in diffs), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hostile", type=int, nargs="+", metavar="KB", help="only time hostile documents of these sizes")
+    ap.add_argument("--against", metavar="REV", help="only compare with git revision REV (speed and output)")
     ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--baseline", type=int, default=0, help="also time search_dates on this many documents")
@@ -113,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.hostile:
         hostile(args.hostile)
+        return 0
+    if args.against:
+        against(args.against, [seeds_jsonl(), corpus_sentences(), *(corpus(n) for n in args.docs)])
         return 0
     print("SYNTHETIC corpus (recombined seed sentences and templates), ~5 KB of UTF-8 text per document, ar/hi/zh/en")
     print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'seconds':>8} {'docs/s':>8} {'MB/s':>6} {'MB/s/core':>9} {'peak MiB (PSS)':>14}")
