@@ -19,12 +19,13 @@ from etl.extract.entities import find_entities
 from etl.extract.funding import attribute_all
 from etl.extract.money import find_money, to_usd
 from etl.extract.stance import find_breaks, find_stance_cues, stances
-from etl.knowledge import KnowledgeBase, knowledge_base, read_csv
-from etl.segment import Sentence, detect_lang, sentences
+from etl.context import DocumentContext, Sentence
+from etl.datafiles import read_csv
+from etl.knowledge import KnowledgeBase, knowledge_base
+from etl.lang import detect_lang
 from etl.spans import DateSpan, EntitySpan
-from etl.textnorm import NormalizedText
+from etl.wordlists import lexicon_with
 
-_SPACE_RUN = re.compile(r"\s+")
 S = TypeVar("S", EntitySpan, DateSpan)
 
 
@@ -45,11 +46,11 @@ def extract_document(
     kb = kb or knowledge_base()
     today = today or date.today()
     text = doc.text
-    lang = doc.lang or detect_lang(text)
-    sents, repeated = _unique_sentences(text)
+    ctx = DocumentContext(text, doc.lang, lexicon_with(kb, doc.lang or detect_lang(text)))
+    lang, sents, repeated = ctx.lang, ctx.sentences, ctx.repeated
     # The date scans read the kept sentences only (a document of one paragraph repeated 10,000
     # times costs one paragraph), at their document offsets.
-    kept = _only(text, sents) if repeated or len(sents) > 1 else text
+    kept = ctx.kept_text
 
     if doc.published:
         published, published_from = doc.published, "metadata"
@@ -67,18 +68,17 @@ def extract_document(
         "published": published,
         "published_from": published_from,
     }
-    normalized = [NormalizedText.of(s.text) for s in sents]
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
     # Dates run once over the document (cheaper than per sentence) and are handed to sentences.
     dates_by_sentence = _assign_to_sentences(find_dates(kept, lang, date_base), sents)
 
     rows: list[dict] = []
     previous_entities: list[EntitySpan] = []
-    for sent, norm in zip(sents, normalized):
+    for sent in sents:
         row_base = {**base, "sentence_id": sent.index, "sentence": sent.text}
-        entities = find_entities(norm, kb)
+        entities = find_entities(sent, kb)
         entities += _new_from_ner(ner_by_sentence.get(sent.index, ()), entities)
-        rows += _entity_rows(row_base, sent, norm, entities, kb)
+        rows += _entity_rows(row_base, sent, entities, kb)
         dates = dates_by_sentence.get(sent.index, [])
         rows += [_date_row(row_base, sent, d) for d in dates]
         rows += _money_rows(row_base, sent, lang, entities, dates, published, previous_entities)
@@ -98,39 +98,11 @@ def extract_document(
     return DocumentResult(document, rows)
 
 
-def _unique_sentences(text: str) -> tuple[list[Sentence], int]:
-    """Sentences of the document, each verbatim repeat (paragraph or sentence) counted once."""
-    sents, repeated = sentences(text)
-    seen: set[str] = set()
-    unique = []
-    for s in sents:
-        key = _SPACE_RUN.sub(" ", s.text)
-        if key in seen:
-            continue
-        seen.add(key)
-        unique.append(Sentence(len(unique), s.start, s.end, s.text))
-    return unique, repeated
-
-
-def _only(text: str, sents: list[Sentence]) -> str:
-    """`text` with everything but the given sentences blanked out (same length, so offsets hold).
-    Sentences are separated by a line break, so no phrase is read across a dropped stretch."""
-    pieces, pos = [], 0
-    for s in sents:
-        if s.start > pos:
-            pieces.append("\n" + " " * (s.start - pos - 1))
-        pieces.append(s.text)
-        pos = s.end
-    if pos < len(text):
-        pieces.append("\n" + " " * (len(text) - pos - 1))
-    return "".join(pieces)
-
-
-def _entity_rows(row_base: dict, sent: Sentence, norm: NormalizedText, entities: list[EntitySpan], kb) -> list[dict]:
+def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb) -> list[dict]:
     if not entities:
         return []
-    cues = find_stance_cues(norm)
-    breaks = find_breaks(norm) if cues else []
+    cues = find_stance_cues(sent)
+    breaks = find_breaks(sent) if cues else []
     rows = []
     licenses = stances(entities, cues, breaks) if cues else [None] * len(entities)
     for e, license_ in zip(entities, licenses):
@@ -224,19 +196,3 @@ def warm_up() -> None:
     afterwards inherit them instead of each paying ~2 s to build them again."""
     for row in read_csv("warm_up.csv"):
         extract_document(Document(text=row["text"], source="warm-up", lang=row["lang"]), today=date(2026, 1, 1))
-
-
-@dataclass(frozen=True)
-class NerBackend:
-    """Which languages run Stanza NER (see etl/nlp.py), and where its models are."""
-
-    backends: dict[str, str]  # lang -> "stanza" or "rules"
-    resources_dir: Path | None = None
-
-    def backend(self, lang: str) -> str:
-        return self.backends.get(lang, "rules")
-
-    def spans(self, docs: list[tuple[str, str, str]]) -> dict[str, list[EntitySpan]]:
-        from etl.nlp import ner_for_documents
-
-        return ner_for_documents(docs, self.backends, self.resources_dir)

@@ -25,8 +25,8 @@ from etl import schema
 from etl.corpus import Unparsed
 from etl.documents import Document, Known, ReadError
 from etl.engines import BATCH_SIZE, run_batches
-from etl.pipeline import NerBackend
-from etl.segment import detect_lang
+from etl.nlp import NerBackend
+from etl.lang import detect_lang
 
 Sink = Callable[[dict[str, pa.Table]], None]  # receives each batch's mention rows, by language
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from etl.corpus import read_corpus
 from etl.documents import Document
 from etl.paths import SEEDS_DIR
-from etl.segment import detect_lang, split_sentences
+from etl.lang import detect_lang
+from etl.segment import split_sentences
 
 NAMES = {
     "ar": ["ديبسيك", "أوبن إيه آي", "بايدو", "هواوي", "علي بابا", "تينسنت", "مايكروسوفت", "جوجل", "إنفيديا", "أنثروبيك"],

@@ -1,47 +1,43 @@
 """Text normalisation for matching, with a map back to original offsets.
 
-Matching runs on a normalised copy of the text (lower case, one Arabic letter per family, no
-diacritics or tatweel, Western digits, hyphens as spaces); every match is mapped back to the
-original character offsets so provenance stays exact.
+Matching runs on a normalised copy of the text: lower case, one Arabic letter per family, no
+diacritics, tatweel or zero-width marks, Western digits, full-width ASCII as ASCII (the letter
+facts come from etl/lang/). `NormalizedText` holds that copy once per document, and maps every
+span back to the original offsets so provenance stays exact; `words` is the same copy with
+hyphens, underscores and slashes as spaces, for names ("DeepSeek-R1" = "DeepSeek R1").
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
-# Arabic-Indic, Extended Arabic-Indic (Persian/Urdu), Devanagari and full-width digits -> 0-9.
-_DIGITS = {}
-for _zero in (0x0660, 0x06F0, 0x0966, 0xFF10):
-    for _i in range(10):
-        _DIGITS[_zero + _i] = str(_i)
+from etl.lang import LANGUAGES, char_set
+
+# Every script's digits -> 0-9 (the languages list theirs; full-width digits are Chinese text's).
+_DIGITS = {ord(ch): str(unicodedata.digit(ch)) for lang in LANGUAGES.values() for ch in char_set(lang.digits)}
 ASCII_DIGITS = str.maketrans(_DIGITS)
 
 # Length-preserving replacements: one character in, one character out.
-_LETTERS = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ؤ": "و", "ئ": "ي",
-    "\u00a0": " ", "\u202f": " ", "\u3000": " ",
-    "٫": ".", "٬": ",", "،": ",",
-}
-# For names, a hyphen, underscore or slash is a space ("DeepSeek-R1" = "DeepSeek R1"); numbers
-# keep them ("1-2 billion", "30-50%").
-_SEPARATORS = {"‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "-": " ", "_": " ", "/": " "}
-# Characters dropped for matching: Arabic diacritics and tatweel, zero-width marks, Devanagari nukta
-# (so ज़ and ज match), bidi controls.
+_LETTERS = {k: v for lang in LANGUAGES.values() for k, v in lang.foldings.items()}
+_LETTERS.update({"\u00a0": " ", "\u202f": " ", "\u3000": " "})
+# For names a hyphen, underscore or slash is a space; numbers keep them ("1-2 billion", "30-50%").
+SEPARATORS = "‐‑‒–—-_/"
+# Dropped for matching: each language's marks, zero-width characters, bidi controls.
 _DROPPED = (
-    [chr(c) for c in range(0x064B, 0x0660)]
-    + ["\u0670", "\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u093c"]
-    + [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2066, 0x206A)]
+    "".join(lang.dropped for lang in LANGUAGES.values())
+    + "\u200b\u200c\u200d\u200e\u200f\ufeff"
+    + "".join(chr(c) for c in range(0x202A, 0x202F))
+    + "".join(chr(c) for c in range(0x2066, 0x206A))
 )
-_TABLE = str.maketrans({**_LETTERS, **_SEPARATORS, **{c: None for c in _DROPPED}, **_DIGITS})
-_TABLE_KEEP_PUNCTUATION = str.maketrans({**_LETTERS, **{c: None for c in _DROPPED}, **_DIGITS})
+_KEEP_PUNCTUATION = {**{ord(k): v for k, v in _LETTERS.items()}, **{ord(c): None for c in _DROPPED}, **_DIGITS}
+_NAMES = {**_KEEP_PUNCTUATION, **{ord(c): " " for c in SEPARATORS}}
 DROPPED_CHARS = _HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
-# Precomposed Devanagari letters with nukta (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> base letter, so both spellings match.
-_NUKTA_PRECOMPOSED = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0x0958, 0x0960)}
-_TABLE.update(str.maketrans(_NUKTA_PRECOMPOSED))
-_TABLE_KEEP_PUNCTUATION.update(str.maketrans(_NUKTA_PRECOMPOSED))
+_DROPPED_RUN = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+")
+_SEPARATOR_TABLE = str.maketrans({c: " " for c in SEPARATORS})
 
 
 class _Translator:
@@ -55,32 +51,28 @@ class _Translator:
 
     def __init__(self, table: dict):
         self.table = table
-        self.replacement = {chr(k): "" if v is None else v if isinstance(v, str) else chr(v) for k, v in table.items()}
+        self.replacement = {chr(k): "" if v is None else v for k, v in table.items()}
         self.chained = any(ch in self.replacement for v in self.replacement.values() for ch in v)
         self.keys = re.compile("[" + "".join(re.escape(c) for c in sorted(self.replacement)) + "]")
 
     def __call__(self, text: str) -> str:
         if self.chained:
             return text.translate(self.table)
-        present = self.keys.findall(text)
-        if not present:
-            return text
-        for ch in set(present):
+        present = set(self.keys.findall(text))
+        for ch in present:
             text = text.replace(ch, self.replacement[ch])
         return text
 
 
-_TRANSLATE = _Translator(_TABLE)
-_TRANSLATE_KEEP_PUNCTUATION = _Translator(_TABLE_KEEP_PUNCTUATION)
+_TRANSLATE_NAMES = _Translator(_NAMES)
+_TRANSLATE_KEEP_PUNCTUATION = _Translator(_KEEP_PUNCTUATION)
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
 def normalize(text: str, keep_punctuation: bool = False) -> str:
     """Normalise for matching (the offsets may change: use `NormalizedText` to map back)."""
-    out = (_TRANSLATE_KEEP_PUNCTUATION if keep_punctuation else _TRANSLATE)(text).lower()
+    out = (_TRANSLATE_KEEP_PUNCTUATION if keep_punctuation else _TRANSLATE_NAMES)(text).lower()
     return _full_width_to_ascii(out)
-
-
-_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
 def _full_width_to_ascii(s: str) -> str:
@@ -91,61 +83,102 @@ def _full_width_to_ascii(s: str) -> str:
 
 @dataclass(frozen=True)
 class NormalizedText:
-    """A normalised copy of a text and the way back to the original offsets."""
+    """A normalised copy of a text (punctuation kept) and the way back to the original offsets.
+
+    The map is compact: the runs of dropped characters (a few per document), not one integer per
+    character, so a 50 MB line with one zero-width mark costs what the line without it does."""
 
     original: str
     text: str
-    _kept: tuple[int, ...] | None  # original index of each normalised char; None = identity
+    _runs: "_Runs | None"  # where dropped characters were; None = the identity
 
     @classmethod
-    def of(cls, original: str, keep_punctuation: bool = False) -> "NormalizedText":
+    def of(cls, original: str, keep_punctuation: bool = True) -> "NormalizedText":
         norm = normalize(original, keep_punctuation)
         if len(norm) == len(original) and not _HAS_DROPPED.search(original):
             return cls(original, norm, None)
-        kept = _kept_indices(original)
-        if len(kept) == len(norm):  # only dropped marks changed the length (Arabic diacritics)
-            return cls(original, norm, tuple(kept))
-        # Slow path: a character whose lower case is longer (İ -> i̇): map char by char.
+        runs = _Runs.of(original)
+        if len(original) - runs.dropped == len(norm):  # only dropped marks changed the length
+            return cls(original, norm, runs)
+        # Rare: a character whose lower case is longer (İ -> i̇): map character by character.
         chars: list[str] = []
-        kept: list[int] = []
+        kept = array("q")
         for i, ch in enumerate(original):
             for out in normalize(ch, keep_punctuation):
                 chars.append(out)
                 kept.append(i)
-        return cls(original, "".join(chars), tuple(kept))
+        return cls(original, "".join(chars), _Runs.explicit(kept, original))
+
+    @cached_property
+    def words(self) -> str:
+        """The normalised text with hyphens, underscores and slashes as spaces (same length)."""
+        return self.text.translate(_SEPARATOR_TABLE)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text to the original text."""
-        if self._kept is None:
+        if self._runs is None:
             return start, end
-        if start >= len(self._kept):
+        n = len(self.text)
+        if start >= n:
             return len(self.original), len(self.original)
-        o_start = self._kept[start]
-        o_end = self._kept[end - 1] + 1 if end > start else o_start
+        o_start = self._runs.original(start)
+        o_end = self._runs.original(end - 1) + 1 if end > start else o_start
         # Take along dropped marks (diacritics) that trail the last kept character.
         while o_end < len(self.original) and _HAS_DROPPED.match(self.original, o_end):
             o_end += 1
         return o_start, o_end
 
+    def to_normalized(self, offset: int) -> int:
+        """The normalised offset of an original offset (of the first kept character at or after it)."""
+        if self._runs is None:
+            return offset
+        return self._runs.normalized(offset)
 
-_DROPPED_RUN = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+")
 
+class _Runs:
+    """Runs of dropped characters in the original: [starts[k], ends[k]), with `after[k]` characters
+    dropped up to the end of run k. `norm_at[k]` is the normalised index of the first character
+    kept after run k, from which normalised index i is original index i + after[k]."""
 
-def _kept_indices(original: str) -> list[int]:
-    """Indices of the characters normalisation keeps: ranges between runs of dropped marks
-    (one C-level scan instead of a Python loop over every character)."""
-    kept: list[int] = []
-    prev = 0
-    for m in _DROPPED_RUN.finditer(original):
-        kept.extend(range(prev, m.start()))
-        prev = m.end()
-    kept.extend(range(prev, len(original)))
-    return kept
+    __slots__ = ("starts", "ends", "after", "norm_at", "dropped", "kept")
+
+    def __init__(self, starts: list[int], ends: list[int], after: list[int], kept: array | None = None, dropped: int = 0):
+        self.starts, self.ends, self.after = starts, ends, after
+        self.norm_at = [e - a for e, a in zip(ends, after)]
+        self.dropped = after[-1] if after else dropped
+        self.kept = kept  # explicit map (rare slow path), else None
+
+    @classmethod
+    def of(cls, original: str) -> "_Runs":
+        starts, ends, after, total = [], [], [], 0
+        for m in _DROPPED_RUN.finditer(original):
+            total += m.end() - m.start()
+            starts.append(m.start())
+            ends.append(m.end())
+            after.append(total)
+        return cls(starts, ends, after)
+
+    @classmethod
+    def explicit(cls, kept: array, original: str) -> "_Runs":
+        return cls([], [], [], kept, len(original) - len(kept))
+
+    def original(self, i: int) -> int:
+        if self.kept is not None:
+            return self.kept[min(i, len(self.kept) - 1)]
+        k = bisect_right(self.norm_at, i) - 1
+        return i + (self.after[k] if k >= 0 else 0)
+
+    def normalized(self, o: int) -> int:
+        if self.kept is not None:
+            return bisect_left(self.kept, o)
+        k = bisect_right(self.starts, o) - 1  # the last run starting at or before o
+        if k < 0:
+            return o
+        if o < self.ends[k]:  # inside a run: where the next kept character lands
+            return self.norm_at[k]
+        return o - self.after[k]
 
 
 def to_ascii_digits(text: str) -> str:
-    """Arabic-Indic, Persian and Devanagari digits to 0-9 (same length)."""
+    """Arabic-Indic, Persian, Devanagari and full-width digits to 0-9 (same length)."""
     return text.translate(ASCII_DIGITS)
-
-
-ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]")

@@ -57,9 +57,14 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from etl.matcher import ARABIC_CLITIC_PREFIXES
+from etl.lang import ARABIC_CLITICS as ARABIC_CLITIC_PREFIXES
 from etl.spans import MoneySpan
-from etl.textnorm import normalize, to_ascii_digits
+from etl.textnorm import to_ascii_digits
+from etl.textnorm import normalize as _normalize
+
+
+def normalize(text: str) -> str:  # the names' normalisation (hyphens as spaces), as before
+    return _normalize(text)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LANGS = ("ar", "hi", "zh", "en")
