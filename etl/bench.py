@@ -12,6 +12,7 @@ its whole process tree (sum of PSS, sampled from /proc every 0.1 s).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -59,7 +60,9 @@ def timed_run(args: list[str]) -> tuple[float, float]:
 
 
 def corpus(n: int) -> Path:
-    path = OUT / f"synthetic-{n}.jsonl"
+    """The synthetic corpus of n documents, made once per version of the generator."""
+    version = hashlib.sha1((PROJECT_ROOT / "etl" / "synthetic.py").read_bytes()).hexdigest()[:8]
+    path = OUT / f"synthetic-{n}-{version}.jsonl"
     if not path.exists():
         write_jsonl(generate(n), path)
     return path
@@ -209,6 +212,38 @@ def against(rev: str, corpora: list[Path]) -> None:
         print("    tables identical" if not diffs else "\n".join(f"    {d}" for d in diffs), flush=True)
 
 
+def density(docs: list) -> str:
+    """Sentences per KB, and names, dates and figures per sentence, of extracted documents."""
+    from collections import Counter
+    from datetime import date
+
+    from etl.pipeline import extract_document
+
+    kinds: Counter = Counter()
+    sentences, kb = 0, 0.0
+    for d in docs:
+        result = extract_document(d, today=date(2026, 1, 1))
+        kinds.update(m["kind"] for m in result.mentions)
+        sentences += result.document["sentences"]
+        kb += len(d.text.encode()) / 1024
+    sentences = max(sentences, 1)
+    return (f"{sentences / kb:5.1f} sentences/KB; per sentence: names {(kinds['company'] + kinds['product']) / sentences:.2f}, "
+            f"dates {kinds['date'] / sentences:.3f}, figures {kinds['money'] / sentences:.3f}")
+
+
+def compare_density(path: Path, n: int = 400) -> None:
+    """The synthetic corpus next to the seeds: how alike they are (the README quotes this)."""
+    from etl.corpus import read_corpus
+    from etl.documents import Document
+    from etl.paths import SEEDS_DIR
+
+    print(f"  seeds          {density([d for d in read_corpus(SEEDS_DIR) if isinstance(d, Document)])}")
+    records = sample(path, n)
+    for lang in ("ar", "hi", "zh", "en"):
+        docs = [Document(text=r["text"], source=r["source"], lang=r["lang"]) for r in records if r["lang"] == lang]
+        print(f"  synthetic {lang}   {density(docs)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hostile", type=int, nargs="+", metavar="KB", help="only time hostile documents of these sizes")
@@ -224,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.against:
         against(args.against, [seeds_jsonl(), corpus_sentences(), *(corpus(n) for n in args.docs)])
         return 0
-    print("SYNTHETIC corpus (recombined seed sentences and templates), ~5 KB of UTF-8 text per document, ar/hi/zh/en")
+    print("SYNTHETIC corpus (seed sentences, templated prose and facts), ~5 KB of UTF-8 per document, ar/hi/zh/en,"
+          " no sentence repeated inside a document")
+    compare_density(corpus(min(args.docs)))
     print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'seconds':>8} {'docs/s':>8} {'MB/s':>6} {'MB/s/core':>9} {'peak MiB (PSS)':>14}")
     results = {}
     for n in args.docs:
