@@ -143,6 +143,8 @@ def _date_row(row_base: dict, sent: Sentence, d: DateSpan) -> dict:
 def _money_rows(row_base, sent, lang, entities, dates, published, previous_entities) -> list[dict]:
     rows = []
     figures = find_money(sent.text, lang)
+    if not figures:
+        return rows
     for m, (company, investor) in zip(figures, attribute_all(figures, sent.text, entities, lang)):
         if company is None and not entities and m.money_type != "aggregate" and previous_entities:
             # "… Inflection AI. After raising $1.3 billion …": a sentence that names nobody is
