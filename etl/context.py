@@ -6,7 +6,6 @@ lexicon hits) and return spans with offsets relative to the sentence's original 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -14,9 +13,6 @@ from etl.lang import detect_lang
 from etl.lexicon import Hit, Lexicon
 from etl.segment import kept_paragraphs, split_sentences
 from etl.textnorm import NormalizedText
-
-_SPACE_RUN = re.compile(r"\s+")
-
 
 @dataclass(slots=True)
 class Sentence:
@@ -54,7 +50,8 @@ class DocumentContext:
         self.sentences, self.repeated = _kept_sentences(text, self.norm)
         for s in self.sentences:
             s.doc = self
-            s.hits = lexicon.scan(self.norm, s.norm_start, s.norm_end)
+        for run in _runs(text, self.sentences):  # one scan per stretch of kept text
+            _hand_out(lexicon.scan(self.norm, run[0].norm_start, run[-1].norm_end), run)
 
     @cached_property
     def kept_text(self) -> str:
@@ -71,6 +68,31 @@ class DocumentContext:
         return "".join(pieces)
 
 
+def _runs(text: str, sentences: list[Sentence]) -> list[list[Sentence]]:
+    """Kept sentences grouped into stretches with nothing but spaces between them (a document
+    without repeats is one stretch)."""
+    runs: list[list[Sentence]] = []
+    for s in sentences:
+        if runs and not text[runs[-1][-1].end:s.start].strip():
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
+
+
+def _hand_out(hits: list[Hit], sentences: list[Sentence]) -> None:
+    """Each hit to the sentence that holds it (one that runs across a sentence end belongs to none)."""
+    i = 0
+    for h in hits:  # by start
+        while i < len(sentences) and sentences[i].norm_end <= h.start:
+            i += 1
+        if i == len(sentences):
+            return
+        s = sentences[i]
+        if s.norm_start <= h.start and h.end <= s.norm_end:
+            s.hits.append(h)
+
+
 def _kept_sentences(text: str, norm: NormalizedText) -> tuple[list[Sentence], int]:
     """Sentences of the kept paragraphs, each verbatim repeat of an earlier sentence dropped."""
     paragraphs, repeated = kept_paragraphs(text)
@@ -79,7 +101,7 @@ def _kept_sentences(text: str, norm: NormalizedText) -> tuple[list[Sentence], in
     for p_start, p_end in paragraphs:
         for s, e in split_sentences(text, p_start, p_end):
             sentence = text[s:e]
-            key = _SPACE_RUN.sub(" ", sentence)
+            key = " ".join(sentence.split())
             if key in seen:
                 continue
             seen.add(key)

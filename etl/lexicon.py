@@ -31,7 +31,7 @@ from itertools import product
 
 import ahocorasick
 
-from etl.lang import ARABIC_CLITICS, script_of
+from etl.lang import _SCRIPT_OF, ARABIC_CLITICS, script_of
 from etl.textnorm import DROPPED_CHARS, NormalizedText, normalize
 
 _SPACES = re.compile(r"\s+")
@@ -99,7 +99,8 @@ class Lexicon:
         self.size = len(by_key)
         self._automaton = ahocorasick.Automaton()
         for key, entries in by_key.items():
-            self._automaton.add_word(key, (len(key), script_of(key[0]), script_of(key[-1]), tuple(entries)))
+            exact = any(x.exact for x in entries)
+            self._automaton.add_word(key, (len(key), script_of(key[0]), script_of(key[-1]), tuple(entries), exact))
         if by_key:
             self._automaton.make_automaton()
 
@@ -110,25 +111,37 @@ class Lexicon:
             return []
         text = norm.words
         end = len(text) if end is None else end
+        script = _SCRIPT_OF.get
         hits = []
-        for last, (length, first_script, last_script, entries) in self._automaton.iter(text, start, end):
+        for last, (length, first_script, last_script, entries, exact) in self._automaton.iter(text, start, end):
             s, e = last - length + 1, last + 1
-            kept = _on_boundaries(text, s, e, first_script, last_script, entries, start, end)
-            if kept and check_case and any(x.exact for x in kept):
-                kept = _exact_case(norm, s, e, kept)
-            if kept:
-                hits.append(Hit(s, e, kept))
-        hits.sort(key=lambda h: (h.start, -h.end))
+            before = script(text[s - 1]) if s > start else None
+            after = script(text[e]) if e < end else None
+            if before is not None or after is not None:  # the usual case (spaces around) needs no check
+                entries = _on_boundaries(text, s, e, first_script, last_script, before, after, entries, start)
+                if not entries:
+                    continue
+            if exact and check_case:
+                entries = _exact_case(norm, s, e, entries)
+                if not entries:
+                    continue
+            hits.append(Hit(s, e, entries))
+        hits.sort(key=_BY_START_LONGEST)
         return hits
 
 
-def _on_boundaries(text: str, s: int, e: int, first: str | None, last: str | None, entries: tuple[Entry, ...],
-                   lo: int, hi: int) -> tuple[Entry, ...]:
-    """The entries for which the hit text[s:e] stands on word boundaries (see the module docstring);
-    the scanned stretch [lo, hi) ends there too: a sentence boundary is a word boundary."""
-    before = script_of(text[s - 1]) if s > lo else None
-    after = script_of(text[e]) if e < hi else None
-    need_clitic = need_glue_left = need_glue_right = need_stem = False
+def _by_start_longest(h: "Hit") -> tuple[int, int]:
+    return h.start, -h.end
+
+
+_BY_START_LONGEST = _by_start_longest
+
+
+def _on_boundaries(text: str, s: int, e: int, first: str | None, last: str | None, before: str | None,
+                   after: str | None, entries: tuple[Entry, ...], lo: int) -> tuple[Entry, ...]:
+    """The entries for which the hit text[s:e] stands on word boundaries (see the module docstring),
+    given the scripts of the characters `before` and `after` it (None: no letter or digit)."""
+    need_clitic = need_glue = need_stem = False
     if before is not None:
         if before == "ar" and first in ("ar", "en", "digit"):
             if not _clitic_before(text, s, lo):
@@ -137,20 +150,20 @@ def _on_boundaries(text: str, s: int, e: int, first: str | None, last: str | Non
         elif before in ("en", "digit") and first in ("en", "digit"):
             if before == "en" or first == "digit":
                 return ()
-            need_glue_left = True  # a digit right before a Latin word: "5bn"
+            need_glue = True  # a digit right before a Latin word: "5bn"
         elif before == "hi" and first == "hi":
             return ()
     if after is not None:
         if last in ("en", "digit") and after in ("en", "digit"):
             if last == "en" and after == "digit":
-                need_glue_right = True  # "$25k" then digits is no case; "bn2" only for glue words
+                need_glue = True
             else:
                 need_stem = True
         elif (last == "ar" and after == "ar") or (last == "hi" and after == "hi"):
             need_stem = True
-    if not (need_clitic or need_glue_left or need_glue_right or need_stem):
+    if not (need_clitic or need_glue or need_stem):
         return entries
-    return tuple(x for x in entries if (x.clitics or not need_clitic) and (x.glue_digits or not (need_glue_left or need_glue_right))
+    return tuple(x for x in entries if (x.clitics or not need_clitic) and (x.glue_digits or not need_glue)
                  and (x.stem or not need_stem))
 
 

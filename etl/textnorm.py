@@ -37,7 +37,6 @@ _KEEP_PUNCTUATION = {**{ord(k): v for k, v in _LETTERS.items()}, **{ord(c): None
 _NAMES = {**_KEEP_PUNCTUATION, **{ord(c): " " for c in SEPARATORS}}
 DROPPED_CHARS = _HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
 _DROPPED_RUN = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+")
-_SEPARATOR_TABLE = str.maketrans({c: " " for c in SEPARATORS})
 
 
 class _Translator:
@@ -112,7 +111,11 @@ class NormalizedText:
     @cached_property
     def words(self) -> str:
         """The normalised text with hyphens, underscores and slashes as spaces (same length)."""
-        return self.text.translate(_SEPARATOR_TABLE)
+        words = self.text
+        for ch in SEPARATORS:
+            if ch in words:
+                words = words.replace(ch, " ")
+        return words
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text to the original text."""
