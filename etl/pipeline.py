@@ -47,7 +47,7 @@ def extract_document(
     today = today or date.today()
     text = doc.text
     ctx = DocumentContext(text, doc.lang, lexicon_with(kb, doc.lang or detect_lang(text)))
-    lang, sents, repeated = ctx.lang, ctx.sentences, ctx.repeated
+    lang, sents = ctx.lang, ctx.sentences
     # The date scans read the kept sentences only (a document of one paragraph repeated 10,000
     # times costs one paragraph), at their document offsets.
     kept = ctx.kept_text
@@ -84,18 +84,21 @@ def extract_document(
         rows += _money_rows(row_base, sent, lang, entities, dates, published, previous_entities)
         previous_entities = entities or previous_entities
 
-    document = {
+    return DocumentResult(_document_row(doc, base, ctx, len(rows)), rows)
+
+
+def _document_row(doc: Document, base: dict, ctx: DocumentContext, mentions: int) -> dict:
+    return {
         **base,
         "lang_from": "metadata" if doc.lang else "script",
         "title": doc.title,
         "url": doc.url,
-        "chars": len(text),
-        "sentences": len(sents),
-        "repeated_paragraphs": repeated,
+        "chars": len(doc.text),
+        "sentences": len(ctx.sentences),
+        "repeated_paragraphs": ctx.repeated,
         "duplicates": None,
-        "mentions": len(rows),
+        "mentions": mentions,
     }
-    return DocumentResult(document, rows)
 
 
 def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb) -> list[dict]:
