@@ -10,6 +10,8 @@ back.
 from __future__ import annotations
 
 import hashlib
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,8 +24,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import schema
-from etl.corpus import Unparsed
+from etl.corpus import Unparsed, read_bytes, read_corpus
 from etl.documents import Document, Known, ReadError
+from etl.paths import SEEDS_DIR
+from etl.store import FILES, StoreWriter, Tables, concat_frames, exists, read_mentions
 from etl.engines import BATCH_SIZE, run_batches
 from etl.nlp import NerBackend
 from etl.lang import detect_lang
@@ -251,3 +255,84 @@ class RunResult:
             lines.append(f"  ... and {len(self.errors) - 10} more in errors.parquet")
         return "\n".join(lines)
 
+
+# ---------------------------------------------------------------------------------------------
+# Runs: in memory, into a store, over uploads
+
+
+def extract_tables(items: Iterable[Document | ReadError], today: date | None = None, progress=None, workers: int = 1,
+                   engine: str = "local", scheduler: str | None = None, previous: Tables | None = None, ner=None) -> Tables:
+    """Documents (and read errors) to the three tables, in memory, mentions in document order.
+    `previous`: Tables of an earlier run whose unchanged documents are reused, not re-extracted."""
+    run = Run(previous.documents if previous is not None else None, ner)
+    tables: list[pa.Table] = []
+    outcome = run.execute(items, lambda by_lang: tables.extend(by_lang.values()), today or date.today(), workers, engine,
+                          scheduler, progress)
+    mentions = schema.mentions_from_arrow(pa.concat_tables(tables)) if tables else schema.mentions_frame([])
+    if outcome.reused:
+        mentions = concat_frames(mentions, previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
+    return Tables(in_document_order(mentions, outcome.order), outcome.documents, outcome.errors)
+
+
+def run_corpus(
+    corpus: str | Path | None,
+    out: str | Path,
+    today: date | None = None,
+    progress: bool = False,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    incremental: bool = True,
+    ner=None,
+) -> "RunResult":
+    """Read CORPUS (default: the seeds), extract, and write a new version of the store in OUT.
+    The corpus is streamed: rows go to disk batch by batch. With `incremental`, records already
+    extracted into OUT by the same extractor are reused (not even parsed)."""
+    started = time.perf_counter()
+    out = Path(out)
+    previous = _previous_documents(out) if incremental else None
+    run = Run(previous, ner)
+    items = read_corpus(corpus or SEEDS_DIR, known=run.known, defer=run.defer)
+    bar = _ProgressBar() if progress else None
+    with StoreWriter(out) as writer:
+        outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar)
+        writer.keep(out, outcome.reused)
+        writer.commit(outcome.documents, outcome.errors)
+    if bar:
+        bar.close()
+    kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
+    return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
+                     len(outcome.reused), time.perf_counter() - started)
+
+
+def _previous_documents(out: Path) -> pd.DataFrame | None:
+    try:
+        return pd.read_parquet(out / FILES["documents"]) if exists(out) else None
+    except (OSError, ValueError):
+        return None  # no usable earlier run: extract everything
+
+
+def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None) -> Tables:
+    """The same ETL over uploaded files (name, bytes); bad files become rows of `errors`."""
+    items: list[Document | ReadError] = []
+    for name, data in files:
+        items.extend(read_bytes(Path(name).name, data))
+    return extract_tables(items, today=today, progress=progress)
+
+
+class _ProgressBar:
+    """A one-line count of extracted documents on stderr (the corpus is streamed: no total)."""
+
+    def __init__(self, every: int = 256):
+        self.every = every
+        self.shown = 0
+
+    def __call__(self, n: int) -> None:
+        if n - self.shown >= self.every:
+            self.shown = n
+            sys.stderr.write(f"\r{n} documents extracted")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
