@@ -78,7 +78,7 @@ def run_corpus(
         bar.close()
     kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
     return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
-                     len(outcome.reused), time.perf_counter() - started)
+                     len(outcome.reused), time.perf_counter() - started, outcome.skipped)
 
 
 def _previous_documents(out: Path) -> pd.DataFrame | None:
@@ -90,7 +90,7 @@ def _previous_documents(out: Path) -> pd.DataFrame | None:
 
 def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None) -> Tables:
     """The same ETL over uploaded files (name, bytes); bad files become rows of `errors`."""
-    items: list[Document | ReadError] = []
+    items: list = []
     for name, data in files:
         items.extend(read_bytes(Path(name).name, data))
     return extract_tables(items, today=today, progress=progress)

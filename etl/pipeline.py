@@ -49,10 +49,10 @@ def extract_document(
     sents, repeated = _unique_sentences(text)
 
     if doc.published:
-        published, published_from = doc.published, "metadata"
+        published, published_from, grain = doc.published, doc.published_from or "metadata", doc.published_grain or "day"
     else:
         published = infer_published(text, lang, today)
-        published_from = "text" if published else None
+        published_from, grain = ("text", "year") if published else (None, None)
 
     # Dates without a year take it from the publication date, else from the latest year the text
     # states (a lower bound; `published` itself stays null then).
@@ -63,6 +63,9 @@ def extract_document(
         "lang": lang,
         "published": published,
         "published_from": published_from,
+        "published_grain": grain,
+        "title": doc.title,
+        "url": doc.url,
     }
     normalized = [NormalizedText.of(s.text) for s in sents]
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
@@ -84,8 +87,8 @@ def extract_document(
     document = {
         **base,
         "lang_from": "metadata" if doc.lang else "script",
-        "title": doc.title,
-        "url": doc.url,
+        "site": doc.site,
+        "author": doc.author,
         "chars": len(text),
         "sentences": len(sents),
         "repeated_paragraphs": repeated,

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from etl import schema
 from etl.corpus import Unparsed
-from etl.documents import Document, Known, ReadError
+from etl.documents import Document, Known, ReadError, Skipped
 from etl.engines import BATCH_SIZE, run_batches
 from etl.pipeline import NerBackend
 from etl.segment import detect_lang
@@ -66,6 +66,7 @@ class Outcome:
     order: list[str]  # doc_ids in corpus order
     reused: set[str]  # doc_ids whose rows the sink must take from the earlier run
     processed: int
+    skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Run:
     _errors: list[dict] = field(default_factory=list, init=False)
     _reused: set[str] = field(default_factory=set, init=False)
     _processed: int = field(default=0, init=False)
+    _skipped: int = field(default=0, init=False)
     _pos: int = field(default=0, init=False)
 
     def __post_init__(self):
@@ -123,7 +125,7 @@ class Run:
         owners = sorted(self._owner.items(), key=lambda item: item[1])
         errors = sorted(self._errors, key=lambda e: e.pop("pos"))
         return Outcome(self._documents(owners), schema.errors_frame(errors), [doc_id for doc_id, _ in owners],
-                       self._reused, self._processed)
+                       self._reused, self._processed, self._skipped)
 
     def _batches(self, items: Iterable) -> Iterator[list[tuple[int, Document | Unparsed, tuple]]]:
         pending: list[tuple[int, Document | Unparsed]] = []
@@ -131,6 +133,8 @@ class Run:
             pos = self._pos = self._pos + 1
             if isinstance(item, ReadError):
                 self._errors.append({"source": item.source, "line": item.line, "error": item.error, "pos": pos})
+            elif isinstance(item, Skipped):
+                self._skipped += item.count
             elif isinstance(item, Known):
                 earlier = self._by_fingerprint[item.fingerprint]
                 self._claim(earlier.doc_id, pos, earlier.source, earlier.index, reused=True)
@@ -232,6 +236,7 @@ class RunResult:
     processed: int  # documents extracted in this run
     reused: int  # documents whose rows came from the earlier run
     seconds: float
+    skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
 
     def summary(self) -> str:
         docs = self.documents
@@ -242,6 +247,8 @@ class RunResult:
             f"documents  {len(docs)} ({dups} with identical copies counted once, {undated} without a date)",
             f"rows       {sum(self.kinds.values())} ({per_kind})",
             f"errors     {len(self.errors)}",
+            *([f"skipped    {self.skipped} archive records that are not HTML pages (requests, metadata, images ...)"]
+              if self.skipped else []),
             f"seconds    {self.seconds:.2f} ({self.processed} documents extracted, {self.reused} reused from the last run)",
         ]
         for _, err in self.errors.head(10).iterrows():
