@@ -56,7 +56,7 @@ class Page:
     published: date | None = None
     published_grain: str | None = None  # day, month (URL path with year and month only)
     charset: str | None = None
-    notes: tuple[str, ...] = field(default=())  # what was dropped or kept as text (hostile titles, links)
+    notes: tuple[str, ...] = field(default=())  # what was dropped (a canonical link that is not http(s))
 
 
 def http_url(value: str | None) -> str | None:
@@ -114,7 +114,7 @@ def extract_page(data: bytes, header_charset: str | None = None, url: str | None
         published=published,
         published_grain=grain,
         charset=charset,
-        notes=title_notes(title) + link_notes(given_url, page_url, "canonical link"),
+        notes=link_notes(given_url, page_url, "canonical link"),  # the title is checked with the Document's
     )
 
 
