@@ -48,24 +48,29 @@ class SkippedRecords:
 def records(stream: BinaryIO) -> Iterator[WarcPage | Oversize | SkippedRecords]:
     """The HTML pages of a WARC stream, then one SkippedRecords with the count of the others.
     A truncated or corrupt archive raises WarcError after the pages before the damage."""
-    from warcio.archiveiterator import ArchiveIterator
-
     skipped: Counter[str] = Counter()
     position = 0
     try:
-        iterator = iter(ArchiveIterator(stream))
+        archive = _archive(stream)
+        iterator = iter(archive)
         while True:
             try:
                 record = next(iterator)
             except StopIteration:
+                if archive.cut_short:
+                    raise _Truncated("the archive ends inside a compressed record") from None
                 break
             position += 1
+            if getattr(record, "format", "warc") != "warc":  # warcio reads anything as an old ARC record
+                raise _Truncated(f"record {position} is not a WARC record")
             kind = _skip_reason(record)
             if kind:
+                _read_to_end(record)
                 skipped[kind] += 1
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI")
             payload = record.content_stream().read(MAX_PAGE_BYTES + 1)
+            _read_to_end(record)
             if len(payload) > MAX_PAGE_BYTES:
                 yield Oversize(position, uri, len(payload))
                 continue
@@ -78,12 +83,43 @@ def records(stream: BinaryIO) -> Iterator[WarcPage | Oversize | SkippedRecords]:
         if skipped:
             yield SkippedRecords(sum(skipped.values()), _detail(skipped))
         where = f"after record {position}" if position else "at the start"
-        raise WarcError(f"truncated or corrupt WARC {where} ({type(e).__name__}: {str(e)[:160]}); "
-                        "the records before it were read") from None
+        detail = str(e) if isinstance(e, _Truncated) else f"{type(e).__name__}: {e}"
+        raise WarcError(f"truncated or corrupt WARC {where} ({detail[:160]}); the records before it were read") from None
     if skipped:
         yield SkippedRecords(sum(skipped.values()), _detail(skipped))
     if position == 0:
         raise WarcError("no WARC records (empty or not a WARC file)")
+
+
+class _Truncated(Exception):
+    pass
+
+
+def _archive(stream: BinaryIO):
+    """warcio's ArchiveIterator, noting whether the last gzip member ended: a .warc.gz cut off
+    inside a record otherwise just looks like the end of the archive."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    class Archive(ArchiveIterator):
+        cut_short = False
+
+        def close(self):
+            decompressor = getattr(self.reader, "decompressor", None) if self.reader is not None else None
+            if decompressor is not None and getattr(decompressor, "eof", True) is False:
+                self.cut_short = True
+            super().close()
+
+    return Archive(stream)
+
+
+def _read_to_end(record) -> None:
+    """Read the rest of the record's block and check it was all there: warcio hands a record cut
+    short by the end of a damaged .warc.gz back without complaint, shorter than its Content-Length."""
+    stream = record.raw_stream
+    while stream.read(1 << 16):
+        pass
+    if getattr(stream, "limit", 0) > 0:
+        raise _Truncated(f"record ends {stream.limit} bytes before its Content-Length")
 
 
 def _skip_reason(record) -> str | None:
