@@ -96,8 +96,13 @@ def extract_page(data: bytes, header_charset: str | None = None, url: str | None
     tree = _parse(text)
     declared_lang = _declared_lang(tree)
     author = _author(tree)  # before trafilatura, whose name clean-up drops Devanagari vowel signs
-    found = _extract(tree, url)
-    body = clean_text(found.text or "", markup=True).strip() if found is not None else ""
+    # trafilatura's own extractor first; its fallbacks (readability, jusText: several times the
+    # cost) only for a page where it finds no running text
+    found = _extract(tree, url, fast=True)
+    body = _body(found)
+    if not _has_running_text(body):
+        found = _extract(tree, url, fast=False)
+        body = _body(found)
     if not _has_running_text(body):
         raise PageError("no main text in the page (only navigation, links or boilerplate)")
     given_url = _declared_url(tree) or found.url or url
@@ -145,14 +150,18 @@ def _parse(text: str):
     return tree
 
 
-def _extract(tree, url: str | None):
+def _body(found) -> str:
+    return clean_text(found.text or "", markup=True).strip() if found is not None else ""
+
+
+def _extract(tree, url: str | None, fast: bool):
     import trafilatura
 
     try:
         return trafilatura.bare_extraction(
             # tables off: on old table-layout sites the navigation is a table, and a table's cells
             # come out as "| a \\| b |" lines, debris in a sentence
-            tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            tree, fast=fast, url=url, with_metadata=True, include_comments=False, include_tables=False,
             include_images=False, include_links=False, deduplicate=False,
             # htmldate: structured markup (JSON-LD, <meta>, <time>) before the URL path, the
             # original date rather than an update, no guessing from the running text
