@@ -27,6 +27,7 @@ from etl.documents import Document, Known, ReadError, Skipped, fingerprint_of
 from etl.formats import feeds, format_of, newsapi, suffixes, warc
 from etl.formats.clean import clean_text
 from etl.formats.html import MAX_PAGE_BYTES, PageError, extract_page, http_url, link_notes, title_notes
+from etl.formats.text import headline_of
 from etl.formats.metadata import KNOWN_LANGS, clean as _clean, language_code as _lang, parse_published, published_and_grain
 
 MANIFEST = "manifest.csv"
@@ -72,7 +73,8 @@ class Unparsed:
             text = decode(self.payload)
         except DecodeError as e:
             return ReadError(self.name, str(e))
-        doc = Document(text=clean_text(text), source=self.name, fingerprint=self.fingerprint)
+        text = clean_text(text)
+        doc = Document(text=text, source=self.name, title=headline_of(text), fingerprint=self.fingerprint)
         return _with_metadata(doc, self.metadata) if self.metadata else doc
 
 
@@ -207,7 +209,7 @@ def _with_metadata(doc: Document, meta: dict) -> Document:
         lang=_lang(meta.get("lang")),
         published=published,
         published_grain=grain,
-        title=_clean(meta.get("title")),
+        title=_clean(meta.get("title")) or doc.title,
         url=http_url(_clean(meta.get("url"))),
         fingerprint=doc.fingerprint,
         notes=link_notes(_clean(meta.get("url")), http_url(_clean(meta.get("url")))),
