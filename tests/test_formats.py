@@ -453,3 +453,18 @@ def test_published_and_grain(value, expected):
                                         ("fr", None), (None, None)])
 def test_language_code(value, code):
     assert language_code(value) == code
+
+
+@pytest.mark.parametrize("text,title", [
+    ("OpenAI closes $40 billion round\n\nOpenAI said on Monday it had raised $40 billion in a round led by SoftBank.", "OpenAI closes $40 billion round"),
+    ("# 月之暗面完成融资\n月之暗面近日完成新一轮融资，由阿里巴巴领投，估值达到约25亿美元。", "月之暗面完成融资"),
+    ("OpenAI said on Monday it had raised money.\nMore text follows here, and it is longer than the first line.", None),  # a sentence
+    ("one line only", None),
+    ("Menu\nHome\nNews", None),  # short lines, no body
+])
+def test_headline_of_a_text_file(text, title):
+    from etl.formats.text import headline_of
+
+    assert headline_of(text) == title
+    docs, _ = split(read_bytes("a.txt", text.encode()))
+    assert docs[0].title == title
