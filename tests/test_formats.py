@@ -468,3 +468,17 @@ def test_headline_of_a_text_file(text, title):
     assert headline_of(text) == title
     docs, _ = split(read_bytes("a.txt", text.encode()))
     assert docs[0].title == title
+
+
+def test_format_data_files_have_one_valid_entry_per_line():
+    from etl.knowledge import read_csv
+
+    names = read_csv("language_names.csv")
+    assert names and all(r["lang"] in ("ar", "hi", "zh", "en") and r["name"] for r in names)
+    assert len({r["name"].casefold() for r in names}) == len(names)
+    bylines = read_csv("byline_words.csv")
+    assert {r["lang"] for r in bylines} == {"ar", "hi", "zh", "en"} and all(r["word"] for r in bylines)
+    fields = read_csv("news_api_fields.csv")
+    assert all(r["field"] in ("text", "title", "url", "published", "lang", "site", "author") and r["key"] for r in fields)
+    assert {r["published_from"] for r in fields if r["field"] == "published"} == {"metadata", "crawl"}
+    assert all(not r["published_from"] for r in fields if r["field"] != "published")
