@@ -28,7 +28,8 @@ from etl.formats import feeds, format_of, newsapi, suffixes, warc
 from etl.formats.clean import clean_text
 from etl.formats.html import MAX_PAGE_BYTES, PageError, extract_page, http_url, link_notes, title_notes
 from etl.formats.text import headline_of
-from etl.formats.metadata import KNOWN_LANGS, clean as _clean, language_code as _lang, parse_published, published_and_grain
+from etl.formats.metadata import KNOWN_LANGS, parse_published  # noqa: F401  (re-exported: etl.corpus names them)
+from etl.formats.metadata import clean as _clean, language_code as _lang, published_and_grain
 
 MANIFEST = "manifest.csv"
 METADATA_FIELDS = ("published", "title", "url", "lang", "source")

@@ -1,6 +1,5 @@
 """Real news input: saved HTML pages, RSS/Atom feeds, WARC archives and news-API JSON
 (fixtures in tests/fixtures/, written for these tests; the WARC is built here with warcio)."""
-import gzip
 import io
 import json
 import shutil

@@ -20,16 +20,11 @@ from etl.formats.charset import decode_page
 from etl.formats.clean import clean_text
 from etl.formats.metadata import language_code
 from etl.knowledge import read_csv
-from etl.segment import detect_lang
+from etl.segment import _SCRIPTS as SCRIPTS, detect_lang
 
 MAX_PAGE_BYTES = 10 * 2**20  # a news page is 50 KB-2 MB of HTML; past this it is not an article
 MAX_DEPTH = 255  # libxml2 stops nesting here: a page this deep is a bomb, not a layout
-_LANG_SCRIPT = {  # the letters of each language's script, to check a declared language against
-    "ar": re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]"),
-    "hi": re.compile(r"[\u0900-\u097F]"),
-    "zh": re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]"),
-    "en": re.compile(r"[A-Za-z]"),
-}
+_LANG_SCRIPT = SCRIPTS  # the letters of each language's script, to check a declared language against
 # A date in the URL path with only a year and month (/2025/02/slug): htmldate reads full dates
 # from URLs; these give a month.
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])(?:/|$)")
