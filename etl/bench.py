@@ -5,6 +5,7 @@
     python -m etl.bench --hostile 10 100 1000 10000  # hostile documents of these sizes (KB), s/MB each
     python -m etl.bench --against REV --docs 10000   # this code vs git revision REV, side by side:
                                                      # steady-state MB/s of each, and the tables row by row
+    python -m etl.bench --html 10000                 # saved HTML pages: pages/s per core, share spent reading
 
 Each run is a separate `python -m etl run` process, timed from outside, with the peak memory of
 its whole process tree (sum of PSS, sampled from /proc every 0.1 s).
@@ -25,6 +26,7 @@ from etl.paths import PROJECT_ROOT
 from etl.synthetic import generate, write_jsonl
 
 OUT = PROJECT_ROOT / "bench-out"
+HTML_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "news" / "html"
 
 
 def _tree_pss_kb(pid: int) -> int:
@@ -244,18 +246,95 @@ def compare_density(path: Path, n: int = 400) -> None:
         print(f"  synthetic {lang}   {density(docs)}")
 
 
+def html_corpus(n: int) -> Path:
+    """A folder of `n` saved pages: the HTML fixtures (ar, hi, zh, en; UTF-8, Windows-1256,
+    GB18030) repeated, each copy made distinct (a numbered title and paragraph) so that none is
+    counted once as a duplicate."""
+    folder = OUT / f"html-{n}"
+    if folder.is_dir() and sum(1 for _ in folder.glob("*.html")) == n:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    pages = sorted(HTML_FIXTURES.glob("*.html"))
+    templates = [p.read_bytes() for p in pages]
+    for i in range(n):
+        k = i % len(templates)
+        mark = f"copy {i}".encode()
+        page = templates[k].replace(b"</title>", b" (" + mark + b")</title>", 1)
+        page = page.replace(b"</h1>", b"</h1>\n<p>Benchmark " + mark + b" of this page: the same article, saved again.</p>", 1)
+        (folder / f"{i:06d}-{pages[k].name}").write_bytes(page)
+    return folder
+
+
+def html_bench(n: int, workers: list[int]) -> None:
+    """Pages per second (one process = one core) for reading alone (decoding, trafilatura,
+    htmldate) and for whole runs, and the share of a one-process run spent reading."""
+    from etl.corpus import Unparsed, read_corpus
+    from etl.pipeline import extract_document, warm_up
+
+    folder = html_corpus(n)
+    mb = sum(p.stat().st_size for p in folder.glob("*.html")) / 1e6
+    print(f"HTML pages: the {len(list(HTML_FIXTURES.glob('*.html')))} fixtures of tests/fixtures/news/html repeated to {n} pages ({mb:.1f} MB)")
+    sample = min(n, 2000)
+    warm_up()
+    listing = reading = parsing = extracting = 0.0
+    started = time.perf_counter()
+    items = read_corpus(folder, defer=True)
+    for count in range(sample):
+        t0 = time.perf_counter()
+        item = next(items)
+        t1 = time.perf_counter()
+        doc = item.parse() if isinstance(item, Unparsed) else item
+        t2 = time.perf_counter()
+        extract_document(doc)
+        t3 = time.perf_counter()
+        reading += t1 - t0
+        parsing += t2 - t1
+        extracting += t3 - t2
+    items.close()
+    total = time.perf_counter() - started
+    print(f"  in one process, {sample} pages: reading files {reading:.1f} s, HTML to article (decode, trafilatura, "
+          f"htmldate) {parsing:.1f} s, extraction {extracting:.1f} s")
+    print(f"  HTML to article alone: {sample / parsing:.0f} pages/s per core; whole pipeline {sample / total:.0f} pages/s per core; "
+          f"reading (files + HTML) is {(reading + parsing) / total:.0%} of the time")
+    results = {}
+    for w in workers:
+        out = OUT / f"out-html-{n}-w{w}"
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, peak = timed_run([str(folder), "--out", str(out), "--workers", str(w), "--full"])
+        results[w] = seconds
+        print(f"  python -m etl run, {n} pages, --workers {w}: {seconds:.1f} s = {n / seconds:.0f} pages/s, "
+              f"{n / seconds / w:.0f} pages/s per core, peak {peak:.0f} MiB")
+    if len(results) > 1:
+        lo, hi = min(results), max(results)
+        print(f"  speed-up of --workers {hi} over {lo}: {results[lo] / results[hi]:.2f}x")
+    # what the parent does while the workers parse: list, read and fingerprint the files
+    started = time.perf_counter()
+    count = sum(1 for _ in read_corpus(folder, defer=True))
+    parent = time.perf_counter() - started
+    print(f"  the reading process alone (files read and fingerprinted, HTML left to the workers): {parent:.1f} s for "
+          f"{count} pages = {parent / min(results.values()) if results else 0:.0%} of the fastest run")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hostile", type=int, nargs="+", metavar="KB", help="only time hostile documents of these sizes")
     ap.add_argument("--against", metavar="REV", help="only compare with git revision REV (speed and output)")
-    ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--docs", type=int, nargs="+", default=None, help="synthetic JSONL sizes (default 1000 10000; none with --html)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--baseline", type=int, default=0, help="also time search_dates on this many documents")
     ap.add_argument("--no-incremental", action="store_true")
+    ap.add_argument("--html", type=int, nargs="?", const=10000, default=0, metavar="PAGES",
+                    help="benchmark saved HTML pages (the fixtures repeated to PAGES, default 10000)")
     args = ap.parse_args(argv)
     if args.hostile:
         hostile(args.hostile)
         return 0
+    if args.html:
+        html_bench(args.html, args.workers)
+        if args.docs is None:
+            return 0
+    args.docs = args.docs or [1000, 10000]
     if args.against:
         against(args.against, [seeds_jsonl(), corpus_sentences(), *(corpus(n) for n in args.docs)])
         return 0

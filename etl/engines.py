@@ -59,6 +59,8 @@ def extract_batch(items: Sequence[tuple[int, Document | Unparsed, tuple]], today
             copies.append((pos, doc.doc_id, doc.source))
             continue
         seen.add(doc.doc_id)
+        # what reading dropped or kept as text (a javascript: link, markup in a title): error rows
+        errors += [{"source": doc.source, "line": None, "error": note, "pos": pos} for note in doc.notes]
         try:
             result = extract_document(doc, today=today, ner_spans=ner_spans)
         except Exception as e:  # a bug on one odd document must not stop the corpus

@@ -53,10 +53,10 @@ def extract_document(
     kept = ctx.kept_text
 
     if doc.published:
-        published, published_from = doc.published, "metadata"
+        published, published_from, grain = doc.published, doc.published_from or "metadata", doc.published_grain or "day"
     else:
         published = infer_published(kept, lang, today)
-        published_from = "text" if published else None
+        published_from, grain = ("text", "year") if published else (None, None)
 
     # Dates without a year take it from the publication date, else from the latest year the text
     # states (a lower bound; `published` itself stays null then).
@@ -67,6 +67,9 @@ def extract_document(
         "lang": lang,
         "published": published,
         "published_from": published_from,
+        "published_grain": grain,
+        "title": doc.title,
+        "url": doc.url,
     }
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
     # Dates run once over the document (cheaper than per sentence) and are handed to sentences.
@@ -91,8 +94,8 @@ def _document_row(doc: Document, base: dict, ctx: DocumentContext, mentions: int
     return {
         **base,
         "lang_from": "metadata" if doc.lang else "script",
-        "title": doc.title,
-        "url": doc.url,
+        "site": doc.site,
+        "author": doc.author,
         "chars": len(doc.text),
         "sentences": len(ctx.sentences),
         "repeated_paragraphs": ctx.repeated,

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from etl import schema
 from etl.corpus import Unparsed, read_bytes, read_corpus
-from etl.documents import Document, Known, ReadError
+from etl.documents import Document, Known, ReadError, Skipped
 from etl.paths import SEEDS_DIR
 from etl.store import FILES, StoreWriter, Tables, concat_frames, exists, read_mentions
 from etl.engines import BATCH_SIZE, run_batches
@@ -70,6 +70,7 @@ class Outcome:
     order: list[str]  # doc_ids in corpus order
     reused: set[str]  # doc_ids whose rows the sink must take from the earlier run
     processed: int
+    skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Run:
     _errors: list[dict] = field(default_factory=list, init=False)
     _reused: set[str] = field(default_factory=set, init=False)
     _processed: int = field(default=0, init=False)
+    _skipped: int = field(default=0, init=False)
     _pos: int = field(default=0, init=False)
 
     def __post_init__(self):
@@ -127,7 +129,7 @@ class Run:
         owners = sorted(self._owner.items(), key=lambda item: item[1])
         errors = sorted(self._errors, key=lambda e: e.pop("pos"))
         return Outcome(self._documents(owners), schema.errors_frame(errors), [doc_id for doc_id, _ in owners],
-                       self._reused, self._processed)
+                       self._reused, self._processed, self._skipped)
 
     def _batches(self, items: Iterable) -> Iterator[list[tuple[int, Document | Unparsed, tuple]]]:
         pending: list[tuple[int, Document | Unparsed]] = []
@@ -135,6 +137,8 @@ class Run:
             pos = self._pos = self._pos + 1
             if isinstance(item, ReadError):
                 self._errors.append({"source": item.source, "line": item.line, "error": item.error, "pos": pos})
+            elif isinstance(item, Skipped):
+                self._skipped += item.count
             elif isinstance(item, Known):
                 earlier = self._by_fingerprint[item.fingerprint]
                 self._claim(earlier.doc_id, pos, earlier.source, earlier.index, reused=True)
@@ -236,6 +240,7 @@ class RunResult:
     processed: int  # documents extracted in this run
     reused: int  # documents whose rows came from the earlier run
     seconds: float
+    skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
 
     def summary(self) -> str:
         docs = self.documents
@@ -246,6 +251,8 @@ class RunResult:
             f"documents  {len(docs)} ({dups} with identical copies counted once, {undated} without a date)",
             f"rows       {sum(self.kinds.values())} ({per_kind})",
             f"errors     {len(self.errors)}",
+            *([f"skipped    {self.skipped} archive records that are not HTML pages (requests, metadata, images ...)"]
+              if self.skipped else []),
             f"seconds    {self.seconds:.2f} ({self.processed} documents extracted, {self.reused} reused from the last run)",
         ]
         for _, err in self.errors.head(10).iterrows():
@@ -302,7 +309,7 @@ def run_corpus(
         bar.close()
     kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
     return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
-                     len(outcome.reused), time.perf_counter() - started)
+                     len(outcome.reused), time.perf_counter() - started, outcome.skipped)
 
 
 def _previous_documents(out: Path) -> pd.DataFrame | None:
@@ -314,7 +321,7 @@ def _previous_documents(out: Path) -> pd.DataFrame | None:
 
 def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None) -> Tables:
     """The same ETL over uploaded files (name, bytes); bad files become rows of `errors`."""
-    items: list[Document | ReadError] = []
+    items: list = []
     for name, data in files:
         items.extend(read_bytes(Path(name).name, data))
     return extract_tables(items, today=today, progress=progress)
