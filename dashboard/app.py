@@ -22,12 +22,13 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import charts, data, drilldown, filters, summaries  # noqa: E402
+from etl.formats import suffixes  # noqa: E402
 
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
 INLINE_CSV_ROWS = 1_000  # larger downloads are built only when clicked
 SENTENCES = 50  # source sentences shown in the drill-down
 MAX_SOURCE_OPTIONS = 1_000  # more sources than this: a "source contains" box instead of a list
-UPLOAD_TYPES = ["txt", "md", "jsonl", "csv"]
+UPLOAD_TYPES = sorted({s.rsplit(".", 1)[-1] for s in suffixes().split(", ")})  # what the ETL reads: etl/formats
 ARTICLE_COLUMNS = {  # the article a row comes from: its title, and its address as a link (http(s) only)
     "title": st.column_config.TextColumn("article"),
     "url": st.column_config.LinkColumn("link", display_text="open"),
@@ -85,7 +86,7 @@ def upload_section() -> None:
         return
     limit = data.max_file_bytes(os.environ)
     files = st.file_uploader(
-        "Articles (txt, md, jsonl, csv)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploader",
+        "Articles (text, HTML, feeds, JSON, CSV, WARC, zip or tar)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploader",
         help=f"At most {limit / 2**20:g} MB per file. They are added to your session only.",
     )
     done = ss.setdefault("upload_ids", set())

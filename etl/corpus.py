@@ -18,13 +18,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import unquote, urlparse
 
 from etl.decoding import DecodeError, decode
 from etl.documents import Document, Known, ReadError, Skipped, fingerprint_of
-from etl.formats import feeds, format_of, newsapi, suffixes, warc
+from etl.formats import archives, feeds, format_of, newsapi, suffixes, warc
 from etl.formats.clean import clean_text
 from etl.formats.html import MAX_PAGE_BYTES, PageError, extract_page, http_url, link_notes, title_notes
 from etl.formats.text import headline_of
@@ -127,9 +127,24 @@ def read_bytes(name: str, data: bytes, known: Set[str] = NOTHING_KNOWN, metadata
         yield from _read_news_json(name, data, known, defer, pages)
     elif kind == "warc":
         yield from _read_warc(name, io.BytesIO(data), known, defer)
+    elif kind == "archive":
+        yield from _read_archive(name, data, known, defer)
     else:
         suffix = Path(name).suffix.lower()
         yield ReadError(name, f"unsupported file type {suffix or '(none)'}; expected {suffixes()}")
+
+
+def _read_archive(name: str, data: bytes, known: Set[str], defer: bool) -> Iterator[Item | Unparsed]:
+    """The members of a zip or tar archive, each read as the file it is ("news.zip/ar/1.html")."""
+    try:
+        for member, content in archives.members(name, data):
+            label = "/".join([name, *(p for p in PurePosixPath(member).parts if p not in ("/", ".", ".."))])
+            if isinstance(content, str):
+                yield ReadError(label, content)
+            elif format_of(member) not in (None, "archive") and not PurePosixPath(member).name.startswith("."):
+                yield from read_bytes(label, content, known, defer=defer)
+    except archives.ArchiveError as e:
+        yield ReadError(name, str(e))
 
 
 def _too_big(name: str, size: int) -> ReadError:
@@ -171,6 +186,8 @@ def _read_folder(root: Path, known: Set[str], defer: bool) -> Iterator[Item | Un
                 yield from _read_warc_file(path, rel, known, defer)
             elif kind == "html" and path.stat().st_size > MAX_PAGE_BYTES:
                 yield _too_big(rel, path.stat().st_size)  # not even read into memory
+            elif kind == "archive" and path.stat().st_size > archives.MAX_TOTAL_BYTES:
+                yield ReadError(rel, f"archive is {path.stat().st_size / 2**30:.1f} GB, over the {archives.MAX_TOTAL_BYTES // 2**30} GB limit; not read")
             else:
                 yield from read_bytes(rel, _read(path), known, manifest.get(rel), defer, pages.find)
         except OSError as e:
