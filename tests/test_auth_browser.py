@@ -1,5 +1,6 @@
 """Sign-in end to end: a local OpenID Connect provider (oidc-provider-mock) and
-``python -m dashboard serve --require-auth`` on loopback ports, driven by headless Chromium.
+``python -m dashboard serve --base-url /trends --require-auth`` on loopback ports, driven by
+headless Chromium (under a base URL, as behind the README's reverse proxy).
 
 The test writes its own project folder (``.streamlit/config.toml`` and ``secrets.toml`` with
 ``[auth]`` pointing at the provider) and starts the server there, with HOME there too, so no
@@ -37,6 +38,7 @@ USERS = {  # sub -> claims the provider sends
     "eve": {"email": "eve@elsewhere.net", "email_verified": True, "name": "Eve Outsider"},
 }
 DEEP_LINK = "?lang=ar&kind=company&tab=Mentions+table"
+BASE = "trends"
 
 pytestmark = [
     pytest.mark.browser,
@@ -77,7 +79,7 @@ def dashboard(provider, tmp_path_factory):
     port = free_port()
     (project / ".streamlit" / "secrets.toml").write_text(
         "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'redirect_uri = "http://127.0.0.1:{port}/{BASE}/oauth2callback"\n'
         f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
         'client_id = "ai-trends-test"\n'
         f'client_secret = "{secrets.token_urlsafe(16)}"\n'
@@ -91,8 +93,8 @@ def dashboard(provider, tmp_path_factory):
         env.pop(name, None)
     log = open(project / "serve.log", "w+")
     proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--data", str(store), "--port", str(port),
-                             "--require-auth"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+                             "--base-url", f"/{BASE}", "--require-auth"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/{BASE}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -157,6 +159,7 @@ def test_deep_link_survives_sign_in_then_sign_out(dashboard, provider, browser, 
     page.wait_for_timeout(1000)
     query = parse_qs(urlparse(page.url).query)
     assert query.get("lang") == ["ar"] and query.get("kind") == ["company"], page.url
+    assert urlparse(page.url).path == f"/{BASE}/"
     assert "ar" in multiselect_text(page, "Languages") and "company" in multiselect_text(page, "Kinds")
     assert page.get_by_role("tab", name="Mentions table", selected=True).count() == 1
     m = tiny_tables().mentions
@@ -175,6 +178,7 @@ def test_deep_link_survives_sign_in_then_sign_out(dashboard, provider, browser, 
     sign_in_page(page)
     assert no_data(page)
     assert not any(c["name"] == "_streamlit_user" for c in page.context.cookies())
+    assert urlparse(page.url).path == f"/{BASE}/"
     page.goto(dashboard, wait_until="domcontentloaded")  # and it stays signed out
     sign_in_page(page)
     page.wait_for_timeout(500)
