@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` puts dashboard
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import charts, data, drilldown, filters, summaries  # noqa: E402
+from dashboard import charts, data, drilldown, filters, signin, summaries  # noqa: E402
 from etl.formats import suffixes  # noqa: E402
 
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
@@ -41,6 +41,7 @@ MONEY_COLUMNS = {
 
 st.set_page_config(page_title="AI industry trends", layout="wide")  # an emoji icon costs 0.3 s on first run
 ss = st.session_state
+access = signin.gate()  # with [auth] configured: stops here unless signed in and allowed
 
 
 # --- data (cached once per process, per version of the store files) -----------------------------
@@ -81,8 +82,8 @@ def session_dataset() -> data.Prepared:
 
 def upload_section() -> None:
     st.subheader("Add documents")
-    if data.read_only(os.environ):
-        st.caption("Read-only mode: uploads are switched off on this server.")
+    if not access.can_upload:
+        st.caption(access.upload_note)
         return
     limit = data.max_file_bytes(os.environ)
     files = st.file_uploader(
