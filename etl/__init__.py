@@ -78,7 +78,7 @@ def run_corpus(
         bar.close()
     kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
     return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
-                     len(outcome.reused), time.perf_counter() - started)
+                     len(outcome.reused), time.perf_counter() - started, writer.notes)
 
 
 def _previous_documents(out: Path) -> pd.DataFrame | None:

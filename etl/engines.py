@@ -103,8 +103,23 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
         from etl.pipeline import warm_up
 
         warm_up()
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=workers)
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_exit_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a pool worker: exit when the parent run is gone (killed with `kill -9`, nobody left to
+    send work or read results), instead of living on as an orphan."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _bounded(submit: Callable, parts: Iterator, ahead: int) -> Iterator[Batch]:

@@ -232,6 +232,7 @@ class RunResult:
     processed: int  # documents extracted in this run
     reused: int  # documents whose rows came from the earlier run
     seconds: float
+    notes: list[str] = field(default_factory=list)  # what the run recovered from (a stale lock …)
 
     def summary(self) -> str:
         docs = self.documents
@@ -244,6 +245,7 @@ class RunResult:
             f"errors     {len(self.errors)}",
             f"seconds    {self.seconds:.2f} ({self.processed} documents extracted, {self.reused} reused from the last run)",
         ]
+        lines += [f"note       {note}" for note in self.notes]
         for _, err in self.errors.head(10).iterrows():
             where = f"{err['source']}" + (f":{err['line']}" if pd.notna(err["line"]) else "")
             lines.append(f"  error: {where}: {err['error']}")

@@ -67,9 +67,14 @@ class StoreWriter:
     def __init__(self, out: Path):
         self.out = Path(out)
         self._lock = _lock(self.out)
+        self.notes: list[str] = [self._lock.stale] if self._lock.stale else []  # for the run's summary
         self.version = self.out / VERSIONS / uuid.uuid4().hex[:12]
         self.mentions_dir = self.version / FILES["mentions"]
-        self.mentions_dir.mkdir(parents=True)
+        try:
+            self.mentions_dir.mkdir(parents=True)
+        except BaseException:
+            self._lock.close()
+            raise
         self._buffers: dict[str, list[pa.Table]] = {}
         self._buffered: dict[str, int] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
@@ -160,21 +165,91 @@ class StoreBusy(RuntimeError):
     """Another run is writing the same output folder."""
 
 
-def _lock(out: Path):
+LOCK_FILE = ".lock"
+_HELD_LOCKS: set = set()  # lock files this process holds; a forked child closes its copies
+
+
+def _close_inherited_locks() -> None:
+    """In a forked child (a pool worker): close the inherited lock files. A `flock` lives as long
+    as any process holds a descriptor of it, so workers that kept it would outlive a parent killed
+    with `kill -9` and block every later run; closing a copy does not release the parent's lock."""
+    for handle in list(_HELD_LOCKS):
+        try:
+            handle.close()
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
+class _Lock:
+    """A held store lock: an exclusive `flock` on `out/.lock`, which the kernel releases when its
+    owner dies, and the owner's pid written in it (for the messages). `stale` names an earlier
+    owner that died holding it, when there was one."""
+
+    def __init__(self, out: Path):
+        self.path = out / LOCK_FILE
+        self.handle = open(self.path, "a+")
+        self.stale: str | None = None
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
+            return
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = _read_owner(self.handle)
+            self.handle.close()
+            who = f" (pid {owner})" if owner and _alive(owner) else ""
+            raise StoreBusy(f"{out}: another `etl run`{who} is writing this folder; wait for it to finish") from None
+        owner = _read_owner(self.handle)
+        if owner and owner != os.getpid() and not _alive(owner):
+            self.stale = f"{self.path}: removed the stale lock of run pid {owner} (no longer running)"
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"{os.getpid()}\n")
+        self.handle.flush()
+        _HELD_LOCKS.add(self.handle)
+
+    def close(self) -> None:
+        if self.handle.closed:
+            return
+        try:
+            self.handle.seek(0)
+            self.handle.truncate()  # no owner: the next run finds nothing stale
+        except OSError:
+            pass
+        _HELD_LOCKS.discard(self.handle)
+        self.handle.close()  # releases the flock
+
+
+def _read_owner(handle) -> int | None:
+    try:
+        handle.seek(0)
+        first = handle.readline().strip()
+        return int(first) if first.isdigit() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _lock(out: Path) -> _Lock:
     """An exclusive lock on `out` for one run: a second run into the same folder stops at once
     with a clear message instead of deleting the first one's unfinished version."""
     out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / ".lock", "a+")
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
-        return handle
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise StoreBusy(f"{out}: another `etl run` is writing this folder; wait for it to finish") from None
-    return handle
+    return _Lock(out)
 
 
 def _by_language(mentions: pd.DataFrame) -> dict[str, pa.Table]:

@@ -1,0 +1,145 @@
+"""No input or accident stalls a run or damages the last good output: a run killed with -9 (pool
+workers included), a full disk or read-only output, bad CLI values, hostile encodings, a document
+too large or too slow for its budget."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from etl import store
+from etl.synthetic import generate, write_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 11, 26)
+
+
+def canonical(mentions: pd.DataFrame) -> pd.DataFrame:
+    return mentions.sort_values(["doc_id", "sentence_id", "start", "end", "kind", "entity"]).reset_index(drop=True)
+
+
+def etl_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "etl", *args]
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_until(condition, timeout: float, step: float = 0.02) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+# --- kill -9 ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory):
+    # Large enough that a two-worker run lasts a few seconds, so the kills land while it works.
+    return write_jsonl(generate(3000, doc_bytes=1500), tmp_path_factory.mktemp("kill") / "c.jsonl")
+
+
+def test_kill_9_of_a_pooled_run_at_any_moment_leaves_nothing_to_clean_by_hand(big_corpus, tmp_path):
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.run(etl_command("run", str(big_corpus), "--out", str(out), "--workers", "2", "--nlp", "rules"),
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    good = store.load(out)
+    assert len(good.documents) > 2000
+
+    # Moments: the lock just taken (workers not yet forked), workers just started, and twice while
+    # they extract.
+    moments = [("lock taken", 0.0), ("workers started", 0.0), ("workers started", 0.6), ("workers started", 1.5)]
+    killed_with_workers = 0
+    for moment, delay in moments:
+        run = subprocess.Popen(etl_command("run", str(big_corpus), "--out", str(out), "--workers", "2", "--nlp", "rules", "--full"),
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            if moment == "lock taken":
+                reached = wait_until(lambda: (out / ".lock").read_text().strip() == str(run.pid), 60)
+            else:
+                reached = wait_until(lambda: len(children(run.pid)) >= 2, 60)
+            assert reached, moment
+            time.sleep(delay)
+            workers = children(run.pid)
+            run.send_signal(signal.SIGKILL)
+            run.wait(timeout=10)
+        finally:
+            if run.poll() is None:
+                run.kill()
+        assert run.returncode == -signal.SIGKILL, f"the run ended before the kill at {moment} + {delay} s"
+        killed_with_workers += len(workers) >= 2
+        # The last good output is whole right after the kill.
+        now = store.load(out)
+        pd.testing.assert_frame_equal(canonical(now.mentions), canonical(good.mentions))
+        pd.testing.assert_frame_equal(now.documents, good.documents)
+        # Orphaned workers do not live on (they notice the parent is gone).
+        assert wait_until(lambda: not any(alive(w) for w in workers), 15), f"workers outlived the run: {workers}"
+
+        # The next run starts and succeeds without manual steps.
+        again = subprocess.run(etl_command("run", str(big_corpus), "--out", str(out), "--workers", "2", "--nlp", "rules"),
+                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, (moment, delay, again.stderr)
+        assert "another `etl run`" not in again.stderr
+        assert f"stale lock of run pid {run.pid}" in again.stdout  # named, and removed
+        after = store.load(out)
+        pd.testing.assert_frame_equal(canonical(after.mentions), canonical(good.mentions))
+        pd.testing.assert_frame_equal(after.documents, good.documents)
+        # The killed run's unfinished version is gone too.
+        assert [p.name for p in (out / ".versions").iterdir()] == [os.readlink(out / "current").split("/")[-1]]
+    assert killed_with_workers >= 3
+
+
+def test_a_live_run_still_blocks_a_second_one_and_is_named(tmp_path):
+    writer = store.StoreWriter(tmp_path / "out")
+    try:
+        with pytest.raises(store.StoreBusy, match=f"pid {os.getpid()}"):
+            store.StoreWriter(tmp_path / "out")
+    finally:
+        writer.abort()
+    store.StoreWriter(tmp_path / "out").abort()  # free again
+
+
+def test_a_forked_child_does_not_keep_the_lock(tmp_path):
+    writer = store.StoreWriter(tmp_path / "out")
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # a worker that outlives its parent's lock
+        os.close(read_end)
+        os.write(write_end, b"x")
+        time.sleep(30)
+        os._exit(0)
+    try:
+        os.close(write_end)
+        os.read(read_end, 1)
+        writer.abort()  # the owner lets go; the child lives on
+        store.StoreWriter(tmp_path / "out").abort()  # not blocked by the child's inherited copy
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
