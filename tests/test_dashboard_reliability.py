@@ -1,0 +1,196 @@
+"""The dashboard under hostile links, failures, concurrent ETL runs and slow uploads: no traceback
+or server path on the page, no formula in any download, one version of the store per read, and
+one session's upload never freezes another's."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit.config as st_config
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data, filters
+from dashboard.sample import tiny_tables, write_store
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored():
+    main = sys.modules.get("__main__")
+    yield
+    sys.modules["__main__"] = main
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    t = tiny_tables()
+    out = write_store(t.mentions, t.documents, t.errors, tmp_path / "store")
+    monkeypatch.setenv(data.ENV_DATA, str(out))
+    monkeypatch.delenv(data.ENV_READ_ONLY, raising=False)
+    return out
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def page_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("info", "warning", "error", "caption", "markdown") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+# --- links --------------------------------------------------------------------------------------
+
+def test_top_beyond_the_slider_is_ignored_with_a_notice_not_a_traceback(store):
+    at = new_app()
+    at.query_params["top"] = "45"  # the old parser took up to 50; the slider stops at 30
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key="v_top").value == filters.View().top
+    notices = [i.value for i in at.info if "Ignored from the link" in i.value]
+    assert len(notices) == 1 and "top=45" in notices[0] and "1 to 30" in notices[0]
+
+
+def test_every_value_the_slider_allows_comes_through_the_link(store):
+    for top in filters.TOP_RANGE:
+        at = new_app()
+        at.query_params["top"] = str(top)
+        at.run()
+        assert not at.exception
+        assert at.slider(key="v_top").value == top
+        assert not [i for i in at.info if "Ignored from the link" in i.value]
+
+
+def test_bad_parameters_are_named_once_and_the_page_works(store):
+    at = new_app()
+    at.query_params.update({"top": "many", "grain": "fortnight", "tab": "Admin", "from": "2025-13-01",
+                            "kind": "moneyy", "company": ["OpenAI", "NoSuchCo"]})
+    at.run()
+    assert not at.exception and not at.error
+    [notice] = [i.value for i in at.info if "Ignored from the link" in i.value]
+    for part in ("top=many", "grain=fortnight", "tab=Admin", "from=2025-13-01", "kind=moneyy", "company=NoSuchCo"):
+        assert part in notice.replace("\\", ""), part
+    assert "OpenAI" not in notice.replace("company=NoSuchCo", "")  # a value that exists is not named
+    assert at.multiselect(key="f_companies").value == ["OpenAI"]
+    at.run()  # the notice belongs to the run that read the link
+    assert not [i for i in at.info if "Ignored from the link" in i.value]
+
+
+def test_a_link_value_is_text_on_the_page_not_markdown(store):
+    at = new_app()
+    at.query_params["grain"] = "**[click](http://evil.example)**"
+    at.run()
+    [notice] = [i.value for i in at.info if "Ignored from the link" in i.value]
+    assert "[click](" not in notice and "\\[click\\]" in notice  # escaped, so shown literally
+
+
+# --- error pages and exports --------------------------------------------------------------------
+
+def test_an_error_page_names_no_server_path(store, monkeypatch):
+    secret = f"{ROOT}/dashboard/data.py line 1: {store}"
+
+    def broken(*_):
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr(data, "prepare", broken)
+    at = new_app()
+    at.run()
+    assert at.exception, "the failure reaches Streamlit's error handler"
+    shown = " ".join([e.message for e in at.exception] + [line for e in at.exception for line in e.stack_trace])
+    assert str(ROOT) not in shown and str(store) not in shown and "Traceback" not in shown
+    assert st_config.get_option("client.showErrorDetails") == "none"
+
+
+def test_the_app_switches_table_export_off_when_the_server_did_not(store):
+    st_config.set_option("client.disableDataExport", False)  # a server started without our config.toml
+    st_config.set_option("client.showErrorDetails", "full")
+    try:
+        at = new_app()
+        at.run()
+        assert not at.exception
+        assert st_config.get_option("client.disableDataExport") is True
+        assert st_config.get_option("client.showErrorDetails") == "none"
+        assert at.metric, "the page is drawn after the switch"
+    finally:
+        st_config.set_option("client.disableDataExport", True)
+        st_config.set_option("client.showErrorDetails", "none")
+
+
+def test_the_project_config_switches_table_export_off():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+# --- the real server ----------------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run` on a loopback port, started OUTSIDE the project (so .streamlit/config.toml
+    is not read: what the app enforces itself is what is tested), over the tiny dataset."""
+    import os
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    home = tmp_path_factory.mktemp("server")
+    t = tiny_tables()
+    store = write_store(t.mentions, t.documents, t.errors, home / "store")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, data.ENV_DATA: str(store), "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    env.pop(data.ENV_READ_ONLY, None)
+    log = open(home / "streamlit.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        log.seek(0)
+        pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+    yield {"url": url, "pid": proc.pid, "home": home}
+    proc.terminate()
+    proc.wait(timeout=15)
+
+
+@pytest.mark.browser
+def test_the_table_toolbar_offers_no_csv_download_on_a_real_page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(server["url"] + "/?tab=Mentions+table", wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+        page.wait_for_timeout(1000)
+        page.locator('[data-testid="stDataFrame"]').first.hover()
+        page.wait_for_selector('[data-testid="stElementToolbar"] button', state="attached", timeout=10_000)
+        labels = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stElementToolbar"] button'))
+                                  .map(b => b.getAttribute('aria-label') || b.innerText)""")
+        ours = page.locator('[data-testid="stDownloadButton"]').count()
+        browser.close()
+    assert "Search" in labels, labels  # the toolbar is there ...
+    assert "Download as CSV" not in labels, labels  # ... without its own (unneutralised) export
+    assert ours >= 1  # the neutralised download stays
