@@ -323,17 +323,28 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -
         raise DataUnavailable(
             f"{store} holds no {FILES['mentions']}; create it with `python -m etl run CORPUS --out {store}`"
         )
-    path = store / FILES["mentions"]
+    # One version for every table and column: an ETL run that switches meanwhile neither mixes
+    # its rows in nor deletes this one before the background read is done.
+    reading = etl_store.Reading(store)
+    version = reading.path
+    path = version / FILES["mentions"]
+
+    def heavy() -> pd.DataFrame:
+        try:
+            return _read(path, "mentions", only=HEAVY, scope=scope)
+        finally:
+            reading.close()
+
     try:
         light = _read(path, "mentions", exclude=HEAVY, scope=scope)
-        text = LazyColumns(lambda: _read(path, "mentions", only=HEAVY, scope=scope))
         other = {}
         for table in ("documents", "errors"):
-            other[table] = _read(store / FILES[table], table) if (store / FILES[table]).is_file() else getattr(Dataset.empty(), table)
+            other[table] = _read(version / FILES[table], table) if (version / FILES[table]).is_file() else getattr(Dataset.empty(), table)
         other["documents"] = _in_scope(other["documents"], scope)
     except Exception as exc:
+        reading.close()
         raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
-    return Dataset(light, text, other["documents"], other["errors"], origin=origin or str(store))
+    return Dataset(light, LazyColumns(heavy), other["documents"], other["errors"], origin=origin or str(store))
 
 
 def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:

@@ -143,3 +143,62 @@ def test_a_forked_child_does_not_keep_the_lock(tmp_path):
     finally:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
+
+
+# --- versions and readers -----------------------------------------------------------------------
+
+def _tables(tag: str, n: int) -> store.Tables:
+    rows = [{"doc_id": f"{tag}{i}", "lang": "en", "kind": "company", "entity": "OpenAI", "sentence": f"{tag} {i}"} for i in range(n)]
+    return store.Tables.from_rows(rows, [{"doc_id": f"{tag}{i}"} for i in range(n)], [])
+
+
+def test_a_held_version_survives_switches_and_goes_once_released(tmp_path):
+    out = tmp_path / "out"
+    store.write(_tables("a", 3), out)
+    reading = store.Reading(out)
+    held = reading.path
+    assert held.parent.name == ".versions"
+    store.write(_tables("b", 2), out)  # switch: the held version stays
+    store.write(_tables("c", 1), out)  # and another
+    assert held.is_dir()
+    assert set(store.read_mentions(held)["doc_id"]) == {"a0", "a1", "a2"}  # whole, as it was
+    assert set(store.load(out).mentions["doc_id"]) == {"c0"}
+    reading.close()
+    store.write(_tables("d", 1), out)
+    assert not held.exists() and len(list((out / ".versions").iterdir())) == 1
+
+
+def test_a_reader_that_resolved_a_version_just_before_a_switch_takes_the_new_one(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    store.write(_tables("a", 3), out)
+    real = store._hold
+    calls = []
+
+    def switch_first(version):
+        if not calls:
+            store.write(_tables("b", 2), out)  # between reading the link and holding the version
+        calls.append(version)
+        return real(version)
+
+    monkeypatch.setattr(store, "_hold", switch_first)
+    with store.Reading(out) as reading:
+        assert len(calls) == 2 and calls[0] != calls[1]
+        assert set(store.read_mentions(reading.path)["doc_id"]) == {"b0", "b1"}
+
+
+def test_load_reads_all_three_tables_from_one_version(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    store.write(_tables("a", 3), out)
+    real = pd.read_parquet
+    switched = []
+
+    def switch_before_documents(path, *args, **kwargs):
+        if Path(path).name == "documents.parquet" and not switched:
+            switched.append(True)
+            store.write(_tables("b", 2), out)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pd, "read_parquet", switch_before_documents)
+    tables = store.load(out)
+    assert switched
+    assert set(tables.mentions["doc_id"]) == set(tables.documents["doc_id"]) == {"a0", "a1", "a2"}
