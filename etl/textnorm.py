@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 # Arabic-Indic, Extended Arabic-Indic (Persian/Urdu), Devanagari and full-width digits -> 0-9.
 _DIGITS = {}
@@ -62,11 +65,14 @@ class _Translator:
     def __call__(self, text: str) -> str:
         if self.chained:
             return text.translate(self.table)
-        present = self.keys.findall(text)
-        if not present:
-            return text
-        for ch in set(present):
-            text = text.replace(ch, self.replacement[ch])
+        # Find a character that changes, replace all of it, look on from there: one search and
+        # one replace per distinct character, and no list of every occurrence (a 50 MB Arabic
+        # line has tens of millions).
+        found = self.keys.search(text)
+        while found is not None:
+            at = found.start()
+            text = text.replace(found.group(), self.replacement[found.group()])
+            found = self.keys.search(text, at)
         return text
 
 
@@ -89,58 +95,91 @@ def _full_width_to_ascii(s: str) -> str:
     return _FULL_WIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), s)
 
 
+class _OffsetMap:
+    """Normalised index -> original index, piecewise: from `starts[k]` on (up to the next start),
+    original = index + `offsets[k]`. One entry per run of dropped marks (or per extra character of
+    a lower case that grows), not one per character: a 50 MB line with one zero-width space needs
+    two entries, not a 50-million-int tuple (1.8 GB)."""
+
+    __slots__ = ("starts", "offsets")
+
+    def __init__(self) -> None:
+        self.starts = array("q", [0])
+        self.offsets = array("q", [0])
+
+    def add(self, start: int, offset: int) -> None:
+        if self.starts[-1] == start:  # a dropped run at the very beginning
+            self.offsets[-1] = offset
+        else:
+            self.starts.append(start)
+            self.offsets.append(offset)
+
+    def __call__(self, index: int) -> int:
+        return index + self.offsets[bisect_right(self.starts, index) - 1]
+
+
 @dataclass(frozen=True)
 class NormalizedText:
     """A normalised copy of a text and the way back to the original offsets."""
 
     original: str
     text: str
-    _kept: tuple[int, ...] | None  # original index of each normalised char; None = identity
+    _map: _OffsetMap | None  # None = identity
 
     @classmethod
     def of(cls, original: str, keep_punctuation: bool = False) -> "NormalizedText":
         norm = normalize(original, keep_punctuation)
         if len(norm) == len(original) and not _HAS_DROPPED.search(original):
             return cls(original, norm, None)
-        kept = _kept_indices(original)
-        if len(kept) == len(norm):  # only dropped marks changed the length (Arabic diacritics)
-            return cls(original, norm, tuple(kept))
-        # Slow path: a character whose lower case is longer (İ -> i̇): map char by char.
-        chars: list[str] = []
-        kept: list[int] = []
-        for i, ch in enumerate(original):
-            for out in normalize(ch, keep_punctuation):
-                chars.append(out)
-                kept.append(i)
-        return cls(original, "".join(chars), tuple(kept))
+        offsets = _OffsetMap()
+        dropped = 0
+        for m in _DROPPED_RUN.finditer(original):
+            offsets.add(m.start() - dropped, dropped + m.end() - m.start())
+            dropped += m.end() - m.start()
+        if len(original) - dropped == len(norm):  # only dropped marks changed the length (Arabic diacritics)
+            return cls(original, norm, offsets)
+        return cls._growing(original, keep_punctuation)
+
+    @classmethod
+    def _growing(cls, original: str, keep_punctuation: bool) -> "NormalizedText":
+        """A character whose lower case is longer (İ -> i̇): each character normalised on its own
+        (so a capital sigma is σ wherever it stands), each output character mapped to the
+        character it came from."""
+        text = normalize(original.replace("Σ", "σ"), keep_punctuation)  # lower() is context-free but for Σ
+        offsets = _OffsetMap()
+        offset = 0  # original index - normalised index, from here on
+        for m in _special_pattern().finditer(original):
+            at = m.start() - offset  # where the match would start in the normalised text
+            if _HAS_DROPPED.match(original, m.start()):
+                offset += m.end() - m.start()
+                offsets.add(at, offset)
+            else:  # one character becoming several: each extra one maps back to it
+                for extra in range(1, len(normalize(m.group(), keep_punctuation))):
+                    offsets.add(at + extra, offset - extra)
+                offset -= len(normalize(m.group(), keep_punctuation)) - 1
+        return cls(original, text, offsets)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text to the original text."""
-        if self._kept is None:
+        if self._map is None:
             return start, end
-        if start >= len(self._kept):
+        if start >= len(self.text):
             return len(self.original), len(self.original)
-        o_start = self._kept[start]
-        o_end = self._kept[end - 1] + 1 if end > start else o_start
+        o_start = self._map(start)
+        o_end = self._map(end - 1) + 1 if end > start else o_start
         # Take along dropped marks (diacritics) that trail the last kept character.
-        while o_end < len(self.original) and _HAS_DROPPED.match(self.original, o_end):
-            o_end += 1
-        return o_start, o_end
+        trailing = _DROPPED_RUN.match(self.original, o_end)
+        return o_start, trailing.end() if trailing else o_end
 
 
 _DROPPED_RUN = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+")
 
 
-def _kept_indices(original: str) -> list[int]:
-    """Indices of the characters normalisation keeps: ranges between runs of dropped marks
-    (one C-level scan instead of a Python loop over every character)."""
-    kept: list[int] = []
-    prev = 0
-    for m in _DROPPED_RUN.finditer(original):
-        kept.extend(range(prev, m.start()))
-        prev = m.end()
-    kept.extend(range(prev, len(original)))
-    return kept
+@cache
+def _special_pattern() -> re.Pattern:
+    """Runs of dropped marks, or one character whose lower case is longer than itself."""
+    growing = [c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) <= 0xDFFF and len(c.lower()) > 1]
+    return re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+|[" + "".join(re.escape(c) for c in growing) + "]")
 
 
 def to_ascii_digits(text: str) -> str:

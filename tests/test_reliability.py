@@ -202,3 +202,74 @@ def test_load_reads_all_three_tables_from_one_version(tmp_path, monkeypatch):
     tables = store.load(out)
     assert switched
     assert set(tables.mentions["doc_id"]) == set(tables.documents["doc_id"]) == {"a0", "a1", "a2"}
+
+
+# --- normalisation's offset map -----------------------------------------------------------------
+
+def _reference(original: str, keep_punctuation: bool = False):
+    """The earlier NormalizedText (one original index per normalised character), kept here to
+    show the compact map gives the same text and offsets."""
+    from etl.textnorm import _HAS_DROPPED, normalize
+
+    norm = normalize(original, keep_punctuation)
+    if len(norm) == len(original) and not _HAS_DROPPED.search(original):
+        return norm, None
+    kept = [i for i, ch in enumerate(original) if not _HAS_DROPPED.match(ch)]
+    if len(kept) != len(norm):
+        chars, kept = [], []
+        for i, ch in enumerate(original):
+            for out in normalize(ch, keep_punctuation):
+                chars.append(out)
+                kept.append(i)
+        norm = "".join(chars)
+    return norm, kept
+
+
+def _reference_span(original: str, kept, start: int, end: int):
+    from etl.textnorm import _HAS_DROPPED
+
+    if kept is None:
+        return start, end
+    if start >= len(kept):
+        return len(original), len(original)
+    o_start = kept[start]
+    o_end = kept[end - 1] + 1 if end > start else o_start
+    while o_end < len(original) and _HAS_DROPPED.match(original, o_end):
+        o_end += 1
+    return o_start, o_end
+
+
+_TRICKY = "aZ İıΣσς ẞß-_/\u00a0\u200b\u200c\u200d\u200e\ufeff\u0640\u064e\u0651\u0670\u093cأإةىی٣۵५Ａ１ज़क़ ديبسيك 深度"
+
+
+@pytest.mark.parametrize("keep_punctuation", [False, True])
+def test_the_compact_offset_map_gives_the_same_text_and_offsets(keep_punctuation):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from etl import textnorm
+    from etl.textnorm import NormalizedText
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(_TRICKY) | st.characters(), max_size=24))
+    def check(original):
+        translate = textnorm._TRANSLATE_KEEP_PUNCTUATION if keep_punctuation else textnorm._TRANSLATE
+        assert translate(original) == original.translate(translate.table)  # search-and-replace = translate
+        got = NormalizedText.of(original, keep_punctuation)
+        text, kept = _reference(original, keep_punctuation)
+        assert got.text == text
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 1):
+                assert got.to_original(start, end) == _reference_span(original, kept, start, end), (original, start, end)
+
+    check()
+
+
+def test_one_zero_width_space_in_a_long_line_keeps_a_tiny_map():
+    from etl.textnorm import NormalizedText
+
+    line = "OpenAI raised $6.6 billion. " * 40_000
+    norm = NormalizedText.of(line[:500_000] + "\u200b" + line[500_000:])
+    assert len(norm._map.starts) == 2  # one run of dropped marks: two pieces, not a million ints
+    at = norm.text.index("openai", 500_000)
+    assert norm.original[slice(*norm.to_original(at, at + 6))] == "OpenAI"
