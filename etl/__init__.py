@@ -19,6 +19,7 @@ import pyarrow as pa
 from etl import schema
 from etl.corpus import CorpusNotFound, read_bytes, read_corpus
 from etl.documents import Document, ReadError
+from etl.engines import DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_DOC_MB, Limits
 from etl.export import to_csv_bytes, write_csv
 from etl.paths import SEEDS_DIR
 from etl.store import FILES, StoreWriter, Tables, concat_frames, exists, load, merge, read_mentions, write
@@ -33,15 +34,17 @@ __all__ = [
 
 
 def extract_tables(items: Iterable[Document | ReadError], today: date | None = None, progress=None, workers: int = 1,
-                   engine: str = "local", scheduler: str | None = None, previous: Tables | None = None, ner=None) -> Tables:
+                   engine: str = "local", scheduler: str | None = None, previous: Tables | None = None, ner=None,
+                   max_doc_mb: float | None = DEFAULT_MAX_DOC_MB, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Tables:
     """Documents (and read errors) to the three tables, in memory, mentions in document order.
-    `previous`: Tables of an earlier run whose unchanged documents are reused, not re-extracted."""
+    `previous`: Tables of an earlier run whose unchanged documents are reused, not re-extracted.
+    A document over `max_doc_mb` or taking more than `doc_timeout` seconds is an error row."""
     from etl.runner import Run, in_document_order  # imports the extractors (and dateparser) on first use
 
     run = Run(previous.documents if previous is not None else None, ner)
     tables: list[pa.Table] = []
     outcome = run.execute(items, lambda by_lang: tables.extend(by_lang.values()), today or date.today(), workers, engine,
-                          scheduler, progress)
+                          scheduler, progress, Limits(max_doc_mb, doc_timeout))
     mentions = schema.mentions_from_arrow(pa.concat_tables(tables)) if tables else schema.mentions_frame([])
     if outcome.reused:
         mentions = concat_frames(mentions, previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
@@ -58,10 +61,13 @@ def run_corpus(
     scheduler: str | None = None,
     incremental: bool = True,
     ner=None,
+    max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
 ) -> "RunResult":
     """Read CORPUS (default: the seeds), extract, and write a new version of the store in OUT.
     The corpus is streamed: rows go to disk batch by batch. With `incremental`, records already
-    extracted into OUT by the same extractor are reused (not even parsed)."""
+    extracted into OUT by the same extractor are reused (not even parsed). A document over
+    `max_doc_mb` or taking more than `doc_timeout` seconds is an error row."""
     from etl.runner import Run, RunResult
 
     started = time.perf_counter()
@@ -71,7 +77,8 @@ def run_corpus(
     items = read_corpus(corpus or SEEDS_DIR, known=run.known, defer=run.defer)
     bar = _ProgressBar() if progress else None
     with StoreWriter(out) as writer:
-        outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar)
+        outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar,
+                              Limits(max_doc_mb, doc_timeout))
         writer.keep(out, outcome.reused)
         writer.commit(outcome.documents, outcome.errors)
     if bar:
@@ -88,12 +95,13 @@ def _previous_documents(out: Path) -> pd.DataFrame | None:
         return None  # no usable earlier run: extract everything
 
 
-def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None) -> Tables:
+def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None,
+                    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Tables:
     """The same ETL over uploaded files (name, bytes); bad files become rows of `errors`."""
     items: list[Document | ReadError] = []
     for name, data in files:
         items.extend(read_bytes(Path(name).name, data))
-    return extract_tables(items, today=today, progress=progress)
+    return extract_tables(items, today=today, progress=progress, doc_timeout=doc_timeout)
 
 
 class _ProgressBar:

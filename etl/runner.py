@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from etl import schema
 from etl.corpus import Unparsed
 from etl.documents import Document, Known, ReadError
-from etl.engines import BATCH_SIZE, run_batches
+from etl.engines import BATCH_SIZE, Limits, run_batches
 from etl.pipeline import NerBackend
 from etl.segment import detect_lang
 
@@ -113,9 +113,10 @@ class Run:
         return self.ner is None
 
     def execute(self, items: Iterable, sink: Sink, today: date, workers: int = 1, engine: str = "local",
-                scheduler: str | None = None, progress: Callable[[int], None] | None = None) -> Outcome:
+                scheduler: str | None = None, progress: Callable[[int], None] | None = None,
+                limits: Limits = Limits()) -> Outcome:
         done = 0
-        for batch in run_batches(self._batches(items), today, workers, engine, scheduler):
+        for batch in run_batches(self._batches(items), today, workers, engine, scheduler, limits):
             sink(self._accept(batch))
             done += batch.size
             if progress:

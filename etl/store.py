@@ -143,7 +143,8 @@ class StoreWriter:
             except Exception:
                 pass
         self._writers.clear()
-        shutil.rmtree(self.version, ignore_errors=True)
+        if _current_version(self.out) != self.version:  # a failure after the switch keeps the new output
+            shutil.rmtree(self.version, ignore_errors=True)
         self._lock.close()
 
     def _flush(self, name: str) -> None:
