@@ -116,6 +116,9 @@ def upload_section() -> None:
             bar.progress(i / len(wanted), text=f"Extracting {f.name} ({i + 1}/{len(wanted)})…")
             try:
                 tables = data.extract_uploads([(f.name, f.getvalue())])
+            except data.UploadFailed as exc:  # killed for time, or died: say so, keep the app alive
+                messages.append(("error", f"{f.name}: extraction failed: {exc}"))
+                continue
             except Exception as exc:  # the ETL's own failure: report, keep the app alive
                 messages.append(("error", f"{f.name}: extraction failed ({type(exc).__name__}: {exc})"))
                 continue

@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from dashboard.summaries import choices, funding_table
+from dashboard.uploads import UploadFailed  # noqa: F401  (the app catches it)
 from etl import schema
 from etl import store as etl_store
 from etl.export import to_csv_bytes
@@ -361,12 +362,13 @@ def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
 # --- uploads ------------------------------------------------------------------------------------
 
 def extract_uploads(files: list[tuple[str, bytes]], progress=None):
-    """The ETL over uploaded (name, bytes); returns its Tables (bad files are rows of .errors)."""
-    import etl
+    """The ETL over uploaded (name, bytes); returns its Tables (bad files are rows of .errors).
+    It runs in a child process with a time budget per document and per upload (see uploads.py),
+    so one upload never freezes the other sessions. (`progress` is accepted for callers that
+    pass it; the child reports nothing until it is done.)"""
+    from dashboard.uploads import extract_in_worker
 
-    if progress is None:
-        return etl.extract_uploads(files)
-    return etl.extract_uploads(files, progress=progress)
+    return extract_in_worker(files)
 
 
 def merge(base: Dataset, extra, names: Sequence[str] = ()) -> Dataset:

@@ -173,13 +173,14 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
 
         warm_up()
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_exit_with_parent, initargs=(os.getpid(),))
-    return ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
+                                   initializer=exit_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),))
 
 
-def _exit_with_parent(parent: int) -> None:
-    """In a pool worker: exit when the parent run is gone (killed with `kill -9`, nobody left to
-    send work or read results), instead of living on as an orphan."""
+def exit_with_parent(parent: int) -> None:
+    """In a worker process (a pool's, the dashboard's upload worker): exit when the parent is gone
+    (killed with `kill -9`, nobody left to send work or read results), instead of living on as
+    an orphan."""
     import threading
     import time
 

@@ -240,3 +240,222 @@ def test_the_dashboard_reads_one_version_while_a_run_switches_between_its_reads(
     assert not old_version.exists()
     assert len(list((out / ".versions").iterdir())) == 1
     assert set(data.read_store(out).mentions["doc_id"]) == {"newer0", "newer1"}
+
+
+# --- uploads in a worker process ----------------------------------------------------------------
+
+UPLOAD = [("a.txt", "OpenAI raised $6.6 billion in October 2024 from Thrive Capital.".encode()),
+          ("b.jsonl", '{"text": "أطلقت ديبسيك نموذج R1 مفتوح المصدر في عام 2025."}\n{broken\n'.encode())]
+
+
+def test_an_upload_extracted_in_the_worker_equals_the_etl_in_process():
+    import etl
+    from dashboard import uploads
+
+    got = uploads.extract_in_worker(UPLOAD)
+    here = etl.extract_uploads(UPLOAD)
+    for name in ("mentions", "documents", "errors"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(here, name))
+    assert len(got.documents) == 2 and len(got.errors) == 1
+
+
+def test_an_upload_past_its_budget_is_stopped_and_its_worker_killed():
+    from dashboard import uploads
+
+    uploads._stop_idle()  # a fresh worker: it cannot even finish warming up in 0.3 s
+    started = []
+    real = uploads.Worker.__init__
+
+    def remember(self, environ):
+        real(self, environ)
+        started.append(self)
+
+    uploads.Worker.__init__ = remember
+    try:
+        with pytest.raises(uploads.UploadFailed, match="stopped after 0.3 s"):
+            uploads.extract_in_worker(UPLOAD, {**__import__("os").environ, uploads.ENV_UPLOAD_TIMEOUT: "0.3"})
+    finally:
+        uploads.Worker.__init__ = real
+    [worker] = started
+    assert not worker.alive() and worker not in uploads._idle
+
+
+def test_the_worker_applies_the_per_document_budget(monkeypatch):
+    import io
+    import pickle
+    import time
+
+    import etl.pipeline
+    from dashboard import uploads
+
+    real = etl.pipeline.extract_document
+
+    def hang_on_marker(doc, *args, **kwargs):
+        if "HANG" in doc.text:
+            time.sleep(60)
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(etl.pipeline, "extract_document", hang_on_marker)
+    request = pickle.dumps({"files": [("slow.txt", b"OpenAI HANG"), *UPLOAD], "doc_timeout": 1})
+    stdin, stdout = io.BytesIO(uploads._FRAME.pack(len(request)) + request), io.BytesIO()
+    began = time.monotonic()
+    uploads.serve(stdin, stdout)  # what the worker process runs, here in the main thread
+    assert time.monotonic() - began < 30
+    answer = pickle.loads(stdout.getvalue()[uploads._FRAME.size:])
+    errors = answer["tables"].errors
+    assert "slow.txt" in set(errors["source"]) and "--doc-timeout" in errors[errors.source == "slow.txt"]["error"].iloc[0]
+    assert len(answer["tables"].documents) == 2  # the other files as usual
+
+
+def test_a_real_upload_goes_through_the_worker_and_joins_the_page(store):
+    at = new_app()
+    at.run()
+    before = {m.label: m.value for m in at.metric}["Documents"]
+    at.file_uploader(key="uploader").set_value([(name, data, "text/plain") for name, data in UPLOAD])
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Documents"] == str(int(before) + 2)
+    assert any("a.txt: 1 documents" in s.value.replace("\\", "") for s in at.success)
+
+
+def _dense_dates(size: int) -> bytes:
+    """About `size` bytes of text where nearly every word is part of a date (distinct lines, so no
+    repeated-paragraph shortcut makes it cheap)."""
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    lines, total, n = [], 0, 0
+    while total < size:
+        line = f"{n % 28 + 1} {months[n % 12]} {2000 + n % 26}, {months[(n * 7) % 12]} {2001 + n % 25} and {n % 28 + 1} {months[(n * 5) % 12]}.\n"
+        lines.append(line)
+        total += len(line)
+        n += 1
+    return "".join(lines).encode("utf-8")
+
+
+class Session:
+    """A browser-like session over Streamlit's websocket (its protobuf messages), timing reruns
+    from the request to the end of the script (as dashboard/bench.py does)."""
+
+    def __init__(self, url: str):
+        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.ids: dict[str, str] = {}
+
+    async def rerun(self, ws, widgets=()) -> float:
+        import asyncio
+        import time
+
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        for widget_id, values in widgets:
+            state = msg.rerun_script.widget_states.widgets.add()
+            state.id = widget_id
+            state.string_array_value.data.extend(values)
+        began = time.perf_counter()
+        await ws.send(msg.SerializeToString())
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await asyncio.wait_for(ws.recv(), 120))
+            kind = fm.WhichOneof("type")
+            if kind == "delta" and fm.delta.new_element.WhichOneof("type") == "multiselect":
+                self.ids[fm.delta.new_element.multiselect.label] = fm.delta.new_element.multiselect.id
+            elif kind == "delta" and fm.delta.new_element.WhichOneof("type") == "exception":
+                raise RuntimeError(fm.delta.new_element.exception.message)
+            elif kind == "script_finished" and fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return time.perf_counter() - began  # (a run that restarts itself goes on)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / __import__("os").sysconf("SC_CLK_TCK")
+
+
+def _upload_workers(server_pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{server_pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            try:
+                if b"dashboard.uploads" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.browser
+def test_a_heavy_upload_in_one_session_leaves_another_sessions_filter_changes_under_a_second(server):
+    """Session A (Chromium) uploads 1 MB of dense dates; while its worker extracts, session B
+    (a websocket client) changes a filter several times; every change answers within 1 s."""
+    import asyncio
+    import threading
+    import time
+
+    import websockets
+    from playwright.sync_api import sync_playwright
+
+    b = Session(server["url"])
+    ready, go, result = threading.Event(), threading.Event(), {}
+
+    async def session_b():
+        async with websockets.connect(b.url, subprotocols=["streamlit"], max_size=None) as ws:
+            await b.rerun(ws)  # B's first page, before A starts
+            ready.set()
+            await asyncio.get_running_loop().run_in_executor(None, go.wait, 180)
+            changes = []
+            for values in (["ar", "hi"], ["zh"], [], ["en"], ["ar"], []):
+                began = time.monotonic()
+                seconds = await b.rerun(ws, [(b.ids["Languages"], values)])
+                changes.append((began, time.monotonic(), seconds))
+            result["changes"] = changes
+
+    def run_b():
+        try:
+            asyncio.run(session_b())
+        except BaseException as exc:  # reported by the main thread
+            result["error"] = exc
+            ready.set()
+
+    thread = threading.Thread(target=run_b)
+    thread.start()
+    samples: list[tuple[float, float]] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(server["url"], wait_until="domcontentloaded")
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        uploader.wait_for(state="attached", timeout=60_000)
+        assert ready.wait(60) and "error" not in result, result.get("error")
+        payload = _dense_dates(1_000_000)
+        uploader.set_input_files(files=[{"name": "dense-dates.txt", "mimeType": "text/plain", "buffer": payload}])
+        # Wait until A's worker is extracting (it uses CPU), then let B go.
+        deadline, worker = time.monotonic() + 60, None
+        while time.monotonic() < deadline and worker is None:
+            for pid in _upload_workers(server["pid"]):
+                before = _cpu_seconds(pid)
+                time.sleep(0.2)
+                if _cpu_seconds(pid) > before:
+                    worker = pid
+            time.sleep(0.05)
+        assert worker is not None, "the upload never reached a worker process"
+        go.set()
+        while thread.is_alive():
+            try:
+                samples.append((time.monotonic(), _cpu_seconds(worker)))
+            except OSError:
+                break  # the worker ended
+            time.sleep(0.05)
+        thread.join()
+        browser.close()
+    assert "error" not in result, result.get("error")
+    changes = result["changes"]
+    worst = max(seconds for _, _, seconds in changes)
+    assert worst < 1.0, [round(s, 2) for _, _, s in changes]
+
+    def busy(began: float, ended: float) -> bool:  # the worker burnt CPU during this change
+        inside = [cpu for t, cpu in samples if began - 0.06 <= t <= ended + 0.06]
+        return len(inside) >= 2 and inside[-1] > inside[0]
+
+    overlapping = sum(busy(began, ended) for began, ended, _ in changes)
+    assert overlapping >= 3, (overlapping, [round(s, 2) for _, _, s in changes])
