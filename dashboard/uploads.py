@@ -171,11 +171,11 @@ def serve(stdin, stdout) -> None:
 
 
 if __name__ == "__main__":
+    try:
+        os.nice(10)  # an upload (and this worker's start: imports, compiling) yields to the server's reruns
+    except (AttributeError, OSError):
+        pass
     from etl.engines import exit_with_parent
 
     exit_with_parent(os.getppid())  # even in the middle of an upload: nobody waits for it
-    try:
-        os.nice(10)  # an upload yields the processor to the server's interactive reruns
-    except (AttributeError, OSError):
-        pass
     serve(sys.stdin.buffer, sys.stdout.buffer)

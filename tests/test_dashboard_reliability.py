@@ -387,11 +387,14 @@ def _upload_workers(server_pid: int) -> list[int]:
 @pytest.mark.browser
 def test_a_heavy_upload_in_one_session_leaves_another_sessions_filter_changes_under_a_second(server):
     """Session A (Chromium) uploads 1 MB of dense dates; while its worker extracts, session B
-    (a websocket client) changes a filter several times; every change answers within 1 s.
+    (a websocket client) changes a filter, with short pauses, eight times.
 
-    The machine is shared (other test runs may load it): B first times the same changes with no
-    upload, and a change during the upload may exceed 1 s only where the machine itself is that
-    slow (twice B's slowest change without the upload); the median must stay under 1 s."""
+    What is asserted: the extraction runs outside the server (the worker burns CPU through B's
+    changes while the server's own CPU stays near what B's reruns cost: extraction inside the
+    server would keep it busy the whole time), B's median change answers within 1 s, and the
+    upload adds no slow change: this machine is shared with other test runs, so B first times
+    the same changes with no upload, and the changes over 1 s during the upload may be at most
+    one more than without it."""
     import asyncio
     import threading
     import time
@@ -401,6 +404,7 @@ def test_a_heavy_upload_in_one_session_leaves_another_sessions_filter_changes_un
 
     b = Session(server["url"])
     ready, go, result = threading.Event(), threading.Event(), {}
+    values = (["ar", "hi"], ["zh"], [], ["en"], ["ar"], [], ["hi"], [])
 
     async def session_b():
         async with websockets.connect(b.url, subprotocols=["streamlit"], max_size=None) as ws:
@@ -408,16 +412,22 @@ def test_a_heavy_upload_in_one_session_leaves_another_sessions_filter_changes_un
 
             async def changes():
                 timed = []
-                for values in (["ar", "hi"], ["zh"], [], ["en"], ["ar"], []):
+                for chosen in values:
                     began = time.monotonic()
-                    seconds = await b.rerun(ws, [(b.ids["Languages"], values)])
+                    seconds = await b.rerun(ws, [(b.ids["Languages"], chosen)])
                     timed.append((began, time.monotonic(), seconds))
+                    await asyncio.sleep(0.3)  # a person clicking, and room to see who burns CPU
                 return timed
 
+            server_cpu = _cpu_seconds(server["pid"])
             result["baseline"] = await changes()  # the same changes, nothing uploading
+            result["server_cpu_baseline"] = _cpu_seconds(server["pid"]) - server_cpu
             ready.set()
             await asyncio.get_running_loop().run_in_executor(None, go.wait, 180)
+            result["window"], server_cpu = [time.monotonic()], _cpu_seconds(server["pid"])
             result["changes"] = await changes()
+            result["window"].append(time.monotonic())
+            result["server_cpu"] = _cpu_seconds(server["pid"]) - server_cpu
 
     def run_b():
         try:
@@ -428,14 +438,14 @@ def test_a_heavy_upload_in_one_session_leaves_another_sessions_filter_changes_un
 
     thread = threading.Thread(target=run_b)
     thread.start()
-    samples: list[tuple[float, float]] = []
+    samples: list[tuple[float, float]] = []  # (time, the worker's CPU seconds)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         page.goto(server["url"], wait_until="domcontentloaded")
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
         uploader.wait_for(state="attached", timeout=60_000)
-        assert ready.wait(60) and "error" not in result, result.get("error")
+        assert ready.wait(120) and "error" not in result, result.get("error")
         payload = _dense_dates(1_000_000)
         uploader.set_input_files(files=[{"name": "dense-dates.txt", "mimeType": "text/plain", "buffer": payload}])
         # Wait until A's worker is extracting (it uses CPU), then let B go.
@@ -462,12 +472,16 @@ def test_a_heavy_upload_in_one_session_leaves_another_sessions_filter_changes_un
     baseline = [seconds for _, _, seconds in result["baseline"]]
     shown = f"during the upload {[round(x, 2) for x in changes]}, without {[round(x, 2) for x in baseline]}"
     print("session B's filter changes (s):", shown)
+
+    began, ended = result["window"]
+    inside = [s for s in samples if began <= s[0] <= ended]
+    assert len(inside) >= 10 and inside[-1][0] - inside[0][0] > 0.8 * (ended - began), "the worker ended before B did"
+    worker_cpu = inside[-1][1] - inside[0][1]
+    print(f"B's changes: upload worker {worker_cpu:.1f} CPU-s; server {result['server_cpu']:.1f} CPU-s, "
+          f"{result['server_cpu_baseline']:.1f} for the same changes without the upload")
+    assert worker_cpu > 0.1, "the worker was not extracting through B's changes"
+    # The server did B's reruns and no extraction: about the CPU the same changes took before.
+    assert result["server_cpu"] < 1.5 * result["server_cpu_baseline"] + 0.5, "the server itself was busy extracting"
+
     assert sorted(changes)[len(changes) // 2] < 1.0, shown
-    assert all(x < max(1.0, 2 * max(baseline)) for x in changes), shown
-
-    def busy(began: float, ended: float) -> bool:  # the worker burnt CPU during this change
-        inside = [cpu for t, cpu in samples if began - 0.06 <= t <= ended + 0.06]
-        return len(inside) >= 2 and inside[-1] > inside[0]
-
-    overlapping = sum(busy(began, ended) for began, ended, _ in result["changes"])
-    assert overlapping >= 3, (overlapping, shown)
+    assert sum(x > 1.0 for x in changes) <= sum(x > 1.0 for x in baseline) + 1, shown
