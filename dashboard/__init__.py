@@ -6,6 +6,7 @@
     charts.py     pure functions DataFrame -> plotly Figure (no Streamlit)
     summaries.py  pure functions DataFrame -> small DataFrame / numbers (tables, overview)
     drilldown.py  escaped HTML for source sentences with the mention highlighted
+    uploads.py    uploads through the ETL in a worker process, with time budgets
     sample.py     a tiny hand-made dataset (tests, demos) and a synthetic one (benchmark)
     bench.py      `python -m dashboard.bench --rows 1000000`
 """

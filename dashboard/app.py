@@ -39,6 +39,24 @@ MONEY_COLUMNS = {
     "amount_usd": st.column_config.NumberColumn("amount_usd", format="dollar"),
 }
 
+# Article text must never reach a spreadsheet as a formula: the only CSV a reader gets is our own
+# download (neutralised, etl/export.py), so the table toolbar's "Download as CSV" and cell copy are
+# switched off. .streamlit/config.toml says so; a server started elsewhere gets it here.
+# An error page shows a generic message only: no exception text, no traceback with server paths.
+SAFE_CLIENT_OPTIONS = {"client.disableDataExport": True, "client.showErrorDetails": "none"}
+
+
+def enforce_client_options() -> None:
+    """Set the client options above when the server's configuration did not; the browser learns
+    them at the start of a run, so a run that had to change them starts again at once."""
+    changed = [key for key, value in SAFE_CLIENT_OPTIONS.items() if st.get_option(key) != value]
+    for key in changed:
+        st.set_option(key, SAFE_CLIENT_OPTIONS[key])
+    if changed:
+        st.rerun()
+
+
+enforce_client_options()
 st.set_page_config(page_title="AI industry trends", layout="wide")  # an emoji icon costs 0.3 s on first run
 ss = st.session_state
 access = signin.gate()  # with [auth] configured: stops here unless signed in and allowed
@@ -105,6 +123,9 @@ def upload_section() -> None:
             bar.progress(i / len(wanted), text=f"Extracting {f.name} ({i + 1}/{len(wanted)})…")
             try:
                 tables = data.extract_uploads([(f.name, f.getvalue())])
+            except data.UploadFailed as exc:  # killed for time, or died: say so, keep the app alive
+                messages.append(("error", f"{f.name}: extraction failed: {exc}"))
+                continue
             except Exception as exc:  # the ETL's own failure: report, keep the app alive
                 messages.append(("error", f"{f.name}: extraction failed ({type(exc).__name__}: {exc})"))
                 continue
@@ -134,7 +155,9 @@ def prepare_widget_state(choices: dict, bounds) -> None:
     no longer exist (other data, removed uploads) are dropped before the widgets are drawn."""
     if not ss.get("_url_read"):
         params = {k: st.query_params.get_all(k) for k in st.query_params}
-        f, view = filters.from_query_params(params)
+        notices: list[str] = []
+        f, view = filters.from_query_params(params, notices)
+        ss["_url_notices"] = notices + filters.unknown_choices(f, choices)
         for attr in filters.MULTI.values():
             ss[f"f_{attr}"] = list(getattr(f, attr))
         ss["f_undated"], ss["f_source_text"] = f.undated, f.source_text
@@ -174,7 +197,7 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
         st.text_input("Source contains", key="f_source_text", max_chars=200)
     st.subheader("Display")
     st.selectbox("Time step", filters.GRAINS, key="v_grain")
-    st.slider("Entities on the timeline", 1, 30, key="v_top")
+    st.slider("Entities on the timeline", *filters.TOP_RANGE, key="v_top")
     st.toggle("Timeline as share of all mentions", key="v_share")
     f = filters.Filters(
         date_from=date_from, date_to=date_to, undated=ss["f_undated"], langs=ss["f_langs"],
@@ -347,6 +370,8 @@ with filter_box:
 view = filters.apply(full_view, chosen)
 
 st.title("AI industry trends")
+if ss.get("_url_notices"):  # shown once, on the run that read the link
+    st.info(drilldown.escape_markdown("Ignored from the link: " + "; ".join(ss.pop("_url_notices")) + "."))
 origin = dataset.origin + (f" + {len(dataset.uploads)} uploaded files" if dataset.uploads else "")
 st.caption(f"{len(full_view):,} mentions from {origin}. The page address holds the filters: copy it to share this view.")
 

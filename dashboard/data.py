@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from dashboard.summaries import choices, funding_table
+from dashboard.uploads import UploadFailed  # noqa: F401  (the app catches it)
 from etl import schema
 from etl import store as etl_store
 from etl.export import to_csv_bytes
@@ -323,17 +324,28 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -
         raise DataUnavailable(
             f"{store} holds no {FILES['mentions']}; create it with `python -m etl run CORPUS --out {store}`"
         )
-    path = store / FILES["mentions"]
+    # One version for every table and column: an ETL run that switches meanwhile neither mixes
+    # its rows in nor deletes this one before the background read is done.
+    reading = etl_store.Reading(store)
+    version = reading.path
+    path = version / FILES["mentions"]
+
+    def heavy() -> pd.DataFrame:
+        try:
+            return _read(path, "mentions", only=HEAVY, scope=scope)
+        finally:
+            reading.close()
+
     try:
         light = _read(path, "mentions", exclude=HEAVY, scope=scope)
-        text = LazyColumns(lambda: _read(path, "mentions", only=HEAVY, scope=scope))
         other = {}
         for table in ("documents", "errors"):
-            other[table] = _read(store / FILES[table], table) if (store / FILES[table]).is_file() else getattr(Dataset.empty(), table)
+            other[table] = _read(version / FILES[table], table) if (version / FILES[table]).is_file() else getattr(Dataset.empty(), table)
         other["documents"] = _in_scope(other["documents"], scope)
     except Exception as exc:
+        reading.close()
         raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
-    return Dataset(light, text, other["documents"], other["errors"], origin=origin or str(store))
+    return Dataset(light, LazyColumns(heavy), other["documents"], other["errors"], origin=origin or str(store))
 
 
 def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
@@ -350,12 +362,13 @@ def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
 # --- uploads ------------------------------------------------------------------------------------
 
 def extract_uploads(files: list[tuple[str, bytes]], progress=None):
-    """The ETL over uploaded (name, bytes); returns its Tables (bad files are rows of .errors)."""
-    import etl
+    """The ETL over uploaded (name, bytes); returns its Tables (bad files are rows of .errors).
+    It runs in a child process with a time budget per document and per upload (see uploads.py),
+    so one upload never freezes the other sessions. (`progress` is accepted for callers that
+    pass it; the child reports nothing until it is done.)"""
+    from dashboard.uploads import extract_in_worker
 
-    if progress is None:
-        return etl.extract_uploads(files)
-    return etl.extract_uploads(files, progress=progress)
+    return extract_in_worker(files)
 
 
 def merge(base: Dataset, extra, names: Sequence[str] = ()) -> Dataset:

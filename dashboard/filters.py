@@ -14,7 +14,9 @@ Semantics (an empty selection means "no restriction"):
 URL form (``st.query_params``): ``from=YYYY-MM-DD``, ``to=YYYY-MM-DD``, ``undated=0``, ``src=TEXT``
 and a repeated key per chosen value (``lang=ar&lang=hi``); view options ``grain``, ``top``,
 ``share`` and the open ``tab``; defaults are left out, so an unfiltered view has a
-clean URL. Unknown or malformed values are dropped on the way in, never raised.
+clean URL. Unknown or malformed values, and values outside what the widgets allow (``top``
+beyond the slider's 1-30), are dropped on the way in, never raised; `from_query_params` says
+which in `notices`, for the page to show.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ LICENSE_NONE = "none"
 LICENSE_CHOICES = ("open", "closed", LICENSE_NONE)
 GRAINS = ("day", "week", "month", "quarter", "year")
 TABS = ("Overview", "Timeline", "Open vs closed", "Funding", "Mentions table")
+TOP_RANGE = (1, 30)  # entities on the timeline: the slider's range, and what a URL may ask for
 
 
 @dataclass(frozen=True)
@@ -214,23 +217,28 @@ def _values(params: Mapping[str, str | Sequence[str]], key: str) -> list[str]:
     return out
 
 
-def _date(params: Mapping[str, str | Sequence[str]], key: str) -> date | None:
+def _date(params: Mapping[str, str | Sequence[str]], key: str, notices: list[str] | None = None) -> date | None:
     values = _values(params, key)
     try:
         return date.fromisoformat(values[-1]) if values else None
     except ValueError:
+        if notices is not None:
+            notices.append(f"{key}={_shown(values[-1])} (a date as YYYY-MM-DD)")
         return None
 
 
-def from_query_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Filters, View]:
-    """Filters and view options from URL query parameters (as ``{key: str or [str, ...]}``)."""
-    date_from, date_to = _date(params, "from"), _date(params, "to")
+def from_query_params(params: Mapping[str, str | Sequence[str]], notices: list[str] | None = None) -> tuple[Filters, View]:
+    """Filters and view options from URL query parameters (as ``{key: str or [str, ...]}``).
+    What is dropped is described in `notices` (when given), one short line per parameter."""
+    notices = [] if notices is None else notices
+    date_from, date_to = _date(params, "from", notices), _date(params, "to", notices)
     if date_from and date_to and date_from > date_to:
         date_from, date_to = date_to, date_from
     undated = (_values(params, "undated") or ["1"])[-1] not in {"0", "false", "no"}
     multi = {attr: tuple(_values(params, key)) for key, attr in MULTI.items()}
-    multi["kinds"] = tuple(k for k in multi["kinds"] if k in KINDS)
-    multi["licenses"] = tuple(v for v in multi["licenses"] if v in LICENSE_CHOICES)
+    for key, attr, allowed in (("kind", "kinds", KINDS), ("license", "licenses", LICENSE_CHOICES)):
+        _note_unknown(notices, key, [v for v in multi[attr] if v not in allowed], allowed)
+        multi[attr] = tuple(v for v in multi[attr] if v in allowed)
     source_text = (_values(params, "src") or [""])[-1][:200]
     f = Filters(date_from=date_from, date_to=date_to, undated=undated, source_text=source_text, **multi)
 
@@ -238,15 +246,41 @@ def from_query_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Filter
     grain = (_values(params, "grain") or [view.grain])[-1]
     if grain in GRAINS:
         view = replace(view, grain=grain)
-    try:
-        top = int((_values(params, "top") or [view.top])[-1])
-        if 1 <= top <= 50:
-            view = replace(view, top=top)
-    except ValueError:
-        pass
+    else:
+        _note_unknown(notices, "grain", [grain], GRAINS)
+    top = (_values(params, "top") or [str(view.top)])[-1]
+    low, high = TOP_RANGE
+    if top.isascii() and top.isdigit() and low <= int(top) <= high:
+        view = replace(view, top=int(top))
+    else:
+        notices.append(f"top={_shown(top)} (a whole number from {low} to {high})")
     share = (_values(params, "share") or ["0"])[-1]
     view = replace(view, share=share in {"1", "true", "yes"})
     tab = (_values(params, "tab") or [view.tab])[-1]
     if tab in TABS:
         view = replace(view, tab=tab)
+    else:
+        _note_unknown(notices, "tab", [tab], TABS)
     return f, view
+
+
+def unknown_choices(f: Filters, choices: Mapping[str, Sequence[str]]) -> list[str]:
+    """Notices for the values of `f`'s multi-selects that the data does not have (a link made on
+    other data); the page drops them."""
+    notices: list[str] = []
+    for key, attr in MULTI.items():
+        allowed = set(choices.get(attr, ()))
+        _note_unknown(notices, key, [v for v in getattr(f, attr) if v not in allowed], None)
+    return notices
+
+
+def _note_unknown(notices: list[str], key: str, values: Sequence[str], allowed: Sequence[str] | None) -> None:
+    if not values:
+        return
+    valid = f"one of {', '.join(allowed)}" if allowed is not None else "not in this data"
+    notices.append(f"{key}={', '.join(_shown(v) for v in values)} ({valid})")
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A URL value as it may be quoted back on the page: short."""
+    return value if len(value) <= limit else value[:limit] + "…"

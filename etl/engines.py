@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain, islice
@@ -23,6 +26,61 @@ from etl.documents import Document, ReadError
 ENGINES = ("local", "dask")
 BATCH_SIZE = 64  # documents per task: large enough to amortise pickling, small enough to balance
 IN_FLIGHT_PER_WORKER = 2
+DEFAULT_MAX_DOC_MB = 5.0  # a news article is ~5-100 KB; 5 MB is a dump or garbage, not an article
+DEFAULT_DOC_TIMEOUT = 60.0  # seconds; an article takes milliseconds
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one document may cost: its size in MB of UTF-8, and the seconds its extraction may
+    take (None: no limit). A document over either becomes an error row; the rest goes on."""
+
+    max_doc_mb: float | None = DEFAULT_MAX_DOC_MB
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT
+
+
+class DocumentTimeout(BaseException):
+    """A document's extraction ran out of its time budget. A BaseException, like
+    KeyboardInterrupt, so that no `except Exception` inside an extractor swallows it."""
+
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise DocumentTimeout in this block after `seconds`. A real-time timer signal, so it also
+    stops a regular expression that backtracks (the `re` engine checks for signals) or a C loop
+    that returns to Python; it works in a process's main thread (the CLI, pool workers, the
+    dashboard's upload worker) and is a no-op elsewhere (Dask runs tasks in threads)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(*_):
+        raise DocumentTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def oversize_error(text: str, max_mb: float | None) -> str | None:
+    """Why a document is refused for its size, or None. Refused, not split: a document's date,
+    its repeated paragraphs, its sentence numbers and "the company of the previous sentence" are
+    decided over the whole text, so parts extracted apart would not give the same rows; and text
+    that large is a concatenated dump (split it into articles) or garbage, never one article."""
+    if not max_mb:
+        return None
+    limit = int(max_mb * 1_000_000)
+    if len(text) * 4 <= limit:  # at most 4 bytes a character: certainly under, no encoding needed
+        return None
+    size = len(text) if len(text) > limit else len(text.encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return None
+    return (f"document is {size / 1_000_000:.1f} MB, over the limit of {max_mb:g} MB per document (--max-doc-mb); "
+            "split it into articles or raise the limit")
 
 
 @dataclass
@@ -39,9 +97,10 @@ class Batch:
     size: int  # records in the batch
 
 
-def extract_batch(items: Sequence[tuple[int, Document | Unparsed, tuple]], today: date) -> Batch:
-    """Parse (when needed) and extract a batch; a record that cannot be parsed, and a document the
-    extractors fail on, become error rows, and the batch goes on."""
+def extract_batch(items: Sequence[tuple[int, Document | Unparsed, tuple]], today: date, limits: Limits = Limits()) -> Batch:
+    """Parse (when needed) and extract a batch; a record that cannot be parsed, a document over
+    the size limit or out of its time budget, and a document the extractors fail on, become error
+    rows, and the batch goes on."""
     from etl.pipeline import extract_document
     from etl.schema import mentions_table
 
@@ -61,8 +120,17 @@ def extract_batch(items: Sequence[tuple[int, Document | Unparsed, tuple]], today
         seen.add(doc.doc_id)
         # what reading dropped or kept as text (a javascript: link, markup in a title): error rows
         errors += [{"source": doc.source, "line": None, "error": note, "pos": pos} for note in doc.notes]
+        refused = oversize_error(doc.text, limits.max_doc_mb)
+        if refused:
+            errors.append({"source": doc.source, "line": None, "error": refused, "pos": pos})
+            continue
         try:
-            result = extract_document(doc, today=today, ner_spans=ner_spans)
+            with time_budget(limits.doc_timeout):
+                result = extract_document(doc, today=today, ner_spans=ner_spans)
+        except DocumentTimeout:
+            errors.append({"source": doc.source, "line": None, "pos": pos, "error":
+                           f"extraction stopped after {limits.doc_timeout:g} s, the time budget per document (--doc-timeout)"})
+            continue
         except Exception as e:  # a bug on one odd document must not stop the corpus
             errors.append({"source": doc.source, "line": None, "error": f"extraction failed: {type(e).__name__}: {e}", "pos": pos})
             continue
@@ -81,6 +149,7 @@ def run_batches(
     workers: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
+    limits: Limits = Limits(),
 ) -> Iterator[Batch]:
     """Results of `extract_batch` over batches of (document, NER spans), in input order. `parts`
     is consumed lazily and at most a few batches per worker are in flight, so memory holds a
@@ -89,12 +158,12 @@ def run_batches(
     ahead = IN_FLIGHT_PER_WORKER * max(workers, 1)
     head = list(islice(parts, ahead))
     if engine == "dask":
-        yield from _dask_map(chain(head, parts), today, workers, scheduler, ahead)
+        yield from _dask_map(chain(head, parts), today, workers, scheduler, ahead, limits)
     elif workers <= 1 or len(head) < ahead:  # too little work to pay for starting workers
-        yield from (extract_batch(p, today) for p in chain(head, parts))
+        yield from (extract_batch(p, today, limits) for p in chain(head, parts))
     else:
         with _process_pool(workers) as pool:
-            yield from _bounded(lambda p: pool.submit(extract_batch, p, today), chain(head, parts), ahead)
+            yield from _bounded(lambda p: pool.submit(extract_batch, p, today, limits), chain(head, parts), ahead)
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
@@ -105,8 +174,24 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
         from etl.pipeline import warm_up
 
         warm_up()
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=workers)
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=exit_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),))
+
+
+def exit_with_parent(parent: int) -> None:
+    """In a worker process (a pool's, the dashboard's upload worker): exit when the parent is gone
+    (killed with `kill -9`, nobody left to send work or read results), instead of living on as
+    an orphan."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _bounded(submit: Callable, parts: Iterator, ahead: int) -> Iterator[Batch]:
@@ -120,7 +205,7 @@ def _bounded(submit: Callable, parts: Iterator, ahead: int) -> Iterator[Batch]:
         yield pending.popleft().result()
 
 
-def _dask_map(parts, today, workers, scheduler, ahead):
+def _dask_map(parts, today, workers, scheduler, ahead, limits):
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -137,7 +222,7 @@ def _dask_map(parts, today, workers, scheduler, ahead):
         client.run(warm_up)  # every worker builds the extractors once, before the batches arrive
         # A real cluster has more workers than the local machine has cores: keep each one busy.
         ahead = max(ahead, IN_FLIGHT_PER_WORKER * len(client.scheduler_info().get("workers", {})))
-        yield from _bounded(lambda p: client.submit(extract_batch, p, today, pure=False), parts, ahead)
+        yield from _bounded(lambda p: client.submit(extract_batch, p, today, limits, pure=False), parts, ahead)
     finally:
         client.close()
         if cluster is not None:

@@ -28,7 +28,7 @@ from etl.corpus import Unparsed, read_bytes, read_corpus
 from etl.documents import Document, Known, ReadError, Skipped
 from etl.paths import SEEDS_DIR
 from etl.store import FILES, StoreWriter, Tables, concat_frames, exists, read_mentions
-from etl.engines import BATCH_SIZE, run_batches
+from etl.engines import BATCH_SIZE, DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_DOC_MB, Limits, run_batches
 from etl.nlp import NerBackend
 from etl.lang import detect_lang
 
@@ -119,9 +119,10 @@ class Run:
         return self.ner is None
 
     def execute(self, items: Iterable, sink: Sink, today: date, workers: int = 1, engine: str = "local",
-                scheduler: str | None = None, progress: Callable[[int], None] | None = None) -> Outcome:
+                scheduler: str | None = None, progress: Callable[[int], None] | None = None,
+                limits: Limits = Limits()) -> Outcome:
         done = 0
-        for batch in run_batches(self._batches(items), today, workers, engine, scheduler):
+        for batch in run_batches(self._batches(items), today, workers, engine, scheduler, limits):
             sink(self._accept(batch))
             done += batch.size
             if progress:
@@ -241,6 +242,7 @@ class RunResult:
     reused: int  # documents whose rows came from the earlier run
     seconds: float
     skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
+    notes: list[str] = field(default_factory=list)  # what the run recovered from (a stale lock …)
 
     def summary(self) -> str:
         docs = self.documents
@@ -255,6 +257,7 @@ class RunResult:
               if self.skipped else []),
             f"seconds    {self.seconds:.2f} ({self.processed} documents extracted, {self.reused} reused from the last run)",
         ]
+        lines += [f"note       {note}" for note in self.notes]
         for _, err in self.errors.head(10).iterrows():
             where = f"{err['source']}" + (f":{err['line']}" if pd.notna(err["line"]) else "")
             lines.append(f"  error: {where}: {err['error']}")
@@ -268,13 +271,15 @@ class RunResult:
 
 
 def extract_tables(items: Iterable[Document | ReadError], today: date | None = None, progress=None, workers: int = 1,
-                   engine: str = "local", scheduler: str | None = None, previous: Tables | None = None, ner=None) -> Tables:
+                   engine: str = "local", scheduler: str | None = None, previous: Tables | None = None, ner=None,
+                   max_doc_mb: float | None = DEFAULT_MAX_DOC_MB, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Tables:
     """Documents (and read errors) to the three tables, in memory, mentions in document order.
-    `previous`: Tables of an earlier run whose unchanged documents are reused, not re-extracted."""
+    `previous`: Tables of an earlier run whose unchanged documents are reused, not re-extracted.
+    A document over `max_doc_mb` or taking more than `doc_timeout` seconds is an error row."""
     run = Run(previous.documents if previous is not None else None, ner)
     tables: list[pa.Table] = []
     outcome = run.execute(items, lambda by_lang: tables.extend(by_lang.values()), today or date.today(), workers, engine,
-                          scheduler, progress)
+                          scheduler, progress, Limits(max_doc_mb, doc_timeout))
     mentions = schema.mentions_from_arrow(pa.concat_tables(tables)) if tables else schema.mentions_frame([])
     if outcome.reused:
         mentions = concat_frames(mentions, previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
@@ -291,10 +296,13 @@ def run_corpus(
     scheduler: str | None = None,
     incremental: bool = True,
     ner=None,
+    max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
 ) -> "RunResult":
     """Read CORPUS (default: the seeds), extract, and write a new version of the store in OUT.
     The corpus is streamed: rows go to disk batch by batch. With `incremental`, records already
-    extracted into OUT by the same extractor are reused (not even parsed)."""
+    extracted into OUT by the same extractor are reused (not even parsed). A document over
+    `max_doc_mb` or taking more than `doc_timeout` seconds is an error row."""
     started = time.perf_counter()
     out = Path(out)
     previous = _previous_documents(out) if incremental else None
@@ -302,14 +310,15 @@ def run_corpus(
     items = read_corpus(corpus or SEEDS_DIR, known=run.known, defer=run.defer)
     bar = _ProgressBar() if progress else None
     with StoreWriter(out) as writer:
-        outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar)
+        outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar,
+                              Limits(max_doc_mb, doc_timeout))
         writer.keep(out, outcome.reused)
         writer.commit(outcome.documents, outcome.errors)
     if bar:
         bar.close()
     kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
     return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
-                     len(outcome.reused), time.perf_counter() - started, outcome.skipped)
+                     len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes)
 
 
 def _previous_documents(out: Path) -> pd.DataFrame | None:
@@ -319,12 +328,13 @@ def _previous_documents(out: Path) -> pd.DataFrame | None:
         return None  # no usable earlier run: extract everything
 
 
-def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None) -> Tables:
+def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None,
+                    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Tables:
     """The same ETL over uploaded files (name, bytes); bad files become rows of `errors`."""
     items: list = []
     for name, data in files:
         items.extend(read_bytes(Path(name).name, data))
-    return extract_tables(items, today=today, progress=progress)
+    return extract_tables(items, today=today, progress=progress, doc_timeout=doc_timeout)
 
 
 class _ProgressBar:

@@ -12,7 +12,8 @@ archive grows by date, so its row groups cover narrow ranges), without reading t
 Versions: the three names are symbolic links through `DIR/current`, itself a link to one complete
 version under `DIR/.versions/`. A run writes a new version beside the last good one and switches
 `current` in one atomic rename, so a crash at any point leaves the last good output whole. Part
-files an incremental run keeps are hard links into the new version, not copies.
+files an incremental run keeps are hard links into the new version, not copies. A reader holds
+the version it reads (`Reading`) so that a switch meanwhile does not delete it under the reader.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from etl import schema
 FILES = {"mentions": "mentions.parquet", "documents": "documents.parquet", "errors": "errors.parquet"}
 CURRENT = "current"
 VERSIONS = ".versions"
+READERS = ".readers"  # in each version: readers hold a shared flock on it while they read
 ROW_GROUP_ROWS = 65_536  # rows buffered per language before they are written as one row group
 MENTIONS_SCHEMA = schema.MENTIONS_ARROW
 _LANG_NAME = re.compile(r"[a-z]{2,3}")
@@ -67,9 +69,15 @@ class StoreWriter:
     def __init__(self, out: Path):
         self.out = Path(out)
         self._lock = _lock(self.out)
+        self.notes: list[str] = [self._lock.stale] if self._lock.stale else []  # for the run's summary
         self.version = self.out / VERSIONS / uuid.uuid4().hex[:12]
         self.mentions_dir = self.version / FILES["mentions"]
-        self.mentions_dir.mkdir(parents=True)
+        try:
+            self.mentions_dir.mkdir(parents=True)
+            (self.version / READERS).touch()  # readers hold a shared lock on it (see Reading)
+        except BaseException:
+            self._lock.close()
+            raise
         self._buffers: dict[str, list[pa.Table]] = {}
         self._buffered: dict[str, int] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
@@ -135,7 +143,8 @@ class StoreWriter:
             except Exception:
                 pass
         self._writers.clear()
-        shutil.rmtree(self.version, ignore_errors=True)
+        if _current_version(self.out) != self.version:  # a failure after the switch keeps the new output
+            shutil.rmtree(self.version, ignore_errors=True)
         self._lock.close()
 
     def _flush(self, name: str) -> None:
@@ -160,21 +169,91 @@ class StoreBusy(RuntimeError):
     """Another run is writing the same output folder."""
 
 
-def _lock(out: Path):
+LOCK_FILE = ".lock"
+_HELD_LOCKS: set = set()  # lock files this process holds; a forked child closes its copies
+
+
+def _close_inherited_locks() -> None:
+    """In a forked child (a pool worker): close the inherited lock files. A `flock` lives as long
+    as any process holds a descriptor of it, so workers that kept it would outlive a parent killed
+    with `kill -9` and block every later run; closing a copy does not release the parent's lock."""
+    for handle in list(_HELD_LOCKS):
+        try:
+            handle.close()
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
+class _Lock:
+    """A held store lock: an exclusive `flock` on `out/.lock`, which the kernel releases when its
+    owner dies, and the owner's pid written in it (for the messages). `stale` names an earlier
+    owner that died holding it, when there was one."""
+
+    def __init__(self, out: Path):
+        self.path = out / LOCK_FILE
+        self.handle = open(self.path, "a+")
+        self.stale: str | None = None
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
+            return
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = _read_owner(self.handle)
+            self.handle.close()
+            who = f" (pid {owner})" if owner and _alive(owner) else ""
+            raise StoreBusy(f"{out}: another `etl run` is writing this folder{who}; wait for it to finish") from None
+        owner = _read_owner(self.handle)
+        if owner and owner != os.getpid() and not _alive(owner):
+            self.stale = f"{self.path}: removed the stale lock of run pid {owner} (no longer running)"
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"{os.getpid()}\n")
+        self.handle.flush()
+        _HELD_LOCKS.add(self.handle)
+
+    def close(self) -> None:
+        if self.handle.closed:
+            return
+        try:
+            self.handle.seek(0)
+            self.handle.truncate()  # no owner: the next run finds nothing stale
+        except OSError:
+            pass
+        _HELD_LOCKS.discard(self.handle)
+        self.handle.close()  # releases the flock
+
+
+def _read_owner(handle) -> int | None:
+    try:
+        handle.seek(0)
+        first = handle.readline().strip()
+        return int(first) if first.isdigit() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _lock(out: Path) -> _Lock:
     """An exclusive lock on `out` for one run: a second run into the same folder stops at once
     with a clear message instead of deleting the first one's unfinished version."""
     out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / ".lock", "a+")
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
-        return handle
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise StoreBusy(f"{out}: another `etl run` is writing this folder; wait for it to finish") from None
-    return handle
+    return _Lock(out)
 
 
 def _by_language(mentions: pd.DataFrame) -> dict[str, pa.Table]:
@@ -220,33 +299,126 @@ def _switch(out: Path, version: Path) -> None:
         os.replace(tmp, path)  # replaces a plain file from an older store too
     for old in (out / VERSIONS).iterdir():
         if old.name != version.name:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_unless_read(old)
     for stale in out.glob(".staging-*"):  # left by older versions of this module
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _remove_unless_read(version: Path) -> None:
+    """Delete a version nothing points at, unless a reader still holds it (a dashboard reading
+    its long text columns): then the next run's switch tries again. An unfinished version of a
+    killed run, or one written before readers' locks existed, has no reader and goes at once."""
+    try:
+        handle = open(version / READERS, "rb")
+    except OSError:
+        shutil.rmtree(version, ignore_errors=True)
+        return
+    with handle:
+        try:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # being read
+        except ImportError:  # Windows: an open file cannot be deleted anyway
+            pass
+        shutil.rmtree(version, ignore_errors=True)
+
+
 # --- reading ------------------------------------------------------------------------------------
+
+class Reading:
+    """One version of the store, held while it is read: `path` is the version folder the
+    `current` link pointed at when reading began (the store folder itself for a store without
+    versions), so every table and column comes from the same run even if another run switches
+    meanwhile, and that run does not delete the version until `close()`. Use as a context
+    manager, or close it when the last lazy read is done.
+
+    Holding is a shared `flock` on the version's `.readers` file, which needs no write permission;
+    the link is read again once it is held, so a version that was switched away from in between
+    is let go and the new one taken."""
+
+    def __init__(self, out: Path, attempts: int = 20):
+        out = Path(out)
+        self.path, self._handle = out, None
+        for _ in range(attempts):
+            version = _current_version(out)
+            if version is None:  # no versions (a plain store): nothing to hold
+                return
+            handle = _hold(version)
+            if handle is False:  # written before readers' locks: read it as it is
+                self.path = version
+                return
+            if handle is not None and _current_version(out) == version:
+                self.path, self._handle = version, handle
+                return
+            if handle is not None:
+                handle.close()
+        self.path = _current_version(out) or out  # a writer switching all the time: read unheld
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> "Reading":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+
+def _current_version(out: Path) -> Path | None:
+    link = out / CURRENT
+    if not link.is_symlink():
+        return None
+    return out / os.readlink(link)
+
+
+def _hold(version: Path):
+    """A shared lock on `version` (the open file), None when it is gone or being removed, False
+    when it has no readers' file (an older store)."""
+    try:
+        handle = open(version / READERS, "rb")
+    except FileNotFoundError:
+        return False if version.is_dir() else None
+    try:
+        import fcntl
+
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:  # a writer is removing it: it is not current any more
+        handle.close()
+        return None
+    except ImportError:
+        pass
+    return handle
+
 
 def exists(out: Path) -> bool:
     return all((Path(out) / f).exists() for f in FILES.values())
 
 
 def load(out: Path) -> Tables:
+    """The three tables, all of one version."""
     out = Path(out)
     missing = [f for f in FILES.values() if not (out / f).exists()]
     if missing:
         raise FileNotFoundError(f"{out}: no ETL output ({', '.join(missing)} missing); run `python -m etl run --out {out}`")
-    return Tables(
-        read_mentions(out),
-        schema.coerce(pd.read_parquet(out / FILES["documents"]), schema.DOCUMENT_COLUMNS),
-        schema.coerce(pd.read_parquet(out / FILES["errors"]), schema.ERROR_COLUMNS),
-    )
+    with Reading(out) as reading:
+        version = reading.path
+        return Tables(
+            read_mentions(version),
+            schema.coerce(pd.read_parquet(version / FILES["documents"]), schema.DOCUMENT_COLUMNS),
+            schema.coerce(pd.read_parquet(version / FILES["errors"]), schema.ERROR_COLUMNS),
+        )
 
 
 def mentions_dataset(out: Path, langs: Iterable[str] | None = None) -> pads.Dataset:
     """The mentions table as a pyarrow dataset; with `langs`, only the part files of those
-    languages (the others are not even opened)."""
-    files = _part_files(Path(out) / FILES["mentions"])
+    languages (the others are not even opened). The files are those of the version current now
+    (a `Reading`'s path keeps them from being deleted while the dataset is scanned)."""
+    out = Path(out)
+    files = _part_files((_current_version(out) or out) / FILES["mentions"])
     if langs is not None and files and files[0].name != FILES["mentions"]:
         wanted = {_part_lang(lang) for lang in langs}
         files = [f for f in files if f.name.split("-", 1)[0] in wanted]
@@ -271,9 +443,11 @@ def mentions_filter(langs=None, kinds=None, since: date | None = None, until: da
 
 
 def read_mentions(out: Path, columns: list[str] | None = None, langs=None, kinds=None, since=None, until=None) -> pd.DataFrame:
-    """Mentions rows (the contract's dtypes), reading only what the filters can match."""
-    dataset = mentions_dataset(out, langs)
-    table = dataset.to_table(columns=columns, filter=mentions_filter(langs, kinds, since, until))
+    """Mentions rows (the contract's dtypes) of the current version, reading only what the
+    filters can match."""
+    with Reading(out) as reading:
+        dataset = mentions_dataset(reading.path, langs)
+        table = dataset.to_table(columns=columns, filter=mentions_filter(langs, kinds, since, until))
     wanted = {c: t for c, t in schema.MENTION_COLUMNS.items() if columns is None or c in columns}
     return schema.coerce(table.to_pandas(), wanted)
 
