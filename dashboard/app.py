@@ -21,14 +21,20 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` puts dashboard
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import charts, data, drilldown, filters, summaries  # noqa: E402
+from dashboard import charts, data, drilldown, filters, signin, summaries  # noqa: E402
+from etl.formats import suffixes  # noqa: E402
 
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
 INLINE_CSV_ROWS = 1_000  # larger downloads are built only when clicked
 SENTENCES = 50  # source sentences shown in the drill-down
 MAX_SOURCE_OPTIONS = 1_000  # more sources than this: a "source contains" box instead of a list
-UPLOAD_TYPES = ["txt", "md", "jsonl", "csv"]
+UPLOAD_TYPES = sorted({s.rsplit(".", 1)[-1] for s in suffixes().split(", ")})  # what the ETL reads: etl/formats
+ARTICLE_COLUMNS = {  # the article a row comes from: its title, and its address as a link (http(s) only)
+    "title": st.column_config.TextColumn("article"),
+    "url": st.column_config.LinkColumn("link", display_text="open"),
+}
 MONEY_COLUMNS = {
+    **ARTICLE_COLUMNS,
     "amount": st.column_config.NumberColumn("amount", format="localized"),
     "amount_usd": st.column_config.NumberColumn("amount_usd", format="dollar"),
 }
@@ -53,6 +59,7 @@ def enforce_client_options() -> None:
 enforce_client_options()
 st.set_page_config(page_title="AI industry trends", layout="wide")  # an emoji icon costs 0.3 s on first run
 ss = st.session_state
+access = signin.gate()  # with [auth] configured: stops here unless signed in and allowed
 
 
 # --- data (cached once per process, per version of the store files) -----------------------------
@@ -93,12 +100,12 @@ def session_dataset() -> data.Prepared:
 
 def upload_section() -> None:
     st.subheader("Add documents")
-    if data.read_only(os.environ):
-        st.caption("Read-only mode: uploads are switched off on this server.")
+    if not access.can_upload:
+        st.caption(access.upload_note)
         return
     limit = data.max_file_bytes(os.environ)
     files = st.file_uploader(
-        "Articles (txt, md, jsonl, csv)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploader",
+        "Articles (text, HTML, feeds, JSON, CSV, WARC, zip or tar)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploader",
         help=f"At most {limit / 2**20:g} MB per file. They are added to your session only.",
     )
     done = ss.setdefault("upload_ids", set())
@@ -168,7 +175,7 @@ def prepare_widget_state(choices: dict, bounds) -> None:
     ss["_date_bounds"] = bounds
 
 
-def filter_widgets(choices: dict, bounds) -> tuple[filters.Filters, filters.View]:
+def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filters.Filters, filters.View]:
     st.header("Filters")
     date_from = date_to = None
     if bounds:
@@ -183,7 +190,8 @@ def filter_widgets(choices: dict, bounds) -> tuple[filters.Filters, filters.View
     st.multiselect("Open / closed source", choices["licenses"], key="f_licenses",
                    help="'none' = mentions without a stance (and all money and date rows).")
     if len(choices["sources"]) <= MAX_SOURCE_OPTIONS:
-        st.multiselect("Sources", choices["sources"], key="f_sources")
+        labels = drilldown.source_labels(documents, choices["sources"])  # titles and sites, not file names
+        st.multiselect("Sources", choices["sources"], key="f_sources", format_func=lambda s: labels.get(s, s))
     else:
         ss["f_sources"] = []
         st.text_input("Source contains", key="f_source_text", max_chars=200)
@@ -328,7 +336,8 @@ def funding_tab(dataset, view) -> None:
     money = view.index[summaries.money_mask(view)]
     st.markdown(f"**Funding facts**: {len(money):,} money mentions" + (f", the {TABLE_ROWS:,} largest shown" if len(money) > TABLE_ROWS else ""))
     shown = dataset.rows(view.index[summaries.funding_rows(view, TABLE_ROWS)])
-    st.dataframe(summaries.funding_table(shown), hide_index=True, column_config=MONEY_COLUMNS)
+    table = summaries.funding_table(shown)
+    st.dataframe(table.assign(url=drilldown.safe_urls(table["url"])), hide_index=True, column_config=MONEY_COLUMNS)
     download("Download funding table (CSV)", data.funding_csv, dataset, money, "funding.csv", "download_funding")
 
 
@@ -336,7 +345,7 @@ def table_tab(dataset, view) -> None:
     shown = data.to_schema(dataset.rows(view.index[:TABLE_ROWS]))
     note = f"Showing the first {len(shown):,} of {len(view):,} rows" if len(view) > TABLE_ROWS else f"{len(view):,} rows"
     st.caption(note + "; the download holds every filtered row.")
-    st.dataframe(shown, hide_index=True)
+    st.dataframe(shown.assign(url=drilldown.safe_urls(shown["url"])), hide_index=True, column_config=ARTICLE_COLUMNS)
     download(f"Download these {len(view):,} rows (CSV)", data.mentions_csv, dataset, view.index,
              "mentions.csv", "download_mentions")
 
@@ -357,7 +366,7 @@ except data.DataUnavailable as exc:
 
 prepare_widget_state(choices, bounds)
 with filter_box:
-    chosen, view_options = filter_widgets(choices, bounds)
+    chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
 view = filters.apply(full_view, chosen)
 
 st.title("AI industry trends")

@@ -51,9 +51,9 @@ COLUMNS = {"mentions": schema.MENTION_COLUMNS, "documents": schema.DOCUMENT_COLU
 CATEGORICAL = {
     "mentions": (
         "doc_id", "source", "lang", "published_from", "kind", "entity", "company", "license", "license_from",
-        "currency", "money_type", "round", "investor", "date", "date_grain", "extractor",
+        "currency", "money_type", "round", "investor", "date", "date_grain", "extractor", "published_grain", "title", "url",
     ),
-    "documents": ("lang", "lang_from", "published_from"),
+    "documents": ("lang", "lang_from", "published_from", "published_grain", "site"),
     "errors": (),
 }
 

@@ -2,7 +2,7 @@
 sentences of those rows as escaped HTML with the mentions highlighted. No Streamlit.
 
 Everything that comes from a document (sentence, title, source, language code, URL) is escaped
-with `html.escape`; the only markup in the output is ours (style, div, p, a, span, mark).
+with `html.escape`; the only markup in the output is ours (style, div, p, a, span, bdi, mark).
 `escape_markdown` does the same for text shown through Streamlit's Markdown (captions, alerts).
 
 Where the mention is in the sentence: the table gives document offsets, not sentence offsets,
@@ -196,6 +196,29 @@ def sentence_html(sentence: str, lang: object, texts: list[str]) -> str:
     return f'<div class="sentence" dir="{direction(lang)}"{lang_attribute(lang)}>{body}{note}</div>'
 
 
+def document_label(title: object, site: object, source: object) -> str:
+    """How a document is named on the page (plain text; escape it for HTML): its title, with the
+    site that published it; else the site; else where it was read (a file name)."""
+    title, site, source = _text(title), _text(site), _text(source)
+    if title and site and site not in title:
+        return f"{title} — {site}"
+    return title or (f"{site} ({source})" if site and source else site) or source or "(unnamed document)"
+
+
+def source_labels(documents: pd.DataFrame, sources=None) -> dict[str, str]:
+    """source -> document_label for the documents table (only `sources`, when given)."""
+    if documents is None or not len(documents):
+        return {}
+    docs = documents if sources is None else documents[documents["source"].isin(list(sources)).to_numpy(dtype=bool)]
+    site = docs["site"] if "site" in docs.columns else pd.Series(None, index=docs.index, dtype="object")
+    return {str(src): document_label(title, s, src) for src, title, s in zip(docs["source"], docs["title"], site)}
+
+
+def safe_urls(urls: pd.Series) -> pd.Series:
+    """Only http(s) addresses (what a link column may show); anything else missing."""
+    return urls.map(lambda u: _safe_url(_text(u))).astype("string")
+
+
 def _safe_url(url: object) -> str | None:
     if not isinstance(url, str):
         return None
@@ -266,11 +289,12 @@ def mentions_html(rows: pd.DataFrame, documents: pd.DataFrame | None = None, lim
     of sentences in all, when `rows` was already cut down with pick_sentences)."""
     if rows.empty:
         return '<div class="ai-drill"><p>No source sentences for this selection.</p></div>'
-    titles: dict[str, tuple[str | None, str | None]] = {}
+    titles: dict[str, tuple[str | None, str | None, str | None]] = {}
     if documents is not None and len(documents):
         docs = documents[documents["doc_id"].isin(pd.unique(rows["doc_id"].to_numpy(dtype=object))).to_numpy(dtype=bool)]
-        for doc_id, title, url in zip(docs["doc_id"].astype(str), docs["title"], docs["url"]):
-            titles[doc_id] = (_text(title), _safe_url(_text(url)))
+        sites = docs["site"] if "site" in docs.columns else [None] * len(docs)
+        for doc_id, title, url, site in zip(docs["doc_id"].astype(str), docs["title"], docs["url"], sites):
+            titles[doc_id] = (_text(title), _safe_url(_text(url)), _text(site))
     order, key = _order(rows)
     # plain arrays from here on: pandas indexing of categorical rows costs per call, not per row
     col = {c: rows[c].to_numpy(dtype=object)[order] for c in ("doc_id", "lang", "source", "published", "sentence", "text")}
@@ -285,14 +309,16 @@ def mentions_html(rows: pd.DataFrame, documents: pd.DataFrame | None = None, lim
         first = positions[0]
         doc_id = str(col["doc_id"][first])
         lang = _text(col["lang"][first])
-        title, url = titles.get(doc_id, (None, None))
+        title, url, site = titles.get(doc_id, (None, None, None))
         source = _text(col["source"][first]) or doc_id
-        name = html.escape(title or source)
+        name = "<bdi>" + html.escape(title or site or source) + "</bdi>"  # an Arabic title does not reorder the line
         if url:
             name = f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
+        if title or site:  # where it was read stays at hand, as the name's tooltip
+            name = f'<span title="{html.escape(source, quote=True)}">{name}</span>'
         meta = [name]
-        if title:
-            meta.append(html.escape(source))
+        if title and site:
+            meta.append("<bdi>" + html.escape(site) + "</bdi>")
         meta.append(html.escape(_text(col["published"][first]) or "undated"))
         meta.append(html.escape(lang or "?"))
         sentence = _text(col["sentence"][first]) or ""

@@ -17,7 +17,7 @@ RAISED_TYPES = ("funding", "investment")  # money put into a company: these add 
 UNATTRIBUTED = "(no company)"
 FUNDING_COLUMNS = (
     "company", "money_type", "round", "investor", "amount", "currency", "amount_usd", "date", "published",
-    "lang", "source", "sentence",
+    "lang", "title", "url", "source", "sentence",
 )
 AGGREGATE_COLUMNS = ("text", "company", "amount", "currency", "amount_usd", "date", "published", "lang", "source", "sentence")
 
@@ -335,8 +335,9 @@ def funding_table(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Every money row of the view (each report, not deduplicated), largest first, for reading and
     CSV export. `df` must have the FUNDING_COLUMNS (sentence included)."""
     rows = df.iloc[funding_rows(df, limit)]
-    out = pd.DataFrame({col: rows[col] for col in FUNDING_COLUMNS}).reset_index(drop=True)
-    for col in ("company", "money_type", "round", "investor", "currency", "date", "lang", "source", "sentence"):
+    out = pd.DataFrame({col: rows[col] if col in rows.columns else pd.Series(pd.NA, index=rows.index, dtype="string")
+                        for col in FUNDING_COLUMNS}).reset_index(drop=True)  # stores from before titles: no title, url
+    for col in ("company", "money_type", "round", "investor", "currency", "date", "lang", "title", "url", "source", "sentence"):
         out[col] = out[col].astype("string")
     return out
 

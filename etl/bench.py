@@ -2,6 +2,10 @@
 
     python -m etl.bench --docs 1000 10000            # full runs, --workers 1 vs 2, incremental re-run
     python -m etl.bench --docs 1000 --baseline 300   # plus dateparser.search.search_dates on 300 docs
+    python -m etl.bench --hostile 10 100 1000 10000  # hostile documents of these sizes (KB), s/MB each
+    python -m etl.bench --against REV --docs 10000   # this code vs git revision REV, side by side:
+                                                     # steady-state MB/s of each, and the tables row by row
+    python -m etl.bench --html 10000                 # saved HTML pages: pages/s per core, share spent reading
 
 Each run is a separate `python -m etl run` process, timed from outside, with the peak memory of
 its whole process tree (sum of PSS, sampled from /proc every 0.1 s).
@@ -9,7 +13,9 @@ its whole process tree (sum of PSS, sampled from /proc every 0.1 s).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +26,7 @@ from etl.paths import PROJECT_ROOT
 from etl.synthetic import generate, write_jsonl
 
 OUT = PROJECT_ROOT / "bench-out"
+HTML_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "news" / "html"
 
 
 def _tree_pss_kb(pid: int) -> int:
@@ -55,7 +62,9 @@ def timed_run(args: list[str]) -> tuple[float, float]:
 
 
 def corpus(n: int) -> Path:
-    path = OUT / f"synthetic-{n}.jsonl"
+    """The synthetic corpus of n documents, made once per version of the generator."""
+    version = hashlib.sha1((PROJECT_ROOT / "etl" / "synthetic.py").read_bytes()).hexdigest()[:8]
+    path = OUT / f"synthetic-{n}-{version}.jsonl"
     if not path.exists():
         write_jsonl(generate(n), path)
     return path
@@ -78,14 +87,260 @@ def baseline(docs: list[dict]) -> float:
     return len(docs) / (time.perf_counter() - started)
 
 
+def hostile(sizes_kb: list[int]) -> None:
+    """Seconds (and seconds per MB) of extracting each hostile document shape (etl/synthetic.py
+    HOSTILE) at each size, in this process: linear time means a flat s/MB column."""
+    from datetime import date
+
+    from etl.documents import Document
+    from etl.pipeline import extract_document
+    from etl.synthetic import HOSTILE
+
+    today = date(2026, 1, 1)
+    extract_document(Document(text="OpenAI raised $1 billion on 16 March 2025.", source="warm-up"), today=today)
+    print("hostile documents (etl/synthetic.py HOSTILE): seconds, and seconds per MB, of extract_document")
+    print(f"{'case':<34}" + "".join(f"{f'{kb:,} KB':>20}" for kb in sizes_kb))
+    for name, build in HOSTILE.items():
+        cells = []
+        for kb in sizes_kb:
+            text = build(kb * 1024)
+            started = time.perf_counter()
+            extract_document(Document(text=text, source="hostile"), today=today)
+            seconds = time.perf_counter() - started
+            cells.append(f"{seconds:.2f} s ({seconds / (len(text.encode()) / 2**20):.2f}/MB)")
+        print(f"{name:<34}" + "".join(f"{c:>20}" for c in cells), flush=True)
+
+
+# In a subprocess with one checkout's etl first on the path: extraction time of a JSONL corpus after
+# a warm-up (steady state: no imports, no pattern compilation, no I/O), in seconds and MB.
+_STEADY = """
+import json, sys, time
+from datetime import date
+from etl.documents import Document
+from etl.pipeline import extract_document
+docs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+docs = [Document(text=d["text"], source=d["source"], lang=d.get("lang")) for d in docs]
+extract_document(Document(text="OpenAI raised $1 billion on 16 March 2025.", source="warm-up"), today=date(2026, 1, 1))
+started = time.process_time()
+for d in docs:
+    extract_document(d, today=date(2026, 1, 1))
+print(json.dumps({"seconds": time.process_time() - started, "mb": sum(len(d.text.encode()) for d in docs) / 1e6}))
+"""
+
+
+def _checkout(rev: str) -> Path:
+    """A detached worktree of git revision `rev` under bench-out/ (made once)."""
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    path = OUT / f"ref-{sha}"
+    if not path.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), sha], cwd=PROJECT_ROOT, check=True, capture_output=True)
+    return path
+
+
+def _in(project: Path, args: list[str]) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    return subprocess.run([sys.executable, *args], cwd=project, env=env, capture_output=True, text=True, check=True)
+
+
+def steady_state(project: Path, corpus: Path) -> tuple[float, float]:
+    """(seconds of CPU, MB) of extracting `corpus` with `project`'s code, after its warm-up."""
+    got = json.loads(_in(project, ["-c", _STEADY, str(corpus)]).stdout.strip().splitlines()[-1])
+    return got["seconds"], got["mb"]
+
+
+def seeds_jsonl() -> Path:
+    """The seed articles as JSONL (every corpus of the comparison is JSONL)."""
+    from etl.corpus import read_corpus
+    from etl.documents import Document
+    from etl.paths import SEEDS_DIR
+
+    docs = [d for d in read_corpus(SEEDS_DIR) if isinstance(d, Document)]
+    return write_jsonl([{"text": d.text, "source": d.source, "lang": d.lang} for d in docs], OUT / "seeds.jsonl")
+
+
+def corpus_sentences() -> Path:
+    """Every line of the test corpora (tests/corpus/*.tsv) as a one-sentence document."""
+    path = OUT / "test-corpora.jsonl"
+    records = []
+    for tsv in sorted((PROJECT_ROOT / "tests" / "corpus").glob("*_*.tsv")):
+        lang = tsv.stem.rsplit("_", 1)[1]
+        for n, line in enumerate(tsv.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip() and not line.startswith("#"):
+                records.append({"text": line.split("\t")[0], "lang": lang, "source": f"{tsv.name}:{n}"})
+    return write_jsonl(records, path)
+
+
+_KEY = ["doc_id", "start", "end", "kind", "entity"]
+
+
+def compare_tables(ref: Path, new: Path) -> list[str]:
+    """Row-by-row differences of two stores' mentions tables (empty list: identical)."""
+    import pandas as pd
+
+    a = pd.read_parquet(ref / "mentions.parquet").sort_values(_KEY).reset_index(drop=True)
+    b = pd.read_parquet(new / "mentions.parquet").sort_values(_KEY).reset_index(drop=True)
+    shared = [c for c in a.columns if c in b.columns]
+    lines = [f"columns only in the new table: {sorted(set(b.columns) - set(a.columns))}"] if set(b.columns) - set(a.columns) else []
+    joined = a[shared].merge(b[shared], on=_KEY, how="outer", suffixes=("_ref", "_new"), indicator=True)
+    for side, label in (("left_only", "only in the reference"), ("right_only", "only in the new table")):
+        rows = joined[joined["_merge"] == side]
+        if len(rows):
+            lines.append(f"{len(rows)} rows {label}, by kind: {rows['kind'].value_counts().to_dict()}")
+            lines += [f"    {r.kind} {r.entity!r} at {r.doc_id}:{r.start}" for r in rows.head(5).itertuples()]
+    both = joined[joined["_merge"] == "both"]
+    for col in (c for c in shared if c not in _KEY):
+        x, y = both[f"{col}_ref"], both[f"{col}_new"]
+        differ = ~((x == y).fillna(False) | (x.isna() & y.isna()))
+        if differ.any():
+            lines.append(f"{int(differ.sum())} rows differ in {col}, e.g. {list(zip(x[differ].head(3), y[differ].head(3)))}")
+    return lines
+
+
+def against(rev: str, corpora: list[Path]) -> None:
+    """This code vs revision `rev`: steady-state extraction speed side by side (same run, same
+    machine moment), then the stores of each corpus compared row by row."""
+    ref = _checkout(rev)
+    print(f"this checkout vs {rev} ({ref.name}); steady state = extraction after warm-up, CPU time, one process")
+    for corpus in corpora:
+        (rs, mb), (ns, _) = steady_state(ref, corpus), steady_state(PROJECT_ROOT, corpus)
+        print(f"  {corpus.name}: {mb:.1f} MB; reference {mb / rs:.2f} MB/s, this code {mb / ns:.2f} MB/s: {rs / ns:.2f}x")
+        outs = []
+        for project, tag in ((ref, "ref"), (PROJECT_ROOT, "new")):
+            out = OUT / f"same-{tag}-{corpus.stem}"
+            shutil.rmtree(out, ignore_errors=True)
+            _in(project, ["-m", "etl", "run", str(corpus), "--out", str(out), "--workers", "1", "--full", "--nlp", "rules"])
+            outs.append(out)
+        diffs = compare_tables(*outs)
+        print("    tables identical" if not diffs else "\n".join(f"    {d}" for d in diffs), flush=True)
+
+
+def density(docs: list) -> str:
+    """Sentences per KB, and names, dates and figures per sentence, of extracted documents."""
+    from collections import Counter
+    from datetime import date
+
+    from etl.pipeline import extract_document
+
+    kinds: Counter = Counter()
+    sentences, kb = 0, 0.0
+    for d in docs:
+        result = extract_document(d, today=date(2026, 1, 1))
+        kinds.update(m["kind"] for m in result.mentions)
+        sentences += result.document["sentences"]
+        kb += len(d.text.encode()) / 1024
+    sentences = max(sentences, 1)
+    return (f"{sentences / kb:5.1f} sentences/KB; per sentence: names {(kinds['company'] + kinds['product']) / sentences:.2f}, "
+            f"dates {kinds['date'] / sentences:.3f}, figures {kinds['money'] / sentences:.3f}")
+
+
+def compare_density(path: Path, n: int = 400) -> None:
+    """The synthetic corpus next to the seeds: how alike they are (the README quotes this)."""
+    from etl.corpus import read_corpus
+    from etl.documents import Document
+    from etl.paths import SEEDS_DIR
+
+    print(f"  seeds          {density([d for d in read_corpus(SEEDS_DIR) if isinstance(d, Document)])}")
+    records = sample(path, n)
+    for lang in ("ar", "hi", "zh", "en"):
+        docs = [Document(text=r["text"], source=r["source"], lang=r["lang"]) for r in records if r["lang"] == lang]
+        print(f"  synthetic {lang}   {density(docs)}")
+
+
+def html_corpus(n: int) -> Path:
+    """A folder of `n` saved pages: the HTML fixtures (ar, hi, zh, en; UTF-8, Windows-1256,
+    GB18030) repeated, each copy made distinct (a numbered title and paragraph) so that none is
+    counted once as a duplicate."""
+    folder = OUT / f"html-{n}"
+    if folder.is_dir() and sum(1 for _ in folder.glob("*.html")) == n:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    pages = sorted(HTML_FIXTURES.glob("*.html"))
+    templates = [p.read_bytes() for p in pages]
+    for i in range(n):
+        k = i % len(templates)
+        mark = f"copy {i}".encode()
+        page = templates[k].replace(b"</title>", b" (" + mark + b")</title>", 1)
+        page = page.replace(b"</h1>", b"</h1>\n<p>Benchmark " + mark + b" of this page: the same article, saved again.</p>", 1)
+        (folder / f"{i:06d}-{pages[k].name}").write_bytes(page)
+    return folder
+
+
+def html_bench(n: int, workers: list[int]) -> None:
+    """Pages per second (one process = one core) for reading alone (decoding, trafilatura,
+    htmldate) and for whole runs, and the share of a one-process run spent reading."""
+    from etl.corpus import Unparsed, read_corpus
+    from etl.pipeline import extract_document, warm_up
+
+    folder = html_corpus(n)
+    mb = sum(p.stat().st_size for p in folder.glob("*.html")) / 1e6
+    print(f"HTML pages: the {len(list(HTML_FIXTURES.glob('*.html')))} fixtures of tests/fixtures/news/html repeated to {n} pages ({mb:.1f} MB)")
+    sample = min(n, 2000)
+    warm_up()
+    listing = reading = parsing = extracting = 0.0
+    started = time.perf_counter()
+    items = read_corpus(folder, defer=True)
+    for count in range(sample):
+        t0 = time.perf_counter()
+        item = next(items)
+        t1 = time.perf_counter()
+        doc = item.parse() if isinstance(item, Unparsed) else item
+        t2 = time.perf_counter()
+        extract_document(doc)
+        t3 = time.perf_counter()
+        reading += t1 - t0
+        parsing += t2 - t1
+        extracting += t3 - t2
+    items.close()
+    total = time.perf_counter() - started
+    print(f"  in one process, {sample} pages: reading files {reading:.1f} s, HTML to article (decode, trafilatura, "
+          f"htmldate) {parsing:.1f} s, extraction {extracting:.1f} s")
+    print(f"  HTML to article alone: {sample / parsing:.0f} pages/s per core; whole pipeline {sample / total:.0f} pages/s per core; "
+          f"reading (files + HTML) is {(reading + parsing) / total:.0%} of the time")
+    results = {}
+    for w in workers:
+        out = OUT / f"out-html-{n}-w{w}"
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, peak = timed_run([str(folder), "--out", str(out), "--workers", str(w), "--full"])
+        results[w] = seconds
+        print(f"  python -m etl run, {n} pages, --workers {w}: {seconds:.1f} s = {n / seconds:.0f} pages/s, "
+              f"{n / seconds / w:.0f} pages/s per core, peak {peak:.0f} MiB")
+    if len(results) > 1:
+        lo, hi = min(results), max(results)
+        print(f"  speed-up of --workers {hi} over {lo}: {results[lo] / results[hi]:.2f}x")
+    # what the parent does while the workers parse: list, read and fingerprint the files
+    started = time.perf_counter()
+    count = sum(1 for _ in read_corpus(folder, defer=True))
+    parent = time.perf_counter() - started
+    print(f"  the reading process alone (files read and fingerprinted, HTML left to the workers): {parent:.1f} s for "
+          f"{count} pages = {parent / min(results.values()) if results else 0:.0%} of the fastest run")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--hostile", type=int, nargs="+", metavar="KB", help="only time hostile documents of these sizes")
+    ap.add_argument("--against", metavar="REV", help="only compare with git revision REV (speed and output)")
+    ap.add_argument("--docs", type=int, nargs="+", default=None, help="synthetic JSONL sizes (default 1000 10000; none with --html)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--baseline", type=int, default=0, help="also time search_dates on this many documents")
     ap.add_argument("--no-incremental", action="store_true")
+    ap.add_argument("--html", type=int, nargs="?", const=10000, default=0, metavar="PAGES",
+                    help="benchmark saved HTML pages (the fixtures repeated to PAGES, default 10000)")
     args = ap.parse_args(argv)
-    print("SYNTHETIC corpus (recombined seed sentences and templates), ~5 KB of UTF-8 text per document, ar/hi/zh/en")
+    if args.hostile:
+        hostile(args.hostile)
+        return 0
+    if args.html:
+        html_bench(args.html, args.workers)
+        if args.docs is None:
+            return 0
+    args.docs = args.docs or [1000, 10000]
+    if args.against:
+        against(args.against, [seeds_jsonl(), corpus_sentences(), *(corpus(n) for n in args.docs)])
+        return 0
+    print("SYNTHETIC corpus (seed sentences, templated prose and facts), ~5 KB of UTF-8 per document, ar/hi/zh/en,"
+          " no sentence repeated inside a document")
+    compare_density(corpus(min(args.docs)))
     print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'seconds':>8} {'docs/s':>8} {'MB/s':>6} {'MB/s/core':>9} {'peak MiB (PSS)':>14}")
     results = {}
     for n in args.docs:

@@ -76,8 +76,7 @@ def _models(args) -> int:
 def _run(args) -> int:
     from etl import CorpusNotFound, run_corpus
     from etl.engines import default_workers
-    from etl.nlp import ModelsMissing, describe, resolve_backends
-    from etl.pipeline import NerBackend
+    from etl.nlp import ModelsMissing, NerBackend, describe, resolve_backends
     from etl.store import StoreBusy
 
     if not args.corpus.exists():

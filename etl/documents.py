@@ -32,15 +32,21 @@ class Document:
     lang: str | None = None  # from metadata; None = detect from script
     published: date | None = None  # from metadata
     title: str | None = None
-    url: str | None = None
+    url: str | None = None  # http(s) only
     doc_id: str = field(default="")
     fingerprint: str = field(default="", compare=False)  # set by readers; else from the fields
+    site: str | None = None  # the site or feed that published it (og:site_name, feed title, API source)
+    author: str | None = None
+    published_from: str | None = None  # metadata (default), html, feed, crawl
+    published_grain: str | None = None  # day (default), month, year: what the date really states
+    notes: tuple[str, ...] = field(default=(), compare=False)  # what reading dropped or kept as text: error rows
 
     def __post_init__(self):
         if not self.doc_id:
             object.__setattr__(self, "doc_id", doc_id_of(self.text))
         if not self.fingerprint:
-            fields = (self.source, self.lang, self.published, self.title, self.url)
+            fields = (self.source, self.lang, self.published, self.title, self.url, self.site, self.author,
+                      self.published_from, self.published_grain)
             object.__setattr__(self, "fingerprint", fingerprint_of(self.text, *fields))
 
 
@@ -50,6 +56,16 @@ class Known:
     run): yielded instead of a parsed Document."""
 
     fingerprint: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Records of an input that are not articles and were skipped on purpose (WARC request,
+    metadata or non-HTML response records), counted for the run's summary."""
+
+    source: str
+    count: int
+    detail: str
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,8 @@ def extract_batch(items: Sequence[tuple[int, Document | Unparsed, tuple]], today
             copies.append((pos, doc.doc_id, doc.source))
             continue
         seen.add(doc.doc_id)
+        # what reading dropped or kept as text (a javascript: link, markup in a title): error rows
+        errors += [{"source": doc.source, "line": None, "error": note, "pos": pos} for note in doc.notes]
         refused = oversize_error(doc.text, limits.max_doc_mb)
         if refused:
             errors.append({"source": doc.source, "line": None, "error": refused, "pos": pos})

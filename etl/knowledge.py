@@ -5,17 +5,17 @@
   case_sensitive (1 = counts only when written exactly so: "Cursor", not "cursor"; علي, not
   the preposition على, which normalisation would otherwise fold into the same letters)
 - license_cues.csv, stance_breaks.csv: open/closed-source cue words and contrast words per language
+
+The aliases and cue words reach the extractors as word lists of the one lexicon (etl/lexicon.py).
 """
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-from etl.matcher import Matcher, pattern_key
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from etl.datafiles import read_csv
+from etl.lexicon import Entry, exact_form, key_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,22 +39,16 @@ class Alias:
     case_sensitive: bool
 
 
-def read_csv(name: str) -> list[dict[str, str]]:
-    with open(DATA_DIR / name, encoding="utf-8", newline="") as f:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
-
-
 class KnowledgeBase:
     def __init__(self, entities: list[Entity], aliases: list[Alias]):
         self.entities = {e.name: e for e in entities}
-        self.aliases: dict[str, Alias] = {}
+        self.aliases: dict[str, Alias] = {}  # normalised spelling -> alias (one entity per spelling)
         # The canonical name is an alias of itself; explicit alias rows override its flags.
         for e in entities:
-            self.aliases.setdefault(pattern_key(e.name), Alias(e.name, e.name, False, False))
+            self.aliases.setdefault(key_of(e.name), Alias(e.name, e.name, False, False))
         for a in aliases:
-            if a.entity in self.entities and pattern_key(a.alias):
-                self.aliases[pattern_key(a.alias)] = a
-        self.matcher = Matcher(self.aliases)
+            if a.entity in self.entities and key_of(a.alias):
+                self.aliases[key_of(a.alias)] = a
 
     @classmethod
     def from_rows(cls, entity_rows: list[dict], alias_rows: list[dict]) -> "KnowledgeBase":
@@ -68,22 +62,21 @@ class KnowledgeBase:
         ]
         return cls(entities, aliases)
 
+    def words(self) -> Iterator[tuple[str, Entry]]:
+        """The aliases as a word list: matched in every language (names cross scripts)."""
+        for alias in self.aliases.values():
+            exact = frozenset({exact_form(alias.alias)}) if alias.case_sensitive else None
+            yield alias.alias, Entry("alias", alias, clitics=True, exact=exact)
+
 
 @cache
 def knowledge_base() -> KnowledgeBase:
     return KnowledgeBase.from_rows(read_csv("entities.csv"), read_csv("aliases.csv"))
 
 
-@dataclass(frozen=True)
-class StanceCues:
-    matcher: Matcher
-    license_of: dict[str, str]  # pattern key -> open/closed
-    breaks: Matcher  # contrast words that stop a cue from reaching across a clause
-
-
-@cache
-def stance_cues() -> StanceCues:
-    rows = read_csv("license_cues.csv")
-    license_of = {pattern_key(r["cue"]): r["license"] for r in rows}
-    breaks = Matcher(r["word"] for r in read_csv("stance_breaks.csv"))
-    return StanceCues(Matcher(license_of), license_of, breaks)
+def stance_words() -> Iterator[tuple[str, Entry]]:
+    """Open/closed cue words (value: the license) and contrast words (value: None)."""
+    for r in read_csv("license_cues.csv"):
+        yield r["cue"], Entry("stance", r["license"], clitics=True)
+    for r in read_csv("stance_breaks.csv"):
+        yield r["word"], Entry("break", None, clitics=True)

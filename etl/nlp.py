@@ -39,130 +39,35 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from etl.extract.stanza_ner import run_stanza
+from etl.lang import LANGS
+from etl.models import (  # noqa: F401  (re-exported: what is installed where)
+    DOWNLOAD_COMMAND, PROCESSORS, ModelsMissing, _as_dir, _sort_langs, default_resources_dir, install_command,
+    missing_model_files, models_installed,
+)
 
 if TYPE_CHECKING:
     from etl.knowledge import KnowledgeBase
     from etl.spans import EntitySpan
 
 MODES = ("auto", "stanza", "rules")
-LANGS = ("ar", "hi", "zh", "en")  # the languages the project supports, in display order
-PROCESSORS = "tokenize,ner"
-DOWNLOAD_COMMAND = "python -m etl models download"
 
 
-class ModelsMissing(RuntimeError):
-    """Stanza models are not installed (or cannot be loaded); the message says how to install them."""
+@dataclass(frozen=True)
+class NerBackend:
+    """Which languages run Stanza NER, and where its models are."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    backends: dict[str, str]  # lang -> "stanza" or "rules"
+    resources_dir: Path | None = None
 
+    def backend(self, lang: str) -> str:
+        return self.backends.get(lang, "rules")
 
-def default_resources_dir() -> Path:
-    """`STANZA_RESOURCES_DIR` if set, else the folder `stanza.download` uses by default.
-
-    Computed without importing stanza (which imports torch: seconds of start-up)."""
-    env = os.environ.get("STANZA_RESOURCES_DIR")
-    if env:
-        return Path(env).expanduser()
-    try:
-        from importlib.metadata import version
-
-        from platformdirs import user_cache_dir
-
-        # stanza: user_cache_dir('stanza', 'StanfordNLP', __resources_version__) / 'resources'
-        return Path(user_cache_dir("stanza", "StanfordNLP", version("stanza"))) / "resources"
-    except Exception:  # platformdirs or stanza metadata unavailable: stanza's historical default
-        return Path.home() / "stanza_resources"
-
-
-def _as_dir(resources_dir: str | os.PathLike | None) -> Path:
-    return Path(resources_dir).expanduser() if resources_dir else default_resources_dir()
-
-
-def _sort_langs(langs: Iterable[str]) -> list[str]:
-    order = {lang: i for i, lang in enumerate(LANGS)}
-    return sorted(set(langs), key=lambda lang: (order.get(lang, len(order)), lang))
-
-
-def _load_resources(resources_dir: Path) -> dict | None:
-    try:
-        with open(resources_dir / "resources.json", encoding="utf-8") as f:
-            resources = json.load(f)
-    except (OSError, ValueError):
-        return None
-    return resources if isinstance(resources, dict) else None
-
-
-def _model_files(lang: str, resources_dir: Path) -> list[Path] | None:
-    """The model files `stanza.Pipeline(lang, processors="tokenize,ner")` would load from
-    `resources_dir`, resolved from resources.json the way Stanza resolves them (language alias such
-    as zh -> zh-hans, the default package, the mwt model tokenize needs, and each model's
-    dependencies: pretrained embeddings, character LMs). None when resources.json or the language
-    entry is missing. Reads JSON only: no torch, no stanza import."""
-    resources = _load_resources(resources_dir)
-    if resources is None:
-        return None
-    code = lang.strip().lower()
-    seen = set()
-    while isinstance(resources.get(code), dict) and "alias" in resources[code] and code not in seen:
-        seen.add(code)
-        code = resources[code]["alias"]
-    lang_res = resources.get(code)
-    if not isinstance(lang_res, dict):
-        return None
-    default = (lang_res.get("packages") or {}).get("default") or {}
-
-    def packages_for(processor: str) -> list[str]:
-        value = default.get(processor)
-        if value is None and "default" in (lang_res.get(processor) or {}):
-            value = "default"
-        if value is None:
-            return []
-        return [value] if isinstance(value, str) else list(value)
-
-    wanted = {"tokenize": packages_for("tokenize"), "ner": packages_for("ner")}
-    if not wanted["tokenize"] or not wanted["ner"]:
-        return None
-    if "mwt" in default:  # stanza adds mwt when the language's tokenizer expects it
-        wanted["mwt"] = packages_for("mwt")
-    files: list[Path] = []
-    for processor, packages in wanted.items():
-        for package in packages:
-            files.append(resources_dir / code / processor / f"{package}.pt")
-            entry = (lang_res.get(processor) or {}).get(package) or {}
-            for dep in entry.get("dependencies") or []:
-                if isinstance(dep, dict) and dep.get("model") and dep.get("package"):
-                    files.append(resources_dir / code / dep["model"] / f"{dep['package']}.pt")
-    return files
-
-
-def missing_model_files(lang: str, resources_dir: str | os.PathLike | None) -> list[str]:
-    """What is missing for `lang` (empty when its models are installed), for messages."""
-    directory = _as_dir(resources_dir)
-    files = _model_files(lang, directory)
-    if files is None:
-        if _load_resources(directory) is None:
-            return [str(directory / "resources.json")]
-        return [f"{lang} tokenize+ner models (not listed in {directory / 'resources.json'})"]
-    return [str(f) for f in files if not (f.is_file() and f.stat().st_size > 0)]
-
-
-def models_installed(lang: str, resources_dir: str | os.PathLike | None) -> bool:
-    """True when resources.json lists `lang` and its tokenize and ner model files (and what they
-    depend on) are present in `resources_dir`. Does not load any model."""
-    return not missing_model_files(lang, resources_dir)
-
-
-def install_command(langs: Iterable[str], resources_dir: str | os.PathLike | None = None) -> str:
-    """The exact command that installs the models of `langs` into `resources_dir`."""
-    command = " ".join([DOWNLOAD_COMMAND, *_sort_langs(langs)])
-    if resources_dir is not None:
-        directory = _as_dir(resources_dir)
-        if directory.resolve() != default_resources_dir().resolve():
-            command += f" --stanza-dir {directory}"
-    return command
+    def spans(self, docs: list[tuple[str, str, str]]) -> "dict[str, list[EntitySpan]]":
+        return ner_for_documents(docs, self.backends, self.resources_dir)
 
 
 def resolve_backends(mode: str, langs: set[str], resources_dir: Path | None) -> dict[str, str]:
@@ -221,8 +126,6 @@ def ner_for_documents(
             by_lang.setdefault(lang, {}).setdefault(doc_id, text)  # identical documents run once
     if not by_lang:
         return {}
-    from etl.extract.stanza_ner import run_stanza
-
     out: dict[str, list] = {}
     for lang, texts in by_lang.items():
         ids = list(texts)

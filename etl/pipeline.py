@@ -16,15 +16,16 @@ from pathlib import Path
 from etl.documents import Document
 from etl.extract.dates import fallback_base, find_dates, infer_published
 from etl.extract.entities import find_entities
-from etl.extract.funding import attribute
+from etl.extract.funding import attribute_all
 from etl.extract.money import find_money, to_usd
-from etl.extract.stance import find_breaks, find_stance_cues, stance_of
-from etl.knowledge import KnowledgeBase, knowledge_base, read_csv
-from etl.segment import Sentence, detect_lang, sentences
+from etl.extract.stance import find_breaks, find_stance_cues, stances
+from etl.context import DocumentContext, Sentence
+from etl.datafiles import read_csv
+from etl.knowledge import KnowledgeBase, knowledge_base
+from etl.lang import detect_lang
 from etl.spans import DateSpan, EntitySpan
-from etl.textnorm import NormalizedText
+from etl.wordlists import lexicon_with
 
-_SPACE_RUN = re.compile(r"\s+")
 S = TypeVar("S", EntitySpan, DateSpan)
 
 
@@ -45,78 +46,72 @@ def extract_document(
     kb = kb or knowledge_base()
     today = today or date.today()
     text = doc.text
-    lang = doc.lang or detect_lang(text)
-    sents, repeated = _unique_sentences(text)
+    ctx = DocumentContext(text, doc.lang, lexicon_with(kb, doc.lang or detect_lang(text)))
+    lang, sents = ctx.lang, ctx.sentences
+    # The date scans read the kept sentences only (a document of one paragraph repeated 10,000
+    # times costs one paragraph), at their document offsets.
+    kept = ctx.kept_text
 
     if doc.published:
-        published, published_from = doc.published, "metadata"
+        published, published_from, grain = doc.published, doc.published_from or "metadata", doc.published_grain or "day"
     else:
-        published = infer_published(text, lang, today)
-        published_from = "text" if published else None
+        published = infer_published(kept, lang, today)
+        published_from, grain = ("text", "year") if published else (None, None)
 
     # Dates without a year take it from the publication date, else from the latest year the text
     # states (a lower bound; `published` itself stays null then).
-    date_base = published or fallback_base(text, lang, today)
+    date_base = published or fallback_base(kept, lang, today)
     base = {
         "doc_id": doc.doc_id,
         "source": doc.source,
         "lang": lang,
         "published": published,
         "published_from": published_from,
+        "published_grain": grain,
+        "title": doc.title,
+        "url": doc.url,
     }
-    normalized = [NormalizedText.of(s.text) for s in sents]
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
     # Dates run once over the document (cheaper than per sentence) and are handed to sentences.
-    dates_by_sentence = _assign_to_sentences(find_dates(text, lang, date_base), sents)
+    dates_by_sentence = _assign_to_sentences(find_dates(kept, lang, date_base), sents)
 
     rows: list[dict] = []
     previous_entities: list[EntitySpan] = []
-    for sent, norm in zip(sents, normalized):
+    for sent in sents:
         row_base = {**base, "sentence_id": sent.index, "sentence": sent.text}
-        entities = find_entities(norm, kb)
+        entities = find_entities(sent, kb)
         entities += _new_from_ner(ner_by_sentence.get(sent.index, ()), entities)
-        rows += _entity_rows(row_base, sent, norm, entities, kb)
+        rows += _entity_rows(row_base, sent, entities, kb)
         dates = dates_by_sentence.get(sent.index, [])
         rows += [_date_row(row_base, sent, d) for d in dates]
         rows += _money_rows(row_base, sent, lang, entities, dates, published, previous_entities)
         previous_entities = entities or previous_entities
 
-    document = {
+    return DocumentResult(_document_row(doc, base, ctx, len(rows)), rows)
+
+
+def _document_row(doc: Document, base: dict, ctx: DocumentContext, mentions: int) -> dict:
+    return {
         **base,
         "lang_from": "metadata" if doc.lang else "script",
-        "title": doc.title,
-        "url": doc.url,
-        "chars": len(text),
-        "sentences": len(sents),
-        "repeated_paragraphs": repeated,
+        "site": doc.site,
+        "author": doc.author,
+        "chars": len(doc.text),
+        "sentences": len(ctx.sentences),
+        "repeated_paragraphs": ctx.repeated,
         "duplicates": None,
-        "mentions": len(rows),
+        "mentions": mentions,
     }
-    return DocumentResult(document, rows)
 
 
-def _unique_sentences(text: str) -> tuple[list[Sentence], int]:
-    """Sentences of the document, each verbatim repeat (paragraph or sentence) counted once."""
-    sents, repeated = sentences(text)
-    seen: set[str] = set()
-    unique = []
-    for s in sents:
-        key = _SPACE_RUN.sub(" ", s.text)
-        if key in seen:
-            continue
-        seen.add(key)
-        unique.append(Sentence(len(unique), s.start, s.end, s.text))
-    return unique, repeated
-
-
-def _entity_rows(row_base: dict, sent: Sentence, norm: NormalizedText, entities: list[EntitySpan], kb) -> list[dict]:
+def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb) -> list[dict]:
     if not entities:
         return []
-    cues = find_stance_cues(norm)
-    breaks = find_breaks(norm) if cues else []
+    cues = find_stance_cues(sent)
+    breaks = find_breaks(sent) if cues else []
     rows = []
-    for e in entities:
-        license_ = stance_of(e, cues, breaks) if cues else None
+    licenses = stances(entities, cues, breaks) if cues else [None] * len(entities)
+    for e, license_ in zip(entities, licenses):
         license_from = "context" if license_ else None
         if license_ is None and e.linked:
             license_ = kb.entities[e.entity].license
@@ -153,8 +148,10 @@ def _date_row(row_base: dict, sent: Sentence, d: DateSpan) -> dict:
 
 def _money_rows(row_base, sent, lang, entities, dates, published, previous_entities) -> list[dict]:
     rows = []
-    for m in find_money(sent.text, lang):
-        company, investor = attribute(m, sent.text, entities, lang)
+    figures = find_money(sent.text, lang)
+    if not figures:
+        return rows
+    for m, (company, investor) in zip(figures, attribute_all(figures, sent.text, entities, lang)):
         if company is None and not entities and m.money_type != "aggregate" and previous_entities:
             # "… Inflection AI. After raising $1.3 billion …": a sentence that names nobody is
             # about the last company named in the sentence before.
@@ -207,19 +204,3 @@ def warm_up() -> None:
     afterwards inherit them instead of each paying ~2 s to build them again."""
     for row in read_csv("warm_up.csv"):
         extract_document(Document(text=row["text"], source="warm-up", lang=row["lang"]), today=date(2026, 1, 1))
-
-
-@dataclass(frozen=True)
-class NerBackend:
-    """Which languages run Stanza NER (see etl/nlp.py), and where its models are."""
-
-    backends: dict[str, str]  # lang -> "stanza" or "rules"
-    resources_dir: Path | None = None
-
-    def backend(self, lang: str) -> str:
-        return self.backends.get(lang, "rules")
-
-    def spans(self, docs: list[tuple[str, str, str]]) -> dict[str, list[EntitySpan]]:
-        from etl.nlp import ner_for_documents
-
-        return ner_for_documents(docs, self.backends, self.resources_dir)

@@ -10,6 +10,8 @@ back.
 from __future__ import annotations
 
 import hashlib
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,11 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import schema
-from etl.corpus import Unparsed
-from etl.documents import Document, Known, ReadError
-from etl.engines import BATCH_SIZE, Limits, run_batches
-from etl.pipeline import NerBackend
-from etl.segment import detect_lang
+from etl.corpus import Unparsed, read_bytes, read_corpus
+from etl.documents import Document, Known, ReadError, Skipped
+from etl.paths import SEEDS_DIR
+from etl.store import FILES, StoreWriter, Tables, concat_frames, exists, read_mentions
+from etl.engines import BATCH_SIZE, DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_DOC_MB, Limits, run_batches
+from etl.nlp import NerBackend
+from etl.lang import detect_lang
 
 Sink = Callable[[dict[str, pa.Table]], None]  # receives each batch's mention rows, by language
 
@@ -66,6 +70,7 @@ class Outcome:
     order: list[str]  # doc_ids in corpus order
     reused: set[str]  # doc_ids whose rows the sink must take from the earlier run
     processed: int
+    skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
 
 
 @dataclass
@@ -90,6 +95,7 @@ class Run:
     _errors: list[dict] = field(default_factory=list, init=False)
     _reused: set[str] = field(default_factory=set, init=False)
     _processed: int = field(default=0, init=False)
+    _skipped: int = field(default=0, init=False)
     _pos: int = field(default=0, init=False)
 
     def __post_init__(self):
@@ -124,7 +130,7 @@ class Run:
         owners = sorted(self._owner.items(), key=lambda item: item[1])
         errors = sorted(self._errors, key=lambda e: e.pop("pos"))
         return Outcome(self._documents(owners), schema.errors_frame(errors), [doc_id for doc_id, _ in owners],
-                       self._reused, self._processed)
+                       self._reused, self._processed, self._skipped)
 
     def _batches(self, items: Iterable) -> Iterator[list[tuple[int, Document | Unparsed, tuple]]]:
         pending: list[tuple[int, Document | Unparsed]] = []
@@ -132,6 +138,8 @@ class Run:
             pos = self._pos = self._pos + 1
             if isinstance(item, ReadError):
                 self._errors.append({"source": item.source, "line": item.line, "error": item.error, "pos": pos})
+            elif isinstance(item, Skipped):
+                self._skipped += item.count
             elif isinstance(item, Known):
                 earlier = self._by_fingerprint[item.fingerprint]
                 self._claim(earlier.doc_id, pos, earlier.source, earlier.index, reused=True)
@@ -233,6 +241,7 @@ class RunResult:
     processed: int  # documents extracted in this run
     reused: int  # documents whose rows came from the earlier run
     seconds: float
+    skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
     notes: list[str] = field(default_factory=list)  # what the run recovered from (a stale lock …)
 
     def summary(self) -> str:
@@ -244,6 +253,8 @@ class RunResult:
             f"documents  {len(docs)} ({dups} with identical copies counted once, {undated} without a date)",
             f"rows       {sum(self.kinds.values())} ({per_kind})",
             f"errors     {len(self.errors)}",
+            *([f"skipped    {self.skipped} archive records that are not HTML pages (requests, metadata, images ...)"]
+              if self.skipped else []),
             f"seconds    {self.seconds:.2f} ({self.processed} documents extracted, {self.reused} reused from the last run)",
         ]
         lines += [f"note       {note}" for note in self.notes]
@@ -254,3 +265,91 @@ class RunResult:
             lines.append(f"  ... and {len(self.errors) - 10} more in errors.parquet")
         return "\n".join(lines)
 
+
+# ---------------------------------------------------------------------------------------------
+# Runs: in memory, into a store, over uploads
+
+
+def extract_tables(items: Iterable[Document | ReadError], today: date | None = None, progress=None, workers: int = 1,
+                   engine: str = "local", scheduler: str | None = None, previous: Tables | None = None, ner=None,
+                   max_doc_mb: float | None = DEFAULT_MAX_DOC_MB, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Tables:
+    """Documents (and read errors) to the three tables, in memory, mentions in document order.
+    `previous`: Tables of an earlier run whose unchanged documents are reused, not re-extracted.
+    A document over `max_doc_mb` or taking more than `doc_timeout` seconds is an error row."""
+    run = Run(previous.documents if previous is not None else None, ner)
+    tables: list[pa.Table] = []
+    outcome = run.execute(items, lambda by_lang: tables.extend(by_lang.values()), today or date.today(), workers, engine,
+                          scheduler, progress, Limits(max_doc_mb, doc_timeout))
+    mentions = schema.mentions_from_arrow(pa.concat_tables(tables)) if tables else schema.mentions_frame([])
+    if outcome.reused:
+        mentions = concat_frames(mentions, previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
+    return Tables(in_document_order(mentions, outcome.order), outcome.documents, outcome.errors)
+
+
+def run_corpus(
+    corpus: str | Path | None,
+    out: str | Path,
+    today: date | None = None,
+    progress: bool = False,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    incremental: bool = True,
+    ner=None,
+    max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
+) -> "RunResult":
+    """Read CORPUS (default: the seeds), extract, and write a new version of the store in OUT.
+    The corpus is streamed: rows go to disk batch by batch. With `incremental`, records already
+    extracted into OUT by the same extractor are reused (not even parsed). A document over
+    `max_doc_mb` or taking more than `doc_timeout` seconds is an error row."""
+    started = time.perf_counter()
+    out = Path(out)
+    previous = _previous_documents(out) if incremental else None
+    run = Run(previous, ner)
+    items = read_corpus(corpus or SEEDS_DIR, known=run.known, defer=run.defer)
+    bar = _ProgressBar() if progress else None
+    with StoreWriter(out) as writer:
+        outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar,
+                              Limits(max_doc_mb, doc_timeout))
+        writer.keep(out, outcome.reused)
+        writer.commit(outcome.documents, outcome.errors)
+    if bar:
+        bar.close()
+    kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
+    return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
+                     len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes)
+
+
+def _previous_documents(out: Path) -> pd.DataFrame | None:
+    try:
+        return pd.read_parquet(out / FILES["documents"]) if exists(out) else None
+    except (OSError, ValueError):
+        return None  # no usable earlier run: extract everything
+
+
+def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, progress=None,
+                    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Tables:
+    """The same ETL over uploaded files (name, bytes); bad files become rows of `errors`."""
+    items: list = []
+    for name, data in files:
+        items.extend(read_bytes(Path(name).name, data))
+    return extract_tables(items, today=today, progress=progress, doc_timeout=doc_timeout)
+
+
+class _ProgressBar:
+    """A one-line count of extracted documents on stderr (the corpus is streamed: no total)."""
+
+    def __init__(self, every: int = 256):
+        self.every = every
+        self.shown = 0
+
+    def __call__(self, n: int) -> None:
+        if n - self.shown >= self.every:
+            self.shown = n
+            sys.stderr.write(f"\r{n} documents extracted")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")

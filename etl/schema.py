@@ -33,6 +33,9 @@ MENTION_COLUMNS: dict[str, str] = {
     # Additions to the DESIGN.md contract (reasons in the README, "Table contract"):
     "linked": "boolean",  # False for an organisation found by NER but not in the knowledge base
     "amount_upper": "Float64",  # upper bound of a range such as "$1-2 billion"
+    "published_grain": "string",  # day, month or year: how much of `published` the source states
+    "title": "string",  # the document's title, so a row names its article without a join
+    "url": "string",  # the document's http(s) address
 }
 
 DOCUMENT_COLUMNS: dict[str, str] = {
@@ -41,9 +44,12 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "lang": "string",
     "lang_from": "string",  # metadata or script
     "published": "datetime64[ns]",
-    "published_from": "string",
+    "published_from": "string",  # metadata, html, feed, crawl or text
+    "published_grain": "string",  # day, month or year
     "title": "string",
-    "url": "string",
+    "url": "string",  # http(s) only
+    "site": "string",  # the site or feed that published it (og:site_name, the feed's title, the API's source)
+    "author": "string",
     "chars": "Int64",
     "sentences": "Int64",
     "repeated_paragraphs": "Int64",  # paragraphs skipped because they repeat one above

@@ -1,40 +1,14 @@
-"""Language from script, sentence splitting for four scripts, and repeated-paragraph removal."""
+"""Sentence splitting for four scripts, and repeated-paragraph removal."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-_SCRIPTS = {
-    "ar": re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]"),
-    "hi": re.compile(r"[\u0900-\u097F]"),
-    "zh": re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]"),
-    "en": re.compile(r"[A-Za-z]"),
-}
+from etl.lang import LANGUAGES
 
-
-def detect_lang(text: str, sample: int = 5000) -> str:
-    """The language whose script has the most letters (Arabic, Devanagari, Han, Latin)."""
-    head = text[:sample]
-    counts = {lang: len(rx.findall(head)) for lang, rx in _SCRIPTS.items()}
-    # A Han character carries about a word; weigh it so Chinese with Latin names stays Chinese.
-    counts["zh"] *= 3
-    best = max(counts, key=counts.get)
-    return best if counts[best] else "en"
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    index: int  # position in the document (0, 1, ...), counting only kept sentences
-    start: int  # offset of the first character in the document
-    end: int
-    text: str
-
-
-# A sentence ends after . ! ? ؟ । 。！？ (the dot only before a space, end or closing quote, so
-# 1.3, JD.com and 01.AI stay whole) and at every line break.
-_BOUNDARY = re.compile(r"[!?؟।。！？]+[\"'”’»)\]]*|\.(?=[\s\"'”’»)\]]|$)[\"'”’»)\]]*|\n")
-_PARAGRAPH = re.compile(r"[^\n]+")
-_SPACE_RUN = re.compile(r"\s+")
+# A sentence ends after ! ? and each language's own marks (؟ । 。！？), after a dot only before a
+# space, the end or a closing quote (so 1.3, JD.com and 01.AI stay whole), and at every line break.
+_ENDS = "!?" + "".join(lang.sentence_ends for lang in LANGUAGES.values())
+_BOUNDARY = re.compile(f"[{re.escape(_ENDS)}]+" + r"""["'”’»)\]]*|\.(?=[\s"'”’»)\]]|$)["'”’»)\]]*|\n""")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -88,13 +62,3 @@ def _add_trimmed(out: list[tuple[int, int]], text: str, s: int, e: int) -> None:
     e -= len(left) - len(left.rstrip())
     if _ALNUM.search(text, s, e):
         out.append((s, e))
-
-
-def sentences(text: str) -> tuple[list[Sentence], int]:
-    """The document's sentences, skipping repeated paragraphs; and how many paragraphs repeated."""
-    kept, repeated = kept_paragraphs(text)
-    out: list[Sentence] = []
-    for p_start, p_end in kept:
-        for s, e in split_sentences(text, p_start, p_end):
-            out.append(Sentence(len(out), s, e, text[s:e]))
-    return out, repeated

@@ -1,50 +1,42 @@
 """Text normalisation for matching, with a map back to original offsets.
 
-Matching runs on a normalised copy of the text (lower case, one Arabic letter per family, no
-diacritics or tatweel, Western digits, hyphens as spaces); every match is mapped back to the
-original character offsets so provenance stays exact.
+Matching runs on a normalised copy of the text: lower case, one Arabic letter per family, no
+diacritics, tatweel or zero-width marks, Western digits, full-width ASCII as ASCII (the letter
+facts come from etl/lang/). `NormalizedText` holds that copy once per document, and maps every
+span back to the original offsets so provenance stays exact; `words` is the same copy with
+hyphens, underscores and slashes as spaces, for names ("DeepSeek-R1" = "DeepSeek R1").
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
-# Arabic-Indic, Extended Arabic-Indic (Persian/Urdu), Devanagari and full-width digits -> 0-9.
-_DIGITS = {}
-for _zero in (0x0660, 0x06F0, 0x0966, 0xFF10):
-    for _i in range(10):
-        _DIGITS[_zero + _i] = str(_i)
+from etl.lang import LANGUAGES, char_set
+
+# Every script's digits -> 0-9 (the languages list theirs; full-width digits are Chinese text's).
+_DIGITS = {ord(ch): str(unicodedata.digit(ch)) for lang in LANGUAGES.values() for ch in char_set(lang.digits)}
 ASCII_DIGITS = str.maketrans(_DIGITS)
 
 # Length-preserving replacements: one character in, one character out.
-_LETTERS = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ؤ": "و", "ئ": "ي",
-    "\u00a0": " ", "\u202f": " ", "\u3000": " ",
-    "٫": ".", "٬": ",", "،": ",",
-}
-# For names, a hyphen, underscore or slash is a space ("DeepSeek-R1" = "DeepSeek R1"); numbers
-# keep them ("1-2 billion", "30-50%").
-_SEPARATORS = {"‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "-": " ", "_": " ", "/": " "}
-# Characters dropped for matching: Arabic diacritics and tatweel, zero-width marks, Devanagari nukta
-# (so ज़ and ज match), bidi controls.
+_LETTERS = {k: v for lang in LANGUAGES.values() for k, v in lang.foldings.items()}
+_LETTERS.update({"\u00a0": " ", "\u202f": " ", "\u3000": " "})
+# For names a hyphen, underscore or slash is a space; numbers keep them ("1-2 billion", "30-50%").
+SEPARATORS = "‐‑‒–—-_/"
+# Dropped for matching: each language's marks, zero-width characters, bidi controls.
 _DROPPED = (
-    [chr(c) for c in range(0x064B, 0x0660)]
-    + ["\u0670", "\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u093c"]
-    + [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2066, 0x206A)]
+    "".join(lang.dropped for lang in LANGUAGES.values())
+    + "\u200b\u200c\u200d\u200e\u200f\ufeff"
+    + "".join(chr(c) for c in range(0x202A, 0x202F))
+    + "".join(chr(c) for c in range(0x2066, 0x206A))
 )
-_TABLE = str.maketrans({**_LETTERS, **_SEPARATORS, **{c: None for c in _DROPPED}, **_DIGITS})
-_TABLE_KEEP_PUNCTUATION = str.maketrans({**_LETTERS, **{c: None for c in _DROPPED}, **_DIGITS})
+_KEEP_PUNCTUATION = {**{ord(k): v for k, v in _LETTERS.items()}, **{ord(c): None for c in _DROPPED}, **_DIGITS}
+_NAMES = {**_KEEP_PUNCTUATION, **{ord(c): " " for c in SEPARATORS}}
 DROPPED_CHARS = _HAS_DROPPED = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]")
-# Precomposed Devanagari letters with nukta (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> base letter, so both spellings match.
-_NUKTA_PRECOMPOSED = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0x0958, 0x0960)}
-_TABLE.update(str.maketrans(_NUKTA_PRECOMPOSED))
-_TABLE_KEEP_PUNCTUATION.update(str.maketrans(_NUKTA_PRECOMPOSED))
+_DROPPED_RUN = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+")
 
 
 class _Translator:
@@ -58,7 +50,7 @@ class _Translator:
 
     def __init__(self, table: dict):
         self.table = table
-        self.replacement = {chr(k): "" if v is None else v if isinstance(v, str) else chr(v) for k, v in table.items()}
+        self.replacement = {chr(k): "" if v is None else v for k, v in table.items()}
         self.chained = any(ch in self.replacement for v in self.replacement.values() for ch in v)
         self.keys = re.compile("[" + "".join(re.escape(c) for c in sorted(self.replacement)) + "]")
 
@@ -76,17 +68,15 @@ class _Translator:
         return text
 
 
-_TRANSLATE = _Translator(_TABLE)
-_TRANSLATE_KEEP_PUNCTUATION = _Translator(_TABLE_KEEP_PUNCTUATION)
+_TRANSLATE_NAMES = _Translator(_NAMES)
+_TRANSLATE_KEEP_PUNCTUATION = _Translator(_KEEP_PUNCTUATION)
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
 def normalize(text: str, keep_punctuation: bool = False) -> str:
     """Normalise for matching (the offsets may change: use `NormalizedText` to map back)."""
-    out = (_TRANSLATE_KEEP_PUNCTUATION if keep_punctuation else _TRANSLATE)(text).lower()
+    out = (_TRANSLATE_KEEP_PUNCTUATION if keep_punctuation else _TRANSLATE_NAMES)(text).lower()
     return _full_width_to_ascii(out)
-
-
-_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
 def _full_width_to_ascii(s: str) -> str:
@@ -95,96 +85,118 @@ def _full_width_to_ascii(s: str) -> str:
     return _FULL_WIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), s)
 
 
-class _OffsetMap:
-    """Normalised index -> original index, piecewise: from `starts[k]` on (up to the next start),
-    original = index + `offsets[k]`. One entry per run of dropped marks (or per extra character of
-    a lower case that grows), not one per character: a 50 MB line with one zero-width space needs
-    two entries, not a 50-million-int tuple (1.8 GB)."""
-
-    __slots__ = ("starts", "offsets")
-
-    def __init__(self) -> None:
-        self.starts = array("q", [0])
-        self.offsets = array("q", [0])
-
-    def add(self, start: int, offset: int) -> None:
-        if self.starts[-1] == start:  # a dropped run at the very beginning
-            self.offsets[-1] = offset
-        else:
-            self.starts.append(start)
-            self.offsets.append(offset)
-
-    def __call__(self, index: int) -> int:
-        return index + self.offsets[bisect_right(self.starts, index) - 1]
-
-
 @dataclass(frozen=True)
 class NormalizedText:
-    """A normalised copy of a text and the way back to the original offsets."""
+    """A normalised copy of a text (punctuation kept) and the way back to the original offsets.
+
+    The map is compact: the runs of dropped characters (a few per document), not one integer per
+    character, so a 50 MB line with one zero-width mark costs what the line without it does."""
 
     original: str
     text: str
-    _map: _OffsetMap | None  # None = identity
+    _runs: "_Runs | None"  # where dropped characters were; None = the identity
 
     @classmethod
-    def of(cls, original: str, keep_punctuation: bool = False) -> "NormalizedText":
+    def of(cls, original: str, keep_punctuation: bool = True) -> "NormalizedText":
         norm = normalize(original, keep_punctuation)
         if len(norm) == len(original) and not _HAS_DROPPED.search(original):
             return cls(original, norm, None)
-        offsets = _OffsetMap()
-        dropped = 0
-        for m in _DROPPED_RUN.finditer(original):
-            offsets.add(m.start() - dropped, dropped + m.end() - m.start())
-            dropped += m.end() - m.start()
-        if len(original) - dropped == len(norm):  # only dropped marks changed the length (Arabic diacritics)
-            return cls(original, norm, offsets)
-        return cls._growing(original, keep_punctuation)
+        runs = _Runs.of(original)
+        if len(original) - runs.dropped == len(norm):  # only dropped marks changed the length
+            return cls(original, norm, runs)
+        # Rare: a character whose lower case is longer (İ -> i̇): each character normalised on its
+        # own (lower() depends on context only for Σ), each output character mapped to the one it
+        # came from; in C-level stretches between those characters and the dropped runs.
+        kept, done = array("q"), 0
+        for m in _growing_or_dropped().finditer(original):
+            kept.extend(range(done, m.start()))
+            if not _HAS_DROPPED.match(m.group()):
+                kept.extend([m.start()] * len(normalize(m.group(), keep_punctuation)))
+            done = m.end()
+        kept.extend(range(done, len(original)))
+        return cls(original, normalize(original.replace("Σ", "σ"), keep_punctuation), _Runs.explicit(kept, original))
 
-    @classmethod
-    def _growing(cls, original: str, keep_punctuation: bool) -> "NormalizedText":
-        """A character whose lower case is longer (İ -> i̇): each character normalised on its own
-        (so a capital sigma is σ wherever it stands), each output character mapped to the
-        character it came from."""
-        text = normalize(original.replace("Σ", "σ"), keep_punctuation)  # lower() is context-free but for Σ
-        offsets = _OffsetMap()
-        offset = 0  # original index - normalised index, from here on
-        for m in _special_pattern().finditer(original):
-            at = m.start() - offset  # where the match would start in the normalised text
-            if _HAS_DROPPED.match(original, m.start()):
-                offset += m.end() - m.start()
-                offsets.add(at, offset)
-            else:  # one character becoming several: each extra one maps back to it
-                for extra in range(1, len(normalize(m.group(), keep_punctuation))):
-                    offsets.add(at + extra, offset - extra)
-                offset -= len(normalize(m.group(), keep_punctuation)) - 1
-        return cls(original, text, offsets)
+    @cached_property
+    def words(self) -> str:
+        """The normalised text with hyphens, underscores and slashes as spaces (same length)."""
+        words = self.text
+        for ch in SEPARATORS:
+            if ch in words:
+                words = words.replace(ch, " ")
+        return words
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text to the original text."""
-        if self._map is None:
+        if self._runs is None:
             return start, end
-        if start >= len(self.text):
+        n = len(self.text)
+        if start >= n:
             return len(self.original), len(self.original)
-        o_start = self._map(start)
-        o_end = self._map(end - 1) + 1 if end > start else o_start
+        o_start = self._runs.original(start)
+        o_end = self._runs.original(end - 1) + 1 if end > start else o_start
         # Take along dropped marks (diacritics) that trail the last kept character.
-        trailing = _DROPPED_RUN.match(self.original, o_end)
-        return o_start, trailing.end() if trailing else o_end
+        while o_end < len(self.original) and _HAS_DROPPED.match(self.original, o_end):
+            o_end += 1
+        return o_start, o_end
 
-
-_DROPPED_RUN = re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+")
+    def to_normalized(self, offset: int) -> int:
+        """The normalised offset of an original offset (of the first kept character at or after it)."""
+        if self._runs is None:
+            return offset
+        return self._runs.normalized(offset)
 
 
 @cache
-def _special_pattern() -> re.Pattern:
-    """Runs of dropped marks, or one character whose lower case is longer than itself."""
-    growing = [c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) <= 0xDFFF and len(c.lower()) > 1]
-    return re.compile("[" + "".join(re.escape(c) for c in _DROPPED) + "]+|[" + "".join(re.escape(c) for c in growing) + "]")
+def _growing_or_dropped() -> re.Pattern:
+    """A run of dropped characters, or one character whose lower case is longer than itself."""
+    growing = "".join(c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) <= 0xDFFF and len(c.lower()) > 1)
+    return re.compile(_DROPPED_RUN.pattern + "|[" + re.escape(growing) + "]")
+
+
+class _Runs:
+    """Runs of dropped characters in the original: [starts[k], ends[k]), with `after[k]` characters
+    dropped up to the end of run k. `norm_at[k]` is the normalised index of the first character
+    kept after run k, from which normalised index i is original index i + after[k]."""
+
+    __slots__ = ("starts", "ends", "after", "norm_at", "dropped", "kept")
+
+    def __init__(self, starts: list[int], ends: list[int], after: list[int], kept: array | None = None, dropped: int = 0):
+        self.starts, self.ends, self.after = starts, ends, after
+        self.norm_at = [e - a for e, a in zip(ends, after)]
+        self.dropped = after[-1] if after else dropped
+        self.kept = kept  # explicit map (rare slow path), else None
+
+    @classmethod
+    def of(cls, original: str) -> "_Runs":
+        starts, ends, after, total = [], [], [], 0
+        for m in _DROPPED_RUN.finditer(original):
+            total += m.end() - m.start()
+            starts.append(m.start())
+            ends.append(m.end())
+            after.append(total)
+        return cls(starts, ends, after)
+
+    @classmethod
+    def explicit(cls, kept: array, original: str) -> "_Runs":
+        return cls([], [], [], kept, len(original) - len(kept))
+
+    def original(self, i: int) -> int:
+        if self.kept is not None:
+            return self.kept[min(i, len(self.kept) - 1)]
+        k = bisect_right(self.norm_at, i) - 1
+        return i + (self.after[k] if k >= 0 else 0)
+
+    def normalized(self, o: int) -> int:
+        if self.kept is not None:
+            return bisect_left(self.kept, o)
+        k = bisect_right(self.starts, o) - 1  # the last run starting at or before o
+        if k < 0:
+            return o
+        if o < self.ends[k]:  # inside a run: where the next kept character lands
+            return self.norm_at[k]
+        return o - self.after[k]
 
 
 def to_ascii_digits(text: str) -> str:
-    """Arabic-Indic, Persian and Devanagari digits to 0-9 (same length)."""
+    """Arabic-Indic, Persian, Devanagari and full-width digits to 0-9 (same length)."""
     return text.translate(ASCII_DIGITS)
-
-
-ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]")

@@ -29,9 +29,25 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    yield from serve(tmp_path_factory, data=None)
+
+
+@pytest.fixture(scope="module")
+def news_server(tmp_path_factory):
+    """A server over the ETL of tests/fixtures/news: saved pages, feeds and API JSON with titles."""
+    from etl import run_corpus
+
+    out = tmp_path_factory.mktemp("news-store")
+    run_corpus(ROOT / "tests" / "fixtures" / "news", out)
+    yield from serve(tmp_path_factory, data=out)
+
+
+def serve(tmp_path_factory, data):
     port = free_port()
     env = {**os.environ, "AI_TRENDS_CACHE": str(tmp_path_factory.mktemp("cache")), "PYTHONUNBUFFERED": "1"}
     env.pop("AI_TRENDS_DATA", None)
+    if data is not None:
+        env["AI_TRENDS_DATA"] = str(data)
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
@@ -100,3 +116,39 @@ def test_drill_down_shows_arabic_right_to_left_with_the_mention_marked(server, t
     assert len(marks) >= 10 and {m.casefold() for m in marks} <= {"deepseek", "ديبسيك", "डीपसीक"}
     assert rtl_blocks >= 1  # the Arabic sentences are laid out right to left
     assert any("\u0600" <= ch <= "\u06ff" for ch in arabic)
+
+
+def test_documents_are_named_by_title_and_site_with_their_links(news_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    shot = Path(os.environ.get("AI_TRENDS_TITLES_SCREENSHOT", tmp_path / "titles.png"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(news_server, wait_until="domcontentloaded")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+        # the Sources filter lists titles and sites, not file names
+        sources = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Sources")
+        sources.click()
+        page.keyboard.type("SoftBank")
+        options = page.locator('[role="option"]').all_inner_texts()
+        page.keyboard.press("Escape")
+        picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Show the sentences")
+        picker.scroll_into_view_if_needed()
+        picker.click()
+        page.keyboard.type("OpenAI")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".ai-drill a", timeout=30_000)
+        links = page.locator(".ai-drill .meta a")
+        names = links.all_inner_texts()
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        body = page.inner_text("body")
+        page.locator(".ai-drill").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert any("OpenAI closes $40 billion round led by SoftBank" in o and "The Ledger Tech" in o for o in options), options
+    assert not any(o.endswith(".html") for o in options)
+    assert "OpenAI closes $40 billion round led by SoftBank" in names
+    assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
+    assert "en-openai-softbank-round.html" not in body  # the file name is only a tooltip
+    assert shot.stat().st_size > 20_000

@@ -48,7 +48,7 @@ def test_mention_text_with_markup_is_escaped_inside_the_mark():
 def test_only_our_tags_survive(tiny):
     out = drilldown.mentions_html(tiny.mentions, tiny.documents, limit=100)
     tags = set(re.findall(r"<\s*([a-zA-Z]+)", out))
-    assert tags <= {"style", "div", "mark", "a", "p", "span"}
+    assert tags <= {"style", "div", "mark", "a", "p", "span", "bdi"}
     assert "Anthropic &lt;b&gt;news&lt;/b&gt;" in out  # a title carrying markup
 
 
@@ -220,3 +220,32 @@ def test_missing_published_never_matches_a_period():
     assert drilldown.rows_for(df, t).empty
     assert len(drilldown.rows_for(df, Target.of(entity="Anthropic"))) == 2
     assert isinstance(drilldown.rows_for(df, Target.of(entity="Anthropic")), pd.DataFrame)
+
+
+def test_documents_are_named_by_title_and_site_not_file_name():
+    docs = pd.DataFrame({
+        "source": ["html/a.html", "feeds/x.rss#2", "seeds/000_8c6791ed.txt", "api/n.json#1"],
+        "title": ["<script>alert(1)</script> OpenAI closes round", "腾讯混元接入微信搜索", None, None],
+        "site": ["The Ledger Tech", "智能前沿", None, "Euro Tech Wire"],
+    })
+    labels = drilldown.source_labels(docs)
+    assert labels["html/a.html"] == "<script>alert(1)</script> OpenAI closes round — The Ledger Tech"  # text, escaped where shown
+    assert labels["feeds/x.rss#2"] == "腾讯混元接入微信搜索 — 智能前沿"
+    assert labels["seeds/000_8c6791ed.txt"] == "seeds/000_8c6791ed.txt"  # nothing better known
+    assert labels["api/n.json#1"] == "Euro Tech Wire (api/n.json#1)"
+    assert drilldown.source_labels(docs, ["feeds/x.rss#2"]) == {"feeds/x.rss#2": "腾讯混元接入微信搜索 — 智能前沿"}
+    urls = drilldown.safe_urls(pd.Series(["https://a.example/x", "javascript:alert(1)", None, "data:text/html,x"]))
+    assert urls.tolist()[0] == "https://a.example/x" and urls.isna().tolist() == [False, True, True, True]
+
+
+def test_drill_down_names_the_site_and_keeps_the_file_as_a_tooltip():
+    rows = pd.DataFrame({
+        "doc_id": ["d1"], "lang": ["ar"], "source": ["html/ar-page.html"], "published": [pd.Timestamp("2025-01-28")],
+        "sentence": ["تراجعت أسهم إنفيديا"], "text": ["إنفيديا"], "sentence_id": [0], "start": [12],
+    })
+    docs = pd.DataFrame({"doc_id": ["d1"], "title": ["ديب سيك تهز وول ستريت"], "url": ["https://x.example/a"],
+                         "site": ["<b>الشرق</b> التقني"]})
+    out = drilldown.mentions_html(rows, docs)
+    assert '<bdi>&lt;b&gt;الشرق&lt;/b&gt; التقني</bdi>' in out
+    assert 'title="html/ar-page.html"' in out and '<a href="https://x.example/a"' in out
+    assert "2025-01-28" in out

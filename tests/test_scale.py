@@ -186,7 +186,7 @@ def test_a_store_copied_without_its_links_still_takes_a_new_run(tmp_path):
 def test_warm_up_sentences_reach_every_extractor_in_every_language():
     # Forked pool workers inherit what warm_up() built; a language or extractor it misses would be
     # compiled again in every worker.
-    from etl.knowledge import read_csv
+    from etl.datafiles import read_csv
     from etl.pipeline import extract_document
     from etl.documents import Document
 

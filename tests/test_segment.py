@@ -1,7 +1,15 @@
 """Language from script, sentence splitting in four scripts, repeated paragraphs."""
 import pytest
 
-from etl.segment import detect_lang, sentences, split_sentences
+from etl.lang import detect_lang
+from etl.context import DocumentContext
+from etl.lexicon import Lexicon
+from etl.segment import split_sentences
+
+
+def sentences(text):
+    doc = DocumentContext(text, None, Lexicon([]))
+    return doc.sentences, doc.repeated
 
 
 @pytest.mark.parametrize("text,lang", [

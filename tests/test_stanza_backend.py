@@ -14,6 +14,8 @@ import stanza
 from etl.extract.entities import accept, candidates
 from etl.extract.stanza_ner import load_pipeline, run_stanza, spans_from_stanza
 from etl.knowledge import KnowledgeBase
+from etl.lexicon import Lexicon, longest
+from etl.textnorm import NormalizedText
 from etl.nlp import (
     LANGS,
     ModelsMissing,
@@ -221,7 +223,8 @@ def test_a_document_without_entities_needs_no_knowledge_base_pass():
 def test_linked_spans_are_the_gazetteer_spans_and_unlinked_ones_touch_no_alias(make):
     doc = make()
     gazetteer = {(c.start, c.end, c.text, c.entity, c.kind, c.company) for c in accept(candidates(doc.text, KB))}
-    aliases = [(m.start, m.end) for m in KB.matcher.find(doc.text)]
+    norm = NormalizedText.of(doc.text)
+    aliases = [norm.to_original(s, e) for s, e, _ in longest(Lexicon(KB.words()).scan(norm, check_case=False), "alias")]
     for s in spans_from_stanza(doc, KB):
         if s.linked:
             assert (s.start, s.end, s.text, s.entity, s.kind, s.company) in gazetteer
@@ -382,7 +385,7 @@ def test_real_stanza_on_the_seed_articles():
     from etl.knowledge import knowledge_base
     from etl.paths import SEEDS_DIR
     from etl.pipeline import extract_document
-    from etl.segment import detect_lang
+    from etl.lang import detect_lang
 
     kb = knowledge_base()
     docs = [d for d in read_corpus(SEEDS_DIR) if isinstance(d, Document)]

@@ -47,10 +47,12 @@ another language still gets its other extractors' rows. Language data lives in
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import csv
 import datetime as dt
 import functools
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -723,16 +725,46 @@ def _scan(text: str, lang: _Lang, base: dt.date | None) -> list[_Found]:
                     if end > start:
                         found = _Found(DateSpan(start, end, text[start:end], value, grain), explicit)
                         candidates.append((start, end, found))
-    # Overlaps: longest first, then earliest (windows may find the same phrase twice).
+    return [c[2] for c in _longest_first(candidates, _Blockers(blockers))]
+
+
+def _longest_first(candidates: list[tuple[int, int, _Found]], blockers: "_Blockers") -> list[tuple[int, int, _Found]]:
+    """Non-overlapping candidates, longest first, then earliest (windows may find the same phrase
+    twice), in text order. Taken characters are marked in a bytearray, so each test costs the
+    candidate's length, not the number of phrases taken before it."""
+    if not candidates:
+        return []
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int, _Found]] = []
+    taken = bytearray(max(c[1] for c in candidates))
+    kept = []
     for c in candidates:
-        if any(b0 <= c[0] and c[1] <= b1 and c[1] - c[0] < b1 - b0 for b0, b1 in blockers):
-            continue
-        if all(c[1] <= t[0] or c[0] >= t[1] for t in taken):
-            taken.append(c)
-    taken.sort(key=lambda c: c[0])
-    return [c[2] for c in taken]
+        if taken.find(1, c[0], c[1]) == -1 and not blockers.inside(c[0], c[1]):
+            taken[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
+            kept.append(c)
+    kept.sort(key=lambda c: c[0])
+    return kept
+
+
+class _Blockers:
+    """Spans of phrases that are no date ("31 يونيو 2025"): a shorter candidate inside one is dropped.
+    Sorted by start with a running maximum of ends, so a test is one bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(itertools.accumulate((e for _, e in spans), max))
+        self.same_start: dict[int, int] = {}
+        for s, e in spans:
+            self.same_start[s] = max(e, self.same_start.get(s, e))
+
+    def inside(self, start: int, end: int) -> bool:
+        """Whether a blocker holds [start, end) and is longer than it."""
+        if not self.starts:
+            return False
+        i = bisect.bisect_left(self.starts, start)  # blockers starting strictly before `start`
+        if i and self.reach[i - 1] >= end:
+            return True
+        return self.same_start.get(start, -1) > end
 
 
 def _lang_of(lang: str) -> _Lang | None:

@@ -1,19 +1,14 @@
-"""Company and product mentions, linked to the knowledge base through its normalised aliases."""
+"""Company and product mentions, linked to the knowledge base through its normalised aliases
+(the "alias" list of the lexicon: etl/knowledge.py, etl/lexicon.py)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from etl.context import Sentence, sentence_of
 from etl.knowledge import KnowledgeBase, knowledge_base
+from etl.lexicon import longest
 from etl.spans import EntitySpan
-from etl.textnorm import DROPPED_CHARS, NormalizedText
-
-_SEPARATORS = re.compile(r"[\s\-‐‑–—_]+")
-
-
-def exact_form(s: str) -> str:
-    """The spelling as written, minus separators and diacritics: "Cursor" != "cursor", علي != على."""
-    return DROPPED_CHARS.sub("", _SEPARATORS.sub("", s))
+from etl.wordlists import lexicon_with
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,19 +17,17 @@ class Candidate:
     needs_context: bool  # an ambiguous alias ("Meta", Arabic علي): kept only with support
 
 
-def candidates(text: str | NormalizedText, kb: KnowledgeBase | None = None) -> list[Candidate]:
-    """Every alias match in `text`, before the context rule for ambiguous aliases."""
+def candidates(sentence: Sentence | str, kb: KnowledgeBase | None = None) -> list[Candidate]:
+    """Every alias in the sentence (leftmost-longest), before the context rule for ambiguous aliases."""
     kb = kb or knowledge_base()
-    norm = text if isinstance(text, NormalizedText) else NormalizedText.of(text)
+    sentence = _as_sentence(sentence, kb)
     out = []
-    for m in kb.matcher.find(norm):
-        alias = kb.aliases[m.key]
-        surface = norm.original[m.start : m.end]
-        if alias.case_sensitive and exact_form(surface) != exact_form(alias.alias):
-            continue
+    for start, end, entries in longest(sentence.hits, "alias"):
+        alias = entries[0].value
+        s, e = sentence.to_original(start, end)
         entity = kb.entities[alias.entity]
-        span = EntitySpan(m.start, m.end, surface, entity.name, entity.type, entity.company)
-        out.append(Candidate(span, alias.needs_context))
+        out.append(Candidate(EntitySpan(s, e, sentence.text[s:e], entity.name, entity.type, entity.company),
+                             alias.needs_context))
     return out
 
 
@@ -45,6 +38,10 @@ def accept(found: list[Candidate]) -> list[EntitySpan]:
     return [c.span for c in found if not c.needs_context or (confident - {c.span.entity})]
 
 
-def find_entities(text: str | NormalizedText, kb: KnowledgeBase | None = None) -> list[EntitySpan]:
-    """Company and product mentions in one sentence (offsets relative to `text`)."""
-    return accept(candidates(text, kb))
+def find_entities(sentence: Sentence | str, kb: KnowledgeBase | None = None) -> list[EntitySpan]:
+    """Company and product mentions in one sentence (offsets relative to its text)."""
+    return accept(candidates(sentence, kb))
+
+
+def _as_sentence(sentence: Sentence | str, kb: KnowledgeBase) -> Sentence:
+    return sentence_of(sentence, lexicon_with(kb, "en")) if isinstance(sentence, str) else sentence

@@ -19,6 +19,7 @@ its maker) in the same sentence; offsets of `money` and `entities` are relative 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -27,7 +28,7 @@ from etl.spans import EntitySpan, MoneySpan
 
 _PUNCT = "\\s,،;؛.。，；:：()（）\\[\\]\"“”«»!?؟！？"
 # What may stand between a cue and the name: two words (spaced scripts) or four characters (Chinese).
-_FILLER = re.compile(f"[^\\S\\n]*(?:[^{_PUNCT}]+[^\\S\\n]*){{0,2}}")
+_FILLER = re.compile(f"[^\\S\\n]*+(?:[^{_PUNCT}]++[^\\S\\n]*+){{0,2}}+")
 _FILLER_ZH = re.compile(f"(?:[^\\S\\n]|[^{_PUNCT}]){{0,4}}")
 
 
@@ -58,7 +59,7 @@ def _data(lang: str, full: bool = False) -> _Data:
         else:
             types = frozenset(t for t in r["types"].split("|") if t)
             entries.append((r["cue"], _Role(r["role"], r["side"], types)))
-    space = "[\\s,،、，]*"
+    space = "[\\s,،、，]*+"  # possessive: a long run of spaces cannot make the join test backtrack
     return _Data(
         cues=Lexicon(entries, clitics=True, full=full),
         join=compile_pattern(f"{space}(?:{alternation(joins)})?{space}", full),
@@ -90,50 +91,84 @@ def _company_of(e: EntitySpan) -> str | None:
     return None
 
 
+_NEAREST = 8  # entities on each side of a figure that may take a role in it
+_CUES_NEAR = 6  # role cues on each side of an entity: a farther one is more than two words away
+
+
+class _Sentence:
+    """What every figure of one sentence shares, computed once: its company mentions in order,
+    each one's neighbours, and the role cues that overlap no name (all sorted, so each figure
+    looks only at the few entities and cues near it: linear in the sentence, not quadratic)."""
+
+    def __init__(self, sentence: str, entities: list[EntitySpan], lang: str):
+        n = len(sentence)
+        self.text = sentence
+        self.data = _data(lang, needs_full(sentence))
+        self.ents = sorted(
+            (_Ent(e.start, e.end, name) for e in entities
+             if (name := _company_of(e)) and 0 <= e.start < e.end <= n),
+            key=lambda e: (e.start, e.end),
+        )
+        self.starts = [e.start for e in self.ents]
+        ends = sorted(e.end for e in self.ents)
+        # Nearest names around each entity: a cue is only read up to the next name.
+        self.prev_end = [ends[i - 1] if (i := bisect_right(ends, e.start)) else 0 for e in self.ents]
+        self.next_start = [self.starts[i] if (i := bisect_left(self.starts, e.end)) < len(self.starts) else n
+                           for e in self.ents]
+        names = bytearray(n + 1)
+        for e in self.ents:
+            names[e.start:e.end] = b"\x01" * (e.end - e.start)
+        self.cues = [c for c in (_cue_hits(sentence, lang) if self.ents else ()) if names.find(1, c[0], c[1]) == -1]
+        self.cue_starts = [c[0] for c in self.cues]
+        self.cue_ends_sorted = sorted(range(len(self.cues)), key=lambda i: self.cues[i][1])
+        self.cue_ends = [self.cues[i][1] for i in self.cue_ends_sorted]
+
+    def near(self, ms: int, me: int) -> list[int]:
+        """Indices of the entities nearest the figure [ms, me) (not overlapping it), in order."""
+        i = bisect_left(self.starts, ms)
+        return [k for k in range(max(0, i - _NEAREST), min(len(self.ents), i + _NEAREST))
+                if not (self.ents[k].start < me and ms < self.ents[k].end)]
+
+    def cues_before(self, lo: int, end: int) -> list[tuple]:
+        """The few cues ending in [lo, end], nearest first."""
+        j = bisect_right(self.cue_ends, end)
+        picked = [self.cues[self.cue_ends_sorted[k]] for k in range(j - 1, max(-1, j - 1 - _CUES_NEAR), -1)]
+        return [c for c in picked if c[0] >= lo]
+
+    def cues_after(self, start: int, hi: int) -> list[tuple]:
+        """The few cues starting in [start, hi], nearest first."""
+        j = bisect_left(self.cue_starts, start)
+        return [c for c in self.cues[j:j + _CUES_NEAR] if c[1] <= hi]
+
+
 def attribute(money: MoneySpan, sentence: str, entities: list[EntitySpan], lang: str) -> tuple[str | None, str | None]:
     """(company, investor) of `money`: the recipient (or valued firm) and who put the money in."""
-    n = len(sentence)
+    return attribute_all([money], sentence, entities, lang)[0]
+
+
+def attribute_all(figures: list[MoneySpan], sentence: str, entities: list[EntitySpan],
+                  lang: str) -> list[tuple[str | None, str | None]]:
+    """`attribute` for every figure of a sentence, sharing the work that does not depend on the figure."""
+    shared = _Sentence(sentence, entities, lang) if entities else None
+    return [_attribute(money, shared) if shared and shared.ents else (None, None) for money in figures]
+
+
+def _attribute(money: MoneySpan, sent: _Sentence) -> tuple[str | None, str | None]:
+    n = len(sent.text)
     ms = min(max(money.start, 0), n)
     me = min(max(money.end, ms), n)
-    ents = sorted(
-        (_Ent(e.start, e.end, name) for e in entities
-         if (name := _company_of(e)) and 0 <= e.start < e.end <= n and not (e.start < me and ms < e.end)),
-        key=lambda e: (e.start, e.end),
-    )
-    if not ents:
+    idx = sent.near(ms, me)
+    if not idx:
         return None, None
-    data = _data(lang, needs_full(sentence))
+    ents = [sent.ents[k] for k in idx]
     mtype = money.money_type
-    taken = [(e.start, e.end) for e in ents] + [(ms, me)]
-    cues = [(s, t, roles) for s, t, roles in _cue_hits(sentence, lang)
-            if not any(s < b and a < t for a, b in taken)]
-
-    roles: list[str | None] = []
-    for e in ents:
-        lo = max([x.end for x in ents if x.end <= e.start] + ([me] if me <= e.start else []) + [0])
-        hi = min([x.start for x in ents if x.start >= e.end] + ([ms] if ms >= e.end else []) + [n])
-        best = None
-        for s, t, payloads in cues:
-            if lo <= s and t <= e.start:
-                side, dist, gap = "before", e.start - t, (t, e.start)
-            elif e.end <= s and t <= hi:
-                side, dist, gap = "after", s - e.end, (e.end, s)
-            else:
-                continue
-            if not data.filler.fullmatch(sentence, *gap):
-                continue
-            for r in payloads:
-                if r.side == side and (not r.types or mtype in r.types):
-                    key = (dist, side != "before", -(t - s), r.role)
-                    if best is None or key < best:
-                        best = key
-        roles.append(best[3] if best else None)
+    roles = [_role(sent, k, ms, me, mtype) for k in idx]
 
     changed = True
     while changed:  # names in a list share a role
         changed = False
         for i in range(len(ents) - 1):
-            if (roles[i] is None) != (roles[i + 1] is None) and data.join.fullmatch(sentence, ents[i].end, ents[i + 1].start):
+            if (roles[i] is None) != (roles[i + 1] is None) and sent.data.join.fullmatch(sent.text, ents[i].end, ents[i + 1].start):
                 roles[i], roles[i + 1] = roles[i] or roles[i + 1], roles[i + 1] or roles[i]
                 changed = True
 
@@ -141,8 +176,8 @@ def attribute(money: MoneySpan, sentence: str, entities: list[EntitySpan], lang:
         e = ents[i]
         return ms - e.end if e.end <= ms else e.start - me
 
-    def nearest(idx: list[int]) -> int | None:
-        return min(idx, key=distance) if idx else None
+    def nearest(candidates: list[int]) -> int | None:
+        return min(candidates, key=distance) if candidates else None
 
     company = nearest([i for i, r in enumerate(roles) if r == "company"])
     investor = nearest([i for i, r in enumerate(roles) if r == "investor"])
@@ -166,3 +201,25 @@ def attribute(money: MoneySpan, sentence: str, entities: list[EntitySpan], lang:
     if investor_name == company_name:
         investor_name = None
     return company_name, investor_name
+
+
+def _role(sent: _Sentence, k: int, ms: int, me: int, mtype: str) -> str | None:
+    """The role a cue right before or after entity k gives it: the nearest cue wins; on a tie a cue
+    before the name wins (对X投资: X is the recipient), then the longer cue."""
+    e = sent.ents[k]
+    lo = max(sent.prev_end[k], me if me <= e.start else 0)
+    hi = min(sent.next_start[k], ms if ms >= e.end else len(sent.text))
+    best = None
+    sides = [("before", c) for c in sent.cues_before(lo, e.start)] + [("after", c) for c in sent.cues_after(e.end, hi)]
+    for side, (s, t, payloads) in sides:
+        if s < me and ms < t:
+            continue  # a cue word inside the figure
+        dist, gap = (e.start - t, (t, e.start)) if side == "before" else (s - e.end, (e.end, s))
+        if not sent.data.filler.fullmatch(sent.text, *gap):
+            continue
+        for r in payloads:
+            if r.side == side and (not r.types or mtype in r.types):
+                key = (dist, side != "before", -(t - s), r.role)
+                if best is None or key < best:
+                    best = key
+    return best[3] if best else None

@@ -57,9 +57,14 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from etl.matcher import ARABIC_CLITIC_PREFIXES
+from etl.lang import ARABIC_CLITICS as ARABIC_CLITIC_PREFIXES
 from etl.spans import MoneySpan
-from etl.textnorm import normalize, to_ascii_digits
+from etl.textnorm import to_ascii_digits
+from etl.textnorm import normalize as _normalize
+
+
+def normalize(text: str) -> str:  # the names' normalisation (hyphens as spaces), as before
+    return _normalize(text)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LANGS = ("ar", "hi", "zh", "en")
@@ -573,7 +578,7 @@ def _lang(lang: str, full: bool = False) -> _Lang:
             parts.append(word_pattern(after.strip()) or "")
         rounds.append(_Round(compile_pattern("".join(parts), full), value, Lexicon(letter_words, full=full)))
 
-    space = "[^\\S\\n]*"
+    space = "[^\\S\\n]*+"  # possessive: a long run of spaces in a gap cannot make a test backtrack
     range_syms = "[-\u2010-\u2014~\uff5e]"
     ands = [r["word"] for r in read_csv("number_words.csv") if r["kind"] == "and" and r["lang"] in own]
     return _Lang(
@@ -584,7 +589,7 @@ def _lang(lang: str, full: bool = False) -> _Lang:
         cues=Lexicon(cue_entries, clitics=True, full=full),
         rounds=tuple(rounds),
         restate_open=compile_pattern(f"{space}[(（\\[]{space}(?:{alternation(restate)}{space})?", full),
-        restate_near=compile_pattern(f"{space}(?:[^\\s()（）\\[\\].,،，。;؛]+{space}){{1,2}}[(（\\[]{space}{alternation(restate)}{space}", full),
+        restate_near=compile_pattern(f"{space}(?:[^\\s()（）\\[\\].,،，。;؛]++{space}){{1,2}}+[(（\\[]{space}{alternation(restate)}{space}", full),
         restate_inline=compile_pattern(f"{space}[,،，]?{space}{alternation(inline)}{space}:?{space}", full),
         between_before=compile_pattern(f"{alternation(between)}{space}\\Z", full),
         range_gap=re.compile(f"{space}{range_syms}{space}"),
@@ -988,21 +993,49 @@ def _cues(text: str, s0: int, s1: int, data: _Lang) -> tuple[list[_Cue], list[in
     return cues, breaks
 
 
-def _rank(cue: _Cue, fig: _Fig, breaks: list[int], others: list[_Fig]) -> tuple[int, bool, int]:
-    if cue.end <= fig.start:
-        lo, hi = cue.end, fig.start
-    elif cue.start >= fig.end:
-        lo, hi = fig.end, cue.start
-    else:
-        lo = hi = fig.start
-    clauses = bisect_left(breaks, hi) - bisect_left(breaks, lo)
-    between = any(lo <= g.start and g.end <= hi for g in others)
-    return clauses, between, hi - lo
+_CUES_NEAR = 4  # cues on each side of a figure that are ranked: a farther one ranks behind a nearer one
+
+
+class _Clause:
+    """The cues, clause breaks and figures of one sentence, sorted once: each figure ranks only the
+    few cues nearest it, and finds a figure between by bisection (linear in the sentence)."""
+
+    def __init__(self, cues: list[_Cue], breaks: list[int], figs: list[_Fig]):
+        self.breaks = breaks
+        self.fig_starts = [f.start for f in figs]
+        self.fig_ends = [f.end for f in figs]
+        self.by_kind = {}
+        for name, keep in (("all", lambda c: True), ("aggregate", lambda c: c.kind == "type" and c.value == "aggregate"),
+                           ("round", lambda c: c.kind == "round")):
+            chosen = sorted((c for c in cues if keep(c)), key=lambda c: c.start)
+            by_end = sorted(chosen, key=lambda c: c.end)
+            self.by_kind[name] = (chosen, [c.start for c in chosen], by_end, [c.end for c in by_end])
+
+    def near(self, fig: _Fig, kind: str) -> list[_Cue]:
+        """The cues of `kind` nearest `fig` on each side."""
+        chosen, starts, by_end, ends = self.by_kind[kind]
+        j = bisect_right(ends, fig.start)
+        left = by_end[max(0, j - _CUES_NEAR):j]
+        k = bisect_left(starts, fig.end)
+        right = chosen[k:k + _CUES_NEAR]
+        return [*left, *right]  # no cue overlaps a figure (dropped before)
+
+    def rank(self, cue: _Cue, fig: _Fig) -> tuple[int, bool, int]:
+        if cue.end <= fig.start:
+            lo, hi = cue.end, fig.start
+        elif cue.start >= fig.end:
+            lo, hi = fig.end, cue.start
+        else:
+            lo = hi = fig.start
+        clauses = bisect_left(self.breaks, hi) - bisect_left(self.breaks, lo)
+        i = bisect_left(self.fig_starts, lo)  # the first figure starting in the gap: is it inside?
+        between = i < len(self.fig_starts) and self.fig_ends[i] <= hi
+        return clauses, between, hi - lo
 
 
 def _typed(figs: list[_Fig], text: str, data: _Lang) -> list[MoneySpan]:
     out: list[MoneySpan] = []
-    found: dict[tuple[int, int], tuple[list[_Cue], list[int], list[_Fig]]] = {}
+    found: dict[tuple[int, int], _Clause] = {}
     starts = [f.start for f in figs]  # figures are in text order
     sentences = _Sentences(text, figs)
     for fig in figs:
@@ -1010,24 +1043,26 @@ def _typed(figs: list[_Fig], text: str, data: _Lang) -> list[MoneySpan]:
         if bounds not in found:
             near = figs[bisect_left(starts, bounds[0]):bisect_left(starts, bounds[1])]
             cues, breaks = _cues(text, *bounds, data)
-            cues = [c for c in cues if not any(c.start < g.end and g.start < c.end for g in near)]
-            found[bounds] = cues, breaks, near
-        cues, breaks, near = found[bounds]
-        others = [g for g in near if g is not fig]
+            in_figure = bytearray(bounds[1] - bounds[0] + 1)
+            for g in near:
+                in_figure[g.start - bounds[0]:g.end - bounds[0]] = b"\x01" * (g.end - g.start)
+            cues = [c for c in cues if in_figure.find(1, c.start - bounds[0], c.end - bounds[0]) == -1]
+            found[bounds] = _Clause(cues, breaks, near)
+        clause = found[bounds]
         money_type, best = "other", None
-        for c in cues:
+        for c in dict.fromkeys([*clause.near(fig, "all"), *clause.near(fig, "aggregate")]):
             kind = c.value if c.kind == "type" else "funding"
-            clauses, between, dist = _rank(c, fig, breaks, others)
-            key = (clauses, between, not (kind == "aggregate" and clauses == 0 and not between), dist)
+            clauses, between, dist = clause.rank(c, fig)
+            key = (clauses, between, not (kind == "aggregate" and clauses == 0 and not between), dist,
+                   c.kind == "round", c.start)  # ties: as found (type cues, then round cues, in text order)
             if best is None or key < best:
                 best, money_type = key, kind
         round_, best = None, None
         if money_type in ("funding", "investment"):
-            for c in cues:
-                if c.kind == "round":
-                    key = _rank(c, fig, breaks, others)
-                    if best is None or key < best:
-                        best, round_ = key, c.value
+            for c in clause.near(fig, "round"):
+                key = (*clause.rank(c, fig), c.start)
+                if best is None or key < best:
+                    best, round_ = key, c.value
         out.append(MoneySpan(fig.start, fig.end, text[fig.start:fig.end], float(fig.lo), fig.iso,
                              money_type, round_, None if fig.hi is None else float(fig.hi)))
     return out

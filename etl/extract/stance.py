@@ -2,37 +2,62 @@
 
 A cue applies to a mention when no contrast word ("but", بينما, लेकिन, 但是 ...) stands between
 them; among the cues that apply, the nearest wins. With no cue, the knowledge base default holds.
+Cue and contrast words are the "stance" and "break" lists of the lexicon (etl/data/license_cues.csv,
+stance_breaks.csv).
 """
 from __future__ import annotations
 
-from etl.knowledge import StanceCues, stance_cues
+from bisect import bisect_left, bisect_right
+
+from etl.context import Sentence, sentence_of
+from etl.lexicon import longest
 from etl.spans import EntitySpan, StanceSpan
-from etl.textnorm import NormalizedText
+from etl.wordlists import lexicon
+
+_NEAR = 4  # cues on each side of a mention that may reach it: a farther one is behind a nearer one
 
 
-def find_stance_cues(text: str | NormalizedText, cues: StanceCues | None = None) -> list[StanceSpan]:
-    cues = cues or stance_cues()
-    norm = text if isinstance(text, NormalizedText) else NormalizedText.of(text)
-    return [
-        StanceSpan(m.start, m.end, norm.original[m.start : m.end], cues.license_of[m.key])
-        for m in cues.matcher.find(norm)
-    ]
+def find_stance_cues(sentence: Sentence | str) -> list[StanceSpan]:
+    """Open/closed cue words in the sentence, in order (offsets relative to its text)."""
+    sentence = _as_sentence(sentence)
+    out = []
+    for start, end, entries in longest(sentence.hits, "stance"):
+        s, e = sentence.to_original(start, end)
+        out.append(StanceSpan(s, e, sentence.text[s:e], entries[0].value))
+    return out
 
 
-def find_breaks(text: str | NormalizedText, cues: StanceCues | None = None) -> list[int]:
-    """Offsets of contrast words that a cue does not reach across."""
-    cues = cues or stance_cues()
-    return [m.start for m in cues.breaks.find(text)]
+def find_breaks(sentence: Sentence | str) -> list[int]:
+    """Offsets of contrast words that a cue does not reach across, in order."""
+    sentence = _as_sentence(sentence)
+    return [sentence.to_original(start, end)[0] for start, end, _ in longest(sentence.hits, "break")]
 
 
 def stance_of(mention: EntitySpan, cue_spans: list[StanceSpan], breaks: list[int]) -> str | None:
     """The license the sentence gives this mention, or None when no cue reaches it."""
-    best, best_distance = None, None
-    for cue in cue_spans:
-        lo, hi = sorted((mention.start, cue.start))
-        if any(lo < b < hi for b in breaks):
-            continue
-        distance = cue.start - mention.end if cue.start >= mention.end else mention.start - cue.end
-        if best_distance is None or distance < best_distance:
-            best, best_distance = cue.license, distance
-    return best
+    return stances([mention], cue_spans, breaks)[0]
+
+
+def stances(mentions: list[EntitySpan], cue_spans: list[StanceSpan], breaks: list[int]) -> list[str | None]:
+    """`stance_of` for every mention of a sentence. Cues and breaks are in text order (as
+    `find_stance_cues` and `find_breaks` give them); each mention looks only at the few cues
+    nearest it and finds a break between by bisection, so a long sentence costs linear time."""
+    starts = [c.start for c in cue_spans]
+    out = []
+    for mention in mentions:
+        i = bisect_left(starts, mention.start)
+        best, best_distance = None, None
+        for cue in cue_spans[max(0, i - _NEAR):i + _NEAR]:
+            lo, hi = sorted((mention.start, cue.start))
+            j = bisect_right(breaks, lo)
+            if j < len(breaks) and breaks[j] < hi:
+                continue
+            distance = cue.start - mention.end if cue.start >= mention.end else mention.start - cue.end
+            if best_distance is None or distance < best_distance:
+                best, best_distance = cue.license, distance
+        out.append(best)
+    return out
+
+
+def _as_sentence(sentence: Sentence | str) -> Sentence:
+    return sentence_of(sentence, lexicon("en")) if isinstance(sentence, str) else sentence

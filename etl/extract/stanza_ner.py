@@ -27,10 +27,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl.context import sentence_of
 from etl.extract.entities import candidates
 from etl.knowledge import KnowledgeBase, knowledge_base
-from etl.matcher import ARABIC_CLITIC_PREFIXES
-from etl.nlp import PROCESSORS, ModelsMissing, default_resources_dir, install_command
+from etl.lang import ARABIC_CLITICS as ARABIC_CLITIC_PREFIXES
+from etl.models import PROCESSORS, ModelsMissing, default_resources_dir, install_command
+from etl.lexicon import Lexicon, longest
 from etl.spans import EntitySpan
 from etl.textnorm import NormalizedText, normalize
 
@@ -142,9 +144,11 @@ def spans_from_stanza(doc: "stanza.Document", kb: KnowledgeBase | None = None) -
     if not ents:
         return []
     kb = kb or knowledge_base()
+    aliases = Lexicon(kb.words())
     norm = NormalizedText.of(text)
-    raw = [(m.start, m.end) for m in kb.matcher.find(norm)]  # every alias occurrence, even rejected
-    linkable = {(c.span.start, c.span.end): c for c in candidates(norm, kb)}  # what the gazetteer sees
+    # Every alias occurrence, even one its case rejects; and what the gazetteer sees.
+    raw = [norm.to_original(s, e) for s, e, _ in longest(aliases.scan(norm, check_case=False), "alias")]
+    linkable = {(c.span.start, c.span.end): c for c in candidates(sentence_of(text, aliases), kb)}
 
     out: list[EntitySpan] = []
     for ent, tag, start, end in ents:

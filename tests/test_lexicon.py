@@ -1,15 +1,22 @@
-"""Normalisation and dictionary matching across scripts."""
+"""Normalisation and the one lexicon layer: dictionary matching across scripts."""
 import pytest
 
-from etl.matcher import Matcher
+from etl.lexicon import Entry, Lexicon, longest
 from etl.textnorm import NormalizedText, normalize, to_ascii_digits
 
 PATTERNS = ["DeepSeek", "DeepSeek R1", "ديبسيك", "ChatGPT", "OpenAI", "أوبن إيه آي", "Meta", "阿里巴巴", "阿里云",
             "डीपसीक", "मेटा", "مفتوحة المصدر"]
 
 
+def matches(text, patterns=PATTERNS):
+    """(original start, end, word) of the leftmost-longest hits of a list of `patterns`."""
+    lexicon = Lexicon((p, Entry("w", p, clitics=True)) for p in patterns)
+    norm = NormalizedText.of(text)
+    return [(*norm.to_original(s, e), entries[0].value) for s, e, entries in longest(lexicon.scan(norm), "w")]
+
+
 def found(text, patterns=PATTERNS):
-    return [text[m.start:m.end] for m in Matcher(patterns).find(text)]
+    return [text[s:e] for s, e, _ in matches(text, patterns)]
 
 
 def test_arabic_letter_variants_diacritics_and_tatweel():
@@ -40,7 +47,7 @@ def test_latin_word_boundaries_and_case():
 
 def test_longest_match_wins():
     assert found("阿里巴巴和阿里云") == ["阿里巴巴", "阿里云"]
-    assert [m.key for m in Matcher(PATTERNS).find("DeepSeek R1 beats")] == ["deepseek\x00r1"]
+    assert [word for _, _, word in matches("DeepSeek R1 beats")] == ["DeepSeek R1"]
 
 
 def test_devanagari_boundaries_and_nukta():
@@ -51,9 +58,7 @@ def test_devanagari_boundaries_and_nukta():
 
 def test_offsets_map_back_through_dropped_characters():
     text = "قالَت شركةُ ديبسيكٌ"
-    norm = NormalizedText.of(text)
-    m = next(Matcher(["ديبسيك"]).find(norm))
-    assert text[m.start:m.end] == "ديبسيكٌ"
+    assert found(text, ["ديبسيك"]) == ["ديبسيكٌ"]
 
 
 def test_digits_of_three_scripts():

@@ -1,0 +1,202 @@
+"""One lexicon layer: every word list of the project matched over normalised text in one pass.
+
+Each extractor declares its word lists as (surface word, `Entry`) pairs: the knowledge base's
+aliases, stance cues and contrast words, currency, number and scale words, money and funding
+cues, month names and date cues. `Lexicon` compiles the lists that apply to one language into a
+single Aho-Corasick automaton (pyahocorasick, in C) over the normalised spelling of every word,
+so a sentence is read once, whatever the number of lists and words; Python only runs at the
+hits, to check word boundaries and case.
+
+Matching rules (the same for every list):
+- Words and text go through the same `textnorm.normalize`: case, Arabic letter variants,
+  diacritics, tatweel, nukta and digits do not matter, a hyphen is a space, and a space inside a
+  word is optional ("DeepSeek R1" = "DeepSeek-R1" = "DeepSeekR1").
+- A hit stands on the word boundaries of its script: no Latin letter or digit right before or
+  after a Latin word (`glue_digits` words such as "bn" or "k" may touch digits: "5bn"); no Arabic
+  letter around an Arabic word, except a proclitic before it (و ف ب ل ك ال …) for `clitics`
+  words, the same rule for a Latin name glued to an Arabic clitic (وChatGPT); no Devanagari
+  letter around a Devanagari word; Han: no boundary (Chinese has no spaces). A `stem` word may
+  go on after its end.
+- A case-sensitive word (`exact`) counts only when the original text is spelt so ("Cursor", not
+  "cursor"; English "May", not the modal "may").
+Every hit is returned (overlaps included); `longest` picks the leftmost-longest of one list.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import product
+
+import ahocorasick
+
+from etl.lang import _SCRIPT_OF, ARABIC_CLITICS, script_of
+from etl.textnorm import DROPPED_CHARS, NormalizedText, normalize
+
+_SPACES = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_]+")
+_LONGEST_CLITIC = max(map(len, ARABIC_CLITICS))
+_MAX_OPTIONAL_SPACES = 4  # a word with more spaces keeps them all (2**4 spellings at most)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A word of one list and what the list says about it."""
+
+    list: str  # which list: "alias", "stance", "break", "money", "money_cue", "funding_cue", "date" …
+    value: object  # the list's payload (an alias row, a currency, a cue's role …)
+    clitics: bool = False  # Arabic proclitics may be glued before it
+    glue_digits: bool = False  # digits may touch it (money words: "5bn", "25k$")
+    stem: bool = False  # the word may go on after its end (no right boundary)
+    exact: frozenset[str] | None = None  # case-sensitive: the spellings (`exact_form`) that count
+
+
+def exact_form(s: str) -> str:
+    """The spelling as written, minus separators and diacritics: "Cursor" != "cursor", علي != على."""
+    return DROPPED_CHARS.sub("", _SEPARATORS.sub("", s))
+
+
+def key_of(word: str) -> str:
+    """The normalised spelling of a word: what the automaton matches."""
+    return " ".join(_SPACES.split(normalize(word).strip()))
+
+
+def spellings(key: str) -> list[str]:
+    """The key with each inner space present or absent."""
+    parts = key.split(" ")
+    if len(parts) == 1 or len(parts) > _MAX_OPTIONAL_SPACES + 1:
+        return [key]
+    out = []
+    for joins in product((" ", ""), repeat=len(parts) - 1):
+        out.append(parts[0] + "".join(j + p for j, p in zip(joins, parts[1:])))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int  # offsets in the normalised text
+    end: int
+    entries: tuple[Entry, ...]  # every entry whose word matched here (lists in registration order)
+
+    def of(self, name: str) -> list[Entry]:
+        return [e for e in self.entries if e.list == name]
+
+
+class Lexicon:
+    """Word lists compiled into one automaton. `words`: (surface word, Entry) pairs; the entries of
+    one spelling keep their order (a list's language-specific row before its generic one)."""
+
+    def __init__(self, words: Iterable[tuple[str, Entry]]):
+        by_key: dict[str, list[Entry]] = {}
+        for surface, entry in words:
+            key = key_of(surface)
+            if key:
+                for spelling in spellings(key):
+                    found = by_key.setdefault(spelling, [])
+                    if entry not in found:
+                        found.append(entry)
+        self.size = len(by_key)
+        self._automaton = ahocorasick.Automaton()
+        for key, entries in by_key.items():
+            exact = any(x.exact for x in entries)
+            self._automaton.add_word(key, (len(key), script_of(key[0]), script_of(key[-1]), tuple(entries), exact))
+        if by_key:
+            self._automaton.make_automaton()
+
+    def scan(self, norm: NormalizedText, start: int = 0, end: int | None = None, check_case: bool = True) -> list[Hit]:
+        """Every hit in norm.words[start:end] that stands on its word boundaries, by start then
+        longest first (`check_case=False`: case-sensitive words in any case too)."""
+        if not self.size:
+            return []
+        text = norm.words
+        end = len(text) if end is None else end
+        script = _SCRIPT_OF.get
+        hits = []
+        for last, (length, first_script, last_script, entries, exact) in self._automaton.iter(text, start, end):
+            s, e = last - length + 1, last + 1
+            before = script(text[s - 1]) if s > start else None
+            after = script(text[e]) if e < end else None
+            if before is not None or after is not None:  # the usual case (spaces around) needs no check
+                entries = _on_boundaries(text, s, e, first_script, last_script, before, after, entries, start)
+                if not entries:
+                    continue
+            if exact and check_case:
+                entries = _exact_case(norm, s, e, entries)
+                if not entries:
+                    continue
+            hits.append(Hit(s, e, entries))
+        hits.sort(key=_BY_START_LONGEST)
+        return hits
+
+
+def _by_start_longest(h: "Hit") -> tuple[int, int]:
+    return h.start, -h.end
+
+
+_BY_START_LONGEST = _by_start_longest
+
+
+def _on_boundaries(text: str, s: int, e: int, first: str | None, last: str | None, before: str | None,
+                   after: str | None, entries: tuple[Entry, ...], lo: int) -> tuple[Entry, ...]:
+    """The entries for which the hit text[s:e] stands on word boundaries (see the module docstring),
+    given the scripts of the characters `before` and `after` it (None: no letter or digit)."""
+    need_clitic = need_glue = need_stem = False
+    if before is not None:
+        if before == "ar" and first in ("ar", "en", "digit"):
+            if not _clitic_before(text, s, lo):
+                return ()
+            need_clitic = True
+        elif before in ("en", "digit") and first in ("en", "digit"):
+            if before == "en" or first == "digit":
+                return ()
+            need_glue = True  # a digit right before a Latin word: "5bn"
+        elif before == "hi" and first == "hi":
+            return ()
+    if after is not None:
+        if last in ("en", "digit") and after in ("en", "digit"):
+            if last == "en" and after == "digit":
+                need_glue = True
+            else:
+                need_stem = True
+        elif (last == "ar" and after == "ar") or (last == "hi" and after == "hi"):
+            need_stem = True
+    if not (need_clitic or need_glue or need_stem):
+        return entries
+    return tuple(x for x in entries if (x.clitics or not need_clitic) and (x.glue_digits or not need_glue)
+                 and (x.stem or not need_stem))
+
+
+def _clitic_before(text: str, s: int, lo: int) -> bool:
+    """Whether the Arabic letters glued before text[s] are a proclitic (a longer run is none)."""
+    i = s - 1
+    while i > lo and s - i <= _LONGEST_CLITIC and script_of(text[i - 1]) == "ar":
+        i -= 1
+    return text[i:s] in ARABIC_CLITICS
+
+
+def _exact_case(norm: NormalizedText, s: int, e: int, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    o_start, o_end = norm.to_original(s, e)
+    written = exact_form(norm.original[o_start:o_end])
+    return tuple(x for x in entries if x.exact is None or written in x.exact)
+
+
+def longest(hits: Sequence[Hit], name: str, accept: Callable[[Entry], bool] | None = None) -> list[tuple[int, int, list[Entry]]]:
+    """The leftmost-longest non-overlapping hits of list `name` (optionally only entries that
+    `accept` takes), as (start, end, entries)."""
+    out: list[tuple[int, int, list[Entry]]] = []
+    covered = -1
+    for h in hits:  # by start, then longest first
+        if h.start < covered:
+            continue
+        entries = [x for x in h.entries if x.list == name and (accept is None or accept(x))]
+        if entries:
+            out.append((h.start, h.end, entries))
+            covered = h.end
+    return out
+
+
+def within(hits: Sequence[Hit], lo: int, hi: int) -> list[Hit]:
+    """The hits that lie inside [lo, hi) (hits sorted by start)."""
+    i = bisect_left([h.start for h in hits], lo)
+    return [h for h in hits[i:] if h.start < hi and h.end <= hi]

@@ -1,0 +1,34 @@
+"""Which word lists the one lexicon of a language holds (see etl/lexicon.py): compiled once per
+language and process, on first use."""
+from __future__ import annotations
+
+from functools import cache
+from itertools import chain
+
+from etl.knowledge import KnowledgeBase, knowledge_base, stance_words
+from etl.lexicon import Lexicon
+
+# Lists that do not depend on the text's language: names and stance cues cross languages
+# ("OpenAI" in Arabic text, "open source" in Hindi text).
+SHARED = (lambda: knowledge_base().words(), stance_words)
+# Lists per language: (lang) -> (word, Entry) pairs. The extractors of figures and dates add theirs.
+PER_LANGUAGE: tuple = ()
+
+
+@cache
+def lexicon(lang: str) -> Lexicon:
+    return Lexicon(chain(*(words() for words in SHARED), *(words(lang) for words in PER_LANGUAGE)))
+
+
+_WITH_KB: dict[int, tuple[KnowledgeBase, str, Lexicon]] = {}
+
+
+def lexicon_with(kb: KnowledgeBase, lang: str) -> Lexicon:
+    """The language's lexicon with the aliases of another knowledge base (tests build small ones)."""
+    if kb is knowledge_base():
+        return lexicon(lang)
+    held = _WITH_KB.get(id(kb))
+    if held is None or held[0] is not kb or held[1] != lang:
+        words = chain(kb.words(), *(words() for words in SHARED[1:]), *(words(lang) for words in PER_LANGUAGE))
+        held = _WITH_KB[id(kb)] = (kb, lang, Lexicon(words))
+    return held[2]
