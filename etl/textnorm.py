@@ -13,7 +13,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from etl.lang import LANGUAGES, char_set
 
@@ -57,9 +57,14 @@ class _Translator:
     def __call__(self, text: str) -> str:
         if self.chained:
             return text.translate(self.table)
-        present = set(self.keys.findall(text))
-        for ch in present:
-            text = text.replace(ch, self.replacement[ch])
+        # Find a character that changes, replace all of it, look on from there: one search and
+        # one replace per distinct character, and no list of every occurrence (a 50 MB Arabic
+        # line has tens of millions).
+        found = self.keys.search(text)
+        while found is not None:
+            at = found.start()
+            text = text.replace(found.group(), self.replacement[found.group()])
+            found = self.keys.search(text, at)
         return text
 
 
@@ -99,14 +104,17 @@ class NormalizedText:
         runs = _Runs.of(original)
         if len(original) - runs.dropped == len(norm):  # only dropped marks changed the length
             return cls(original, norm, runs)
-        # Rare: a character whose lower case is longer (İ -> i̇): map character by character.
-        chars: list[str] = []
-        kept = array("q")
-        for i, ch in enumerate(original):
-            for out in normalize(ch, keep_punctuation):
-                chars.append(out)
-                kept.append(i)
-        return cls(original, "".join(chars), _Runs.explicit(kept, original))
+        # Rare: a character whose lower case is longer (İ -> i̇): each character normalised on its
+        # own (lower() depends on context only for Σ), each output character mapped to the one it
+        # came from; in C-level stretches between those characters and the dropped runs.
+        kept, done = array("q"), 0
+        for m in _growing_or_dropped().finditer(original):
+            kept.extend(range(done, m.start()))
+            if not _HAS_DROPPED.match(m.group()):
+                kept.extend([m.start()] * len(normalize(m.group(), keep_punctuation)))
+            done = m.end()
+        kept.extend(range(done, len(original)))
+        return cls(original, normalize(original.replace("Σ", "σ"), keep_punctuation), _Runs.explicit(kept, original))
 
     @cached_property
     def words(self) -> str:
@@ -136,6 +144,13 @@ class NormalizedText:
         if self._runs is None:
             return offset
         return self._runs.normalized(offset)
+
+
+@cache
+def _growing_or_dropped() -> re.Pattern:
+    """A run of dropped characters, or one character whose lower case is longer than itself."""
+    growing = "".join(c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) <= 0xDFFF and len(c.lower()) > 1)
+    return re.compile(_DROPPED_RUN.pattern + "|[" + re.escape(growing) + "]")
 
 
 class _Runs:
