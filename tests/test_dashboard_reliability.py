@@ -391,10 +391,10 @@ def test_a_heavy_upload_in_one_session_leaves_another_sessions_filter_changes_un
 
     What is asserted: the extraction runs outside the server (the worker burns CPU through B's
     changes while the server's own CPU stays near what B's reruns cost: extraction inside the
-    server would keep it busy the whole time), B's median change answers within 1 s, and the
-    upload adds no slow change: this machine is shared with other test runs, so B first times
-    the same changes with no upload, and the changes over 1 s during the upload may be at most
-    one more than without it."""
+    server would keep it busy the whole time), and B's changes answer within 1 s (the median;
+    at most one slower). This machine is shared with other test runs, which can make B slow with
+    no upload at all: B first times the same changes without the upload, and where those are
+    slower than 1 s, the bounds are what they took (1.5 times their median; their slowest)."""
     import asyncio
     import threading
     import time
@@ -483,5 +483,8 @@ def test_a_heavy_upload_in_one_session_leaves_another_sessions_filter_changes_un
     # The server did B's reruns and no extraction: about the CPU the same changes took before.
     assert result["server_cpu"] < 1.5 * result["server_cpu_baseline"] + 0.5, "the server itself was busy extracting"
 
-    assert sorted(changes)[len(changes) // 2] < 1.0, shown
-    assert sum(x > 1.0 for x in changes) <= sum(x > 1.0 for x in baseline) + 1, shown
+    # Within 1 s; where the machine is so loaded that B's changes are slow without any upload,
+    # within what they take then: the upload must not be what makes them slow.
+    median = sorted(changes)[len(changes) // 2]
+    assert median < max(1.0, 1.5 * sorted(baseline)[len(baseline) // 2]), shown
+    assert sum(x > max(1.0, max(baseline)) for x in changes) <= 1, shown
