@@ -14,8 +14,9 @@ from typing import TypeVar
 from pathlib import Path
 
 from etl.documents import Document
-from etl.extract.dates import fallback_base, find_dates, infer_published
+from etl.extract.dates import scan_dates
 from etl.extract.entities import find_entities
+from etl.extract.published import fallback_in, published_in
 from etl.extract.funding import attribute_all
 from etl.extract.money import find_money, to_usd
 from etl.extract.stance import find_breaks, find_stance_cues, stances
@@ -48,19 +49,18 @@ def extract_document(
     text = doc.text
     ctx = DocumentContext(text, doc.lang, lexicon_with(kb, doc.lang or detect_lang(text)))
     lang, sents = ctx.lang, ctx.sentences
-    # The date scans read the kept sentences only (a document of one paragraph repeated 10,000
-    # times costs one paragraph), at their document offsets.
-    kept = ctx.kept_text
+    # One date scan of the kept sentences: the publication date, the base and the date rows.
+    scan = scan_dates(ctx)
 
     if doc.published:
         published, published_from, grain = doc.published, doc.published_from or "metadata", doc.published_grain or "day"
     else:
-        published = infer_published(kept, lang, today)
+        published = published_in(scan, today)
         published_from, grain = ("text", "year") if published else (None, None)
 
     # Dates without a year take it from the publication date, else from the latest year the text
     # states (a lower bound; `published` itself stays null then).
-    date_base = published or fallback_base(kept, lang, today)
+    date_base = published or fallback_in(scan, today)
     base = {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -72,8 +72,7 @@ def extract_document(
         "url": doc.url,
     }
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
-    # Dates run once over the document (cheaper than per sentence) and are handed to sentences.
-    dates_by_sentence = _assign_to_sentences(find_dates(kept, lang, date_base), sents)
+    dates_by_sentence = scan.by_sentence(date_base)
 
     rows: list[dict] = []
     previous_entities: list[EntitySpan] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from itertools import chain
 
+from etl.extract.date_rules import date_words
 from etl.knowledge import KnowledgeBase, knowledge_base, stance_words
 from etl.lexicon import Lexicon
 
@@ -12,7 +13,7 @@ from etl.lexicon import Lexicon
 # ("OpenAI" in Arabic text, "open source" in Hindi text).
 SHARED = (lambda: knowledge_base().words(), stance_words)
 # Lists per language: (lang) -> (word, Entry) pairs. The extractors of figures and dates add theirs.
-PER_LANGUAGE: tuple = ()
+PER_LANGUAGE: tuple = (date_words,)
 
 
 @cache

@@ -7,7 +7,6 @@ separated by ``;``; ``-`` means the sentence must yield nothing.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -19,8 +18,11 @@ from corpus_reader import corpus_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from etl.datafiles import read_csv
 from etl.extract import dates
-from etl.extract.dates import SUPPORTED, fallback_base, find_dates, infer_published
+from etl.extract.date_rules import DATA_FILE, KINDS, grammar
+from etl.extract.dates import SUPPORTED, find_dates
+from etl.extract.published import fallback_base, infer_published
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -195,8 +197,7 @@ def test_fallback_base_uses_any_stated_year():
 
 # ----------------------------------------------------------------------------- language data
 def _rows():
-    with dates.DATA_FILE.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+    return read_csv(DATA_FILE)
 
 
 def test_data_one_entry_per_line():
@@ -204,9 +205,9 @@ def test_data_one_entry_per_line():
     seen = Counter((r["lang"], r["kind"], r["text"]) for r in rows)
     assert [k for k, n in seen.items() if n > 1] == []
     for r in rows:
-        assert set(r) == {"lang", "kind", "text", "value"} and None not in r.values(), r
+        assert set(r) == {"lang", "kind", "text", "value"}, r
         assert r["text"] == r["text"].strip() and r["text"], r
-        assert r["lang"] in SUPPORTED and r["kind"] in dates._KINDS, r
+        assert r["lang"] in SUPPORTED and r["kind"] in KINDS, r
         assert "  " not in r["text"] and "," not in r["text"], r  # a missing comma glues entries
 
 
@@ -224,10 +225,10 @@ def test_data_months_and_days_are_complete():
 @pytest.mark.parametrize("lang", SUPPORTED)
 def test_canonical_month_names_are_dateparsers(lang):
     """The first name of each month is the one handed to dateparser: it must read it right."""
-    spec = dates._lang(lang)
+    spec = grammar(lang)
     for month in range(1, 13):
-        assert dates._month_day(spec, month, 15) == (month, 15, "day")
-        assert dates._month_day(spec, month, None) == (month, None, "month")
+        assert dates.month_day(spec, month, 15) == (month, 15, "day")
+        assert dates.month_day(spec, month, None) == (month, None, "month")
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)

@@ -16,10 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.documents import Document
-from etl.extract.dates import find_dates, infer_published
+from etl.extract.dates import find_dates
 from etl.extract.entities import find_entities
 from etl.extract.funding import attribute
 from etl.extract.money import find_money
+from etl.extract.published import infer_published
 from etl.extract.stance import find_breaks, find_stance_cues, stance_of
 from etl.pipeline import extract_document
 from etl.synthetic import HOSTILE as CASES

@@ -23,6 +23,27 @@ def char_set(ranges: str) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class DateGrammar:
+    """How a language writes dates: regex templates over the normalised text of a sentence
+    (compiled by etl/extract/date_rules.py; the words are in etl/data/date_cues.csv).
+
+    In a template, `{kind}` (lower case) stands for any word of that kind of date_cues.csv: a
+    lexicon hit shows there as one placeholder character of its kinds, so a rule says "a month
+    name" as one character class; `{NAME}` (upper case) is a fragment, the language's own
+    (`fragments`) or one every language shares (YEAR, DAY, B = word start, E = word end …)."""
+
+    rules: tuple[tuple[str, str, str], ...]  # (rule, what every match of it holds: a kind or YEAR, template)
+    fragments: dict[str, str] = field(default_factory=dict)
+    # Kinds matched as literal words inside the patterns instead of as lexicon words: joiners of a
+    # range, read only between two dates (and, -, و glued to the next month), and words of an
+    # unspaced script too common alone to be hits (一, 年). A word that also has another kind is a
+    # lexicon word all the same (Hindi से joins and is a postposition).
+    inline: frozenset[str] = frozenset({"range_sep"})
+    anchor: str = ""  # regex: a sentence without a date word or a year must hold it to be read (月)
+    past_needs_start: bool = True  # a founding or deadline cue must start a word (not in Chinese)
+
+
+@dataclass(frozen=True)
 class Language:
     code: str  # ISO 639-1
     name: str
@@ -37,6 +58,7 @@ class Language:
     sentence_ends: str = ""  # sentence-final punctuation of its own (beyond . ! ?)
     clause_breaks: str = ""  # punctuation that separates clauses (beyond , ; :)
     weight: int = 1  # letters of its script per word, roughly: detection weighs Han characters up
+    dates: DateGrammar | None = None  # how it writes dates (None: no dates are read)
 
     @property
     def letter_chars(self) -> frozenset[str]:

@@ -1,10 +1,27 @@
 """Hindi (Devanagari)."""
 import unicodedata
 
-from etl.lang.base import Language
+from etl.lang.base import DateGrammar, Language
 
 # Precomposed letters with nukta (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> the base letter, so both spellings match.
 _NUKTA_PRECOMPOSED = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0x0958, 0x0960)}
+
+# Dates: "16 मार्च 2025", "अगले जून", "जून के अंत तक", "2025 में", "वित्त वर्ष 2025", "2020 से 2025 तक".
+DATES = DateGrammar(
+    fragments={
+        "YEAR_PART": r"(?:\s*,?\s*{YEAR})",
+        "BOUND_AFTER": r"(?:\s+(?P<bound>{boundary_after}){E})",
+        "POSTP": r"(?:\s+(?P<postp>{postp}){E})",
+    },
+    rules=(
+        ("day_month", "month", r"{NUM_B}(?P<day>{DAY})(?![0-9.,])\s*(?P<month>{month}){E}{YEAR_PART}?"),
+        ("month", "month", r"(?:{B}(?P<rely>{rel_year})\s+)?(?:{B}(?P<relocc>{rel_occ_before})\s+)?{B}(?P<m1>(?P<month>{month})){E}"
+                           r"(?:{SEP}{B}(?P<month2>{month}){E})?{YEAR_PART}?(?:\s+(?P<mw>{month_word}){E})?{BOUND_AFTER}?{POSTP}?"),
+        ("year", "YEAR", r"(?:{B}(?P<yw>{year_word})\s*)?{YEAR}(?:\s*(?P<suf>{year_suffix}){E})?{NOT_AFTER}{YEAR2}?"
+                         r"{BOUND_AFTER}?{POSTP}?"),
+        ("rel_year", "rel_year", r"{B}(?P<rely>{rel_year}){E}"),
+    ),
+)
 
 LANGUAGE = Language(
     code="hi",
@@ -15,4 +32,5 @@ LANGUAGE = Language(
     foldings=_NUKTA_PRECOMPOSED,
     dropped="\u093c",  # nukta: ज़ and ज match
     sentence_ends="।॥",
+    dates=DATES,
 )

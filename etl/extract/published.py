@@ -1,0 +1,90 @@
+"""The publication date a document's text implies, from its one date scan (etl/extract/dates.py).
+
+``infer_published(text, lang, today)`` / ``published_in(scan, today)``
+    The publication year, as ``date(year, 1, 1)``, or None. Rule: the latest year that the text
+    states in full -- a 4-digit year with a year cue ("في عام 2025", "2025 में", "2025年", "in
+    2025") or inside a full date ("16 مارس 2025", "June 2025", "2025-03-16") -- that is
+
+    * not in the future relative to ``today`` (a forecast "by 2030" says nothing about when the
+      piece was written), and
+    * not dating the start of something or a deadline: a year after "founded/established/since"
+      (تأسست في عام 2022, منذ 2019, 2022 में स्थापित, 成立于2022年) or a deadline cue (بحلول,
+      "by", तक, 到) is about another time than the article's own.
+
+    News is written in or after the latest year it reports as current, so the latest remaining
+    year is the best lower bound. Relative phrases ("this year", العام الماضي) and years without
+    a cue ("2025 ليس عاديًا") never count. A text whose only year is a founding year (a 2023
+    article about a firm "founded in 2022") therefore gets None rather than a wrong year.
+
+``fallback_base(text, lang, today)`` / ``fallback_in(scan, today)``
+    A base for the date phrases without a year when no publication date is known: the latest
+    year the text states at all, founding years included (the article cannot be older), as
+    Jan 1; else None. A lower bound: "نهاية مايو" in a 2023 article that only mentions a 2022
+    founding comes out as 2022-05 (right month, possibly early year); ``published`` stays null.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from etl.extract.date_rules import BEFORE_CHECKS, COMMON, CHECK_KINDS
+from etl.extract.dates import DateScan, Found, scan_text
+
+_REACH = 40  # characters before a year in which a founding or deadline cue may stand
+_GAP = re.compile(r"(?:\s+\S+){0,2}\s*")  # "founded back in 2015": the cue, then at most two words
+_WORD_CHAR = re.compile(COMMON["WORD_CHAR"])
+
+
+def published_in(scan: DateScan, today: dt.date) -> dt.date | None:
+    """The publication year a document's date scan implies (see the module docstring)."""
+    years = _stated_years(scan, today, keep_past=False)
+    return dt.date(max(years), 1, 1) if years else None
+
+
+def fallback_in(scan: DateScan, today: dt.date) -> dt.date | None:
+    """The latest year the scan states at all, founding years included, as Jan 1; else None."""
+    years = _stated_years(scan, today, keep_past=True)
+    return dt.date(max(years), 1, 1) if years else None
+
+
+def infer_published(text: str, lang: str, today: dt.date) -> dt.date | None:
+    return published_in(scan_text(text, lang), today)
+
+
+def fallback_base(text: str, lang: str, today: dt.date) -> dt.date | None:
+    return fallback_in(scan_text(text, lang), today)
+
+
+def _stated_years(scan: DateScan, today: dt.date, *, keep_past: bool) -> list[int]:
+    """Years written out in full (year cue or full date), not after ``today``."""
+    years = []
+    for f in scan.found(None):
+        if not f.explicit_year:
+            continue
+        parts = [int(p) for p in f.span.value.split("-")]
+        stated = dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        if stated > today:
+            continue
+        if not keep_past and _dates_another_time(f, scan.grammar.past_needs_start):
+            continue
+        years.append(parts[0])
+    return years
+
+
+def _dates_another_time(f: Found, needs_start: bool) -> bool:
+    """Whether a founding or deadline cue stands right before the phrase (at most two words
+    between) or right after it."""
+    sentence = f.sentence
+    text = sentence.norm.text
+    start, end = f.norm_start + sentence.norm_start, f.norm_end + sentence.norm_start
+    for h in sentence.hits:
+        kinds = {e.value.kind for e in h.entries if e.list == "date" and e.value.kind in CHECK_KINDS}
+        if not kinds:
+            continue
+        if h.end <= start and h.start >= start - _REACH and kinds & BEFORE_CHECKS:
+            glued = needs_start and h.start > sentence.norm_start and _WORD_CHAR.match(text, h.start - 1)
+            if not glued and _GAP.fullmatch(text, h.end, start):
+                return True
+        if h.start >= end and kinds - BEFORE_CHECKS and not text[end:h.start].strip():
+            return True
+    return False
