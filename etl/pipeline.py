@@ -113,7 +113,8 @@ def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb)
     for e, license_ in zip(entities, licenses):
         license_from = "context" if license_ else None
         if license_ is None and e.linked:
-            license_ = kb.entities[e.entity].license
+            known = kb.entities.get(e.entity) or kb.entities.get(e.family or "")
+            license_ = known.license if known else None
             license_from = "knowledge_base" if license_ else None
         rows.append({
             **row_base,
@@ -127,6 +128,7 @@ def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb)
             "license_from": license_from,
             "extractor": e.extractor,
             "linked": e.linked,
+            "family": e.family,
         })
     return rows
 
