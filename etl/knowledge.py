@@ -117,7 +117,8 @@ def org_words(lang: str) -> Iterator[tuple[str, Entry]]:
     for r in read_csv("org_cues.csv"):
         if r["lang"] in ("", lang):
             exact = frozenset({exact_form(r["cue"])}) if r["case_sensitive"] == "1" else None
-            yield r["cue"], Entry("org_cue", OrgCue(r["kind"], r["cue"], r["needs"]), clitics=True, exact=exact)
+            cue = OrgCue(r["kind"], r["cue"], r["needs"], r["native_needs"])
+            yield r["cue"], Entry("org_cue", cue, clitics=True, exact=exact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +126,4 @@ class OrgCue:
     kind: str  # suffix (ends the name: "Labs", 科技), before (the name follows: "startup X", "由X"), after ("X-backed", "X ने")
     cue: str
     needs: str  # |-separated words one of which the sentence must hold ("X ने" only with जुटा); empty: none
+    native_needs: str  # the same for a name not in Latin letters ("شركة X" only in a funding story)

@@ -75,6 +75,8 @@ class _Cue:
     start: int  # offsets in the sentence's original text
     end: int
     kind: str
+    latin: bool  # a Latin cue ("Labs", "startup") takes a Latin name only
+    native_ok: bool  # a name in the language's own script may follow or precede it
 
 
 def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list[EntitySpan]:
@@ -89,7 +91,8 @@ def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list
             if needs and not any(w in folded for w in needs.casefold().split("|")):
                 continue
             s, e = sentence.to_original(h.start, h.end)
-            cues.append(_Cue(s, e, entry.value.kind))
+            native_ok = not entry.value.native_needs or any(w in folded for w in entry.value.native_needs.split("|"))
+            cues.append(_Cue(s, e, entry.value.kind, entry.value.cue.isascii(), native_ok))
     if not cues:
         return []
     b = blockers(lang)
@@ -105,9 +108,12 @@ def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list
 def _candidate(text: str, cue: _Cue, lang: str, b: Blockers) -> tuple[int, int] | None:
     if cue.kind == "before":
         name = _name_after(text, cue.end, lang, b)
-        return name
-    name = _name_before(text, cue.start, lang, b, cue.kind == "suffix")
+    else:
+        name = _name_before(text, cue.start, lang, b, cue.kind == "suffix")
     if name is None:
+        return None
+    latin = text[name[0]].isascii()
+    if (cue.latin and not latin) or (not latin and not cue.native_ok):
         return None
     return (name[0], cue.end) if cue.kind == "suffix" else name
 
