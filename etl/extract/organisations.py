@@ -64,6 +64,12 @@ def blockers(lang: str) -> Blockers:
     return Blockers(kind("role"), kind("generic"), kind("place"), kind("stop"), kind("person"), endings)
 
 
+@cache
+def suffix_words() -> frozenset[str]:
+    """The suffixes of org_cues.csv, normalised: a name made of them only is none ("AI Labs")."""
+    return frozenset(key_of(r["cue"]) for r in read_csv("org_cues.csv") if r["kind"] == "suffix")
+
+
 def name_of(surface: str) -> str:
     """The entity of an unlinked organisation: the name as written, NFC, spaces collapsed,
     Arabic tatweel and diacritics and invisible marks removed (Stanza's spans too)."""
@@ -91,6 +97,8 @@ def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list
             if needs and not any(w in folded for w in needs.casefold().split("|")):
                 continue
             s, e = sentence.to_original(h.start, h.end)
+            if lang == "ar" and text[max(0, s - 2):s] == "ال" and not entry.value.cue.startswith("ال"):
+                continue  # الشركة: "the company", one named before, not a name that follows
             native_ok = not entry.value.native_needs or any(w in folded for w in entry.value.native_needs.split("|"))
             cues.append(_Cue(s, e, entry.value.kind, entry.value.cue.isascii(), native_ok))
     if not cues:
@@ -128,13 +136,18 @@ def _chain(text: str, span: tuple[int, int], suffixes: list[_Cue]) -> tuple[int,
 
 
 def _kept(text: str, spans: list[tuple[int, int]], known) -> list[EntitySpan]:
-    """One candidate per stretch (the longest), none overlapping a known mention."""
+    """One candidate per stretch (the longest), none overlapping a known mention. (Taken characters
+    are marked, so a sentence of many candidates costs their total length, never their square.)"""
+    taken = bytearray(len(text) + 1)
+    for k in known:
+        taken[max(0, k.start):max(0, k.end)] = b"\x01" * (max(0, k.end) - max(0, k.start))
     out: list[EntitySpan] = []
     for s, e in sorted(set(spans), key=lambda x: (x[0] - x[1], x[0])):
-        if any(s < k.end and k.start < e for k in known) or any(s < o.end and o.start < e for o in out):
+        if 1 in taken[s:e]:
             continue
         entity = name_of(text[s:e])
-        if len(entity) >= 2:
+        if len(entity) >= 2 and not set(key_of(entity).split()) <= suffix_words():  # "Intelligence raised"
+            taken[s:e] = b"\x01" * (e - s)
             out.append(EntitySpan(s, e, text[s:e], entity, "company", entity, extractor="rules", linked=False))
     return sorted(out, key=lambda x: x.start)
 
@@ -309,7 +322,9 @@ def _han_after(text: str, start: int, b: Blockers) -> tuple[int, int] | None:
     while e < len(text) and e - start < MAX_HAN and _is_han(text[e]):
         e += 1
     run = text[start:e]
-    cut = min((run.find(w) for w in b.stop if w in run), default=len(run))
+    cut = min((run.find(w) for w in b.stop if w in run), default=None)
+    if cut is None:  # unbounded: a name is followed by its verb ("初创公司X宣布", "由X领投")
+        return None
     return _han_span(text, start, start + cut, b)
 
 

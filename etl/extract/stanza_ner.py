@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 import unicodedata
@@ -260,8 +261,14 @@ def with_rule_candidates(ner: Iterable[EntitySpan], rules: list[EntitySpan]) -> 
     ner = list(ner)
     agreed = set()
     out = []
+    starts = [r.start for r in rules]  # in order, apart
     for n in ner:
-        match = next((i for i, r in enumerate(rules) if not n.linked and n.start < r.end and r.start < n.end), None)
+        match = None
+        if not n.linked:
+            i = max(0, bisect_right(starts, n.start) - 1)
+            while i < len(rules) and rules[i].start < n.end and match is None:
+                match = i if n.start < rules[i].end else None
+                i += 1
         if match is None:
             out.append(n)
         elif match not in agreed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -198,14 +199,18 @@ def with_versions(found: list, versions: list[Versioned], kb: KnowledgeBase, sen
     every product candidate's family set (`make(start, end, text, entity, family, maker,
     needs_context, base)` builds a candidate)."""
     out = []
+    starts = [v.start for v in versions]  # in order, apart: leftmost-longest family hits
+    covered: dict[int, list] = {}
     for c in found:
-        if any(v.start <= c.span.start and c.span.end <= v.end for v in versions):
+        i = bisect_right(starts, c.span.start) - 1
+        if i >= 0 and c.span.end <= versions[i].end:
+            covered.setdefault(i, []).append(c)
             continue
         if c.span.kind == "product":
             c = replace(c, span=replace(c.span, family=kb.family_of(c.span.entity) or c.span.entity))
         out.append(c)
-    for v in versions:
-        covered = [c for c in found if v.start <= c.span.start and c.span.end <= v.end]
-        needs_context = not v.numbered and all(c.needs_context for c in covered) if covered else not v.numbered
+    for i, v in enumerate(versions):
+        under = covered.get(i)
+        needs_context = (not v.numbered and all(c.needs_context for c in under)) if under else not v.numbered
         out.append(make(v.start, v.end, sentence_text[v.start:v.end], v.entity, v.family, v.maker, needs_context))
     return sorted(out, key=lambda c: (c.span.start, -c.span.end))
