@@ -199,6 +199,9 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
     st.selectbox("Time step", filters.GRAINS, key="v_grain")
     st.slider("Entities on the timeline", *filters.TOP_RANGE, key="v_top")
     st.toggle("Timeline as share of all mentions", key="v_share")
+    st.toggle("Products as families (Qwen for Qwen2.5-VL, Qwen 2.5 Max …)", key="v_family",
+              help="Off: every version is its own line. On: the versions of a product count under its family, "
+                   "on the timeline and in the source sentences.")
     f = filters.Filters(
         date_from=date_from, date_to=date_to, undated=ss["f_undated"], langs=ss["f_langs"],
         companies=ss["f_companies"], products=ss["f_products"], kinds=ss["f_kinds"], licenses=ss["f_licenses"],
@@ -387,9 +390,11 @@ else:
     if overview.open:
         with overview:
             overview_tab(dataset, view, chosen)
+    # Versions under their family (the toggle): on the timeline and in the source sentences.
+    entity_view = filters.by_family(view) if ss.get("v_family") else view
     if timeline.open:
         with timeline:
-            timeline_tab(view, chosen, view_options)
+            timeline_tab(entity_view, chosen, view_options)
     if license_.open:
         with license_:
             license_tab(view, view_options)
@@ -399,7 +404,7 @@ else:
     if table.open:
         with table:
             table_tab(dataset, view)
-    drilldown_section(dataset, view, choices)
+    drilldown_section(dataset, entity_view, choices)
 
 view_options = filters.View(view_options.grain, view_options.top, view_options.share, ss.get("tab", filters.TABS[0]))
 write_url(chosen, view_options)
