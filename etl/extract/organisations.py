@@ -90,26 +90,34 @@ def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list
     `known` (the mentions the knowledge base found)."""
     text, lang = sentence.text, sentence.doc.lang if sentence.doc else "en"
     folded = text.casefold()
+    held: dict[str, bool] = {}  # each list of needed words looked up once per sentence
+
+    def holds(needs: str) -> bool:
+        if needs not in held:
+            held[needs] = not needs or any(w in folded for w in needs.casefold().split("|"))
+        return held[needs]
+
     cues = []
     for h in sentence.hits:
         for entry in h.of("org_cue"):
-            needs = entry.value.needs
-            if needs and not any(w in folded for w in needs.casefold().split("|")):
+            if not holds(entry.value.needs):
                 continue
             s, e = sentence.to_original(h.start, h.end)
             if lang == "ar" and text[max(0, s - 2):s] == "ال" and not entry.value.cue.startswith("ال"):
                 continue  # الشركة: "the company", one named before, not a name that follows
-            native_ok = not entry.value.native_needs or any(w in folded for w in entry.value.native_needs.split("|"))
-            cues.append(_Cue(s, e, entry.value.kind, entry.value.cue.isascii(), native_ok))
+            cues.append(_Cue(s, e, entry.value.kind, entry.value.cue.isascii(), holds(entry.value.native_needs)))
     if not cues:
         return []
     b = blockers(lang)
-    suffixes = sorted((c for c in cues if c.kind == "suffix"), key=lambda c: c.start)
+    suffix_at = {}  # where a suffix starts -> its end (the longest)
+    for c in cues:
+        if c.kind == "suffix":
+            suffix_at[c.start] = max(c.end, suffix_at.get(c.start, 0))
     spans: list[tuple[int, int]] = []
     for c in cues:
         span = _candidate(text, c, lang, b)
         if span is not None:
-            spans.append(_chain(text, span, suffixes))
+            spans.append(_chain(text, span, suffix_at))
     return _kept(text, spans, known)
 
 
@@ -126,12 +134,14 @@ def _candidate(text: str, cue: _Cue, lang: str, b: Blockers) -> tuple[int, int] 
     return (name[0], cue.end) if cue.kind == "suffix" else name
 
 
-def _chain(text: str, span: tuple[int, int], suffixes: list[_Cue]) -> tuple[int, int]:
+def _chain(text: str, span: tuple[int, int], suffix_at: dict[int, int]) -> tuple[int, int]:
     """The span run on over the suffixes right after it ("Nova AI" + "Labs", 科技 + 有限公司)."""
     s, e = span
-    for c in suffixes:
-        if e <= c.start <= e + 1 and not text[e:c.start].strip() and c.end > e:
-            e = c.end
+    for _ in range(4):
+        nxt = e if e in suffix_at else e + 1 if text[e:e + 1] == " " and e + 1 in suffix_at else None
+        if nxt is None or suffix_at[nxt] <= e:
+            break
+        e = suffix_at[nxt]
     return s, e
 
 
