@@ -280,7 +280,8 @@ def overview_tab(dataset, view, f) -> None:
     with right:
         plot(charts.mentions_by_language(view), "chart_languages")
     st.subheader(f"New organisations for review: {o.unlinked_organisations:,}")
-    st.caption(f"Found by NER but not in the knowledge base ({o.unlinked_mentions:,} mentions). "
+    st.caption(f"Found by the rules (a suffix or a frame) or by Stanza, but not in the knowledge base "
+               f"({o.unlinked_mentions:,} mentions). "
                "Click a bar to read their sentences.")
     if o.unlinked_organisations:
         plot(charts.new_organisations(view), "chart_new_orgs")
