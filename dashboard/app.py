@@ -199,6 +199,9 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
     st.selectbox("Time step", filters.GRAINS, key="v_grain")
     st.slider("Entities on the timeline", *filters.TOP_RANGE, key="v_top")
     st.toggle("Timeline as share of all mentions", key="v_share")
+    st.toggle("Products as families (Qwen for Qwen2.5-VL, Qwen 2.5 Max …)", key="v_family",
+              help="Off: every version is its own line. On: the versions of a product count under its family, "
+                   "on the timeline and in the source sentences.")
     f = filters.Filters(
         date_from=date_from, date_to=date_to, undated=ss["f_undated"], langs=ss["f_langs"],
         companies=ss["f_companies"], products=ss["f_products"], kinds=ss["f_kinds"], licenses=ss["f_licenses"],
@@ -277,7 +280,8 @@ def overview_tab(dataset, view, f) -> None:
     with right:
         plot(charts.mentions_by_language(view), "chart_languages")
     st.subheader(f"New organisations for review: {o.unlinked_organisations:,}")
-    st.caption(f"Found by NER but not in the knowledge base ({o.unlinked_mentions:,} mentions). "
+    st.caption(f"Found by the rules (a suffix or a frame) or by Stanza, but not in the knowledge base "
+               f"({o.unlinked_mentions:,} mentions). "
                "Click a bar to read their sentences.")
     if o.unlinked_organisations:
         plot(charts.new_organisations(view), "chart_new_orgs")
@@ -387,9 +391,11 @@ else:
     if overview.open:
         with overview:
             overview_tab(dataset, view, chosen)
+    # Versions under their family (the toggle): on the timeline and in the source sentences.
+    entity_view = filters.by_family(view) if ss.get("v_family") else view
     if timeline.open:
         with timeline:
-            timeline_tab(view, chosen, view_options)
+            timeline_tab(entity_view, chosen, view_options)
     if license_.open:
         with license_:
             license_tab(view, view_options)
@@ -399,7 +405,7 @@ else:
     if table.open:
         with table:
             table_tab(dataset, view)
-    drilldown_section(dataset, view, choices)
+    drilldown_section(dataset, entity_view, choices)
 
 view_options = filters.View(view_options.grain, view_options.top, view_options.share, ss.get("tab", filters.TABS[0]))
 write_url(chosen, view_options)

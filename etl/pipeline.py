@@ -16,6 +16,8 @@ from pathlib import Path
 from etl.documents import Document
 from etl.extract.dates import scan_dates
 from etl.extract.entities import find_entities
+from etl.extract.organisations import find_organisations
+from etl.extract.stanza_ner import with_rule_candidates
 from etl.extract.published import fallback_in, published_in
 from etl.extract.funding import attribute_all
 from etl.extract.money import find_money, to_usd
@@ -43,7 +45,8 @@ def extract_document(
     ner_spans: Sequence[EntitySpan] = (),
 ) -> DocumentResult:
     """All mention rows of one document. `ner_spans` (document offsets) come from an NER backend;
-    they only add mentions the knowledge base did not find."""
+    they and the rule candidates (etl/extract/organisations.py) only add mentions the knowledge
+    base did not find."""
     kb = kb or knowledge_base()
     today = today or date.today()
     text = doc.text
@@ -79,7 +82,8 @@ def extract_document(
     for sent in sents:
         row_base = {**base, "sentence_id": sent.index, "sentence": sent.text}
         entities = find_entities(sent, kb)
-        entities += _new_from_ner(ner_by_sentence.get(sent.index, ()), entities)
+        new = with_rule_candidates(ner_by_sentence.get(sent.index, ()), find_organisations(sent, entities))
+        entities += _new_from_ner(new, entities)
         rows += _entity_rows(row_base, sent, entities, kb)
         dates = dates_by_sentence.get(sent.index, [])
         rows += [_date_row(row_base, sent, d) for d in dates]
@@ -113,7 +117,8 @@ def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb)
     for e, license_ in zip(entities, licenses):
         license_from = "context" if license_ else None
         if license_ is None and e.linked:
-            license_ = kb.entities[e.entity].license
+            known = kb.entities.get(e.entity) or kb.entities.get(e.family or "")
+            license_ = known.license if known else None
             license_from = "knowledge_base" if license_ else None
         rows.append({
             **row_base,
@@ -127,6 +132,7 @@ def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb)
             "license_from": license_from,
             "extractor": e.extractor,
             "linked": e.linked,
+            "family": e.family,
         })
     return rows
 
@@ -193,7 +199,7 @@ def _assign_to_sentences(spans: Sequence[S], sents: list[Sentence]) -> dict[int,
 
 
 def _new_from_ner(ner: Iterable[EntitySpan], found: list[EntitySpan]) -> list[EntitySpan]:
-    """NER spans that overlap nothing the knowledge base found (Stanza only adds)."""
+    """NER and rule spans that overlap nothing the knowledge base found (they only add)."""
     return [n for n in ner if not any(n.start < f.end and f.start < n.end for f in found)]
 
 

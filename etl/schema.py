@@ -36,6 +36,7 @@ MENTION_COLUMNS: dict[str, str] = {
     "published_grain": "string",  # day, month or year: how much of `published` the source states
     "title": "string",  # the document's title, so a row names its article without a join
     "url": "string",  # the document's http(s) address
+    "family": "string",  # a product's family: Qwen for Qwen2.5-VL (its own name for an unversioned product)
 }
 
 DOCUMENT_COLUMNS: dict[str, str] = {

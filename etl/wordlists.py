@@ -6,14 +6,14 @@ from functools import cache
 from itertools import chain
 
 from etl.extract.date_rules import date_words
-from etl.knowledge import KnowledgeBase, knowledge_base, stance_words
+from etl.knowledge import KnowledgeBase, knowledge_base, org_words, stance_words
 from etl.lexicon import Lexicon
 
 # Lists that do not depend on the text's language: names and stance cues cross languages
 # ("OpenAI" in Arabic text, "open source" in Hindi text).
 SHARED = (lambda: knowledge_base().words(), stance_words)
 # Lists per language: (lang) -> (word, Entry) pairs. The extractors of figures and dates add theirs.
-PER_LANGUAGE: tuple = (date_words,)
+PER_LANGUAGE: tuple = (date_words, org_words)
 
 
 @cache
