@@ -24,6 +24,7 @@ from functools import cache
 
 from etl.context import Sentence
 from etl.datafiles import read_csv
+from etl.lang import script_of
 from etl.lexicon import key_of
 from etl.spans import EntitySpan
 
@@ -322,7 +323,7 @@ def _role_before(text: str, start: int, b: Blockers) -> bool:
 
 
 def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+    return script_of(ch) == "zh"
 
 
 def _han_before(text: str, end: int, b: Blockers) -> tuple[int, int] | None:

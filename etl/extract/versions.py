@@ -20,6 +20,7 @@ from functools import cache
 
 from etl.context import Sentence
 from etl.datafiles import read_csv
+from etl.lang import script_of
 from etl.knowledge import KnowledgeBase
 from etl.lexicon import key_of, longest
 
@@ -77,7 +78,7 @@ def styles() -> dict[str, Style]:
 
 
 def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+    return script_of(ch) == "zh"
 
 
 def _word_char(ch: str) -> bool:
