@@ -28,8 +28,9 @@ def candidates(sentence: Sentence | str, kb: KnowledgeBase | None = None) -> lis
         alias = entries[0].value
         s, e = sentence.to_original(start, end)
         entity = kb.entities[alias.entity]
-        out.append(Candidate(EntitySpan(s, e, sentence.text[s:e], entity.name, entity.type, entity.company),
-                             alias.needs_context))
+        span = EntitySpan(s, e, sentence.text[s:e], entity.name, entity.type, entity.company,
+                          family=kb.family_of(entity.name))
+        out.append(Candidate(span, alias.needs_context))
     return out
 
 
@@ -38,7 +39,7 @@ def versioned_candidates(sentence: Sentence | str, kb: KnowledgeBase | None = No
     every product's family."""
     kb = kb or knowledge_base()
     sentence = _as_sentence(sentence, kb)
-    return with_versions(candidates(sentence, kb), find_versions(sentence, kb), kb, sentence.text, _versioned)
+    return with_versions(candidates(sentence, kb), find_versions(sentence, kb), sentence.text, _versioned)
 
 
 def _versioned(start, end, text, entity, family, maker, needs_context) -> Candidate:

@@ -24,6 +24,7 @@ from functools import cache
 
 from etl.context import Sentence
 from etl.datafiles import read_csv
+from etl.lang import script_of
 from etl.lexicon import key_of
 from etl.spans import EntitySpan
 
@@ -50,6 +51,9 @@ class Blockers:
     stop: frozenset[str]
     person: frozenset[str]
     endings: tuple[str, ...]
+    han_stop: re.Pattern  # the stop words, for Chinese (no spaces: found inside a run of Han)
+    han_generic: re.Pattern  # generic and place words, removed to see what a Chinese name has left
+    han_role: re.Pattern
 
     def ends_name(self, word: str) -> bool:
         k = key_of(word)
@@ -61,7 +65,9 @@ def blockers(lang: str) -> Blockers:
     rows = [r for r in read_csv("name_blockers.csv") if r["lang"] in ("", lang)]
     kind = lambda k: frozenset(key_of(r["word"]) for r in rows if r["kind"] == k)  # noqa: E731
     endings = tuple(key_of(r["word"]) for r in rows if r["kind"] == "ending")
-    return Blockers(kind("role"), kind("generic"), kind("place"), kind("stop"), kind("person"), endings)
+    either = lambda words: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")  # noqa: E731
+    generic, place, role, stop = kind("generic"), kind("place"), kind("role"), kind("stop")
+    return Blockers(role, generic, place, stop, kind("person"), endings, either(stop), either(generic | place), either(role))
 
 
 @cache
@@ -88,6 +94,8 @@ class _Cue:
 def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list[EntitySpan]:
     """Organisation candidates of one sentence (offsets relative to its text), none overlapping
     `known` (the mentions the knowledge base found)."""
+    if not any(h.of("org_cue") for h in sentence.hits):
+        return []
     text, lang = sentence.text, sentence.doc.lang if sentence.doc else "en"
     folded = text.casefold()
     held: dict[str, bool] = {}  # each list of needed words looked up once per sentence
@@ -315,7 +323,7 @@ def _role_before(text: str, start: int, b: Blockers) -> bool:
 
 
 def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+    return script_of(ch) == "zh"
 
 
 def _han_before(text: str, end: int, b: Blockers) -> tuple[int, int] | None:
@@ -323,8 +331,13 @@ def _han_before(text: str, end: int, b: Blockers) -> tuple[int, int] | None:
     while s > 0 and end - s < MAX_HAN and _is_han(text[s - 1]):
         s -= 1
     run = text[s:end]
-    cut = max((run.rfind(w) + len(w) for w in b.stop if w in run), default=0)
+    cut = max((m.end() for m in _all_matches(b.han_stop, run)), default=0)
     return _han_span(text, s + cut, end, b)
+
+
+def _all_matches(pattern: re.Pattern, run: str):
+    """Every match, overlapping ones too (the last stop word may start inside an earlier one)."""
+    return (m for i in range(len(run)) if (m := pattern.match(run, i)))
 
 
 def _han_after(text: str, start: int, b: Blockers) -> tuple[int, int] | None:
@@ -332,7 +345,8 @@ def _han_after(text: str, start: int, b: Blockers) -> tuple[int, int] | None:
     while e < len(text) and e - start < MAX_HAN and _is_han(text[e]):
         e += 1
     run = text[start:e]
-    cut = min((run.find(w) for w in b.stop if w in run), default=None)
+    first = b.han_stop.search(run)
+    cut = first.start() if first else None
     if cut is None:  # unbounded: a name is followed by its verb ("初创公司X宣布", "由X领投")
         return None
     return _han_span(text, start, start + cut, b)
@@ -340,9 +354,7 @@ def _han_after(text: str, start: int, b: Blockers) -> tuple[int, int] | None:
 
 def _han_span(text: str, s: int, e: int, b: Blockers) -> tuple[int, int] | None:
     name = text[s:e]
-    rest = name
-    for w in sorted(b.generic | b.place, key=len, reverse=True):
-        rest = rest.replace(w, "")
-    if len(name) < 2 or not rest or any(name.endswith(r) or text.startswith(r, e) for r in b.role):
+    rest = b.han_generic.sub("", name)
+    if len(name) < 2 or not rest or b.han_role.match(text, e) or any(m.end() == len(name) for m in _all_matches(b.han_role, name)):
         return None
     return s, e

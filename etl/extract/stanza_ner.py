@@ -259,6 +259,8 @@ def with_rule_candidates(ner: Iterable[EntitySpan], rules: list[EntitySpan]) -> 
     `extractor = stanza+rules` (the rule span: a suffix or frame bounds the name more reliably
     than a model trained on other news); the others as they are."""
     ner = list(ner)
+    if not ner or not rules:
+        return ner or rules
     agreed = set()
     out = []
     starts = [r.start for r in rules]  # in order, apart

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from etl.context import Sentence
 from etl.datafiles import read_csv
+from etl.lang import script_of
 from etl.knowledge import KnowledgeBase
 from etl.lexicon import key_of, longest
 
@@ -77,7 +78,7 @@ def styles() -> dict[str, Style]:
 
 
 def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+    return script_of(ch) == "zh"
 
 
 def _word_char(ch: str) -> bool:
@@ -194,10 +195,11 @@ def find_versions(sentence: Sentence, kb: KnowledgeBase) -> list[Versioned]:
     return out
 
 
-def with_versions(found: list, versions: list[Versioned], kb: KnowledgeBase, sentence_text: str, make) -> list:
-    """The candidates with each versioned mention in place of the family mentions it covers, and
-    every product candidate's family set (`make(start, end, text, entity, family, maker,
-    needs_context, base)` builds a candidate)."""
+def with_versions(found: list, versions: list[Versioned], sentence_text: str, make) -> list:
+    """The candidates with each versioned mention in place of the family mentions it covers
+    (`make(start, end, text, entity, family, maker, needs_context)` builds a candidate)."""
+    if not versions:
+        return found
     out = []
     starts = [v.start for v in versions]  # in order, apart: leftmost-longest family hits
     covered: dict[int, list] = {}
@@ -206,8 +208,6 @@ def with_versions(found: list, versions: list[Versioned], kb: KnowledgeBase, sen
         if i >= 0 and c.span.end <= versions[i].end:
             covered.setdefault(i, []).append(c)
             continue
-        if c.span.kind == "product":
-            c = replace(c, span=replace(c.span, family=kb.family_of(c.span.entity) or c.span.entity))
         out.append(c)
     for i, v in enumerate(versions):
         under = covered.get(i)
