@@ -153,7 +153,7 @@ def _date_row(row_base: dict, sent: Sentence, d: DateSpan) -> dict:
 
 def _money_rows(row_base, sent, lang, entities, dates, published, previous_entities) -> list[dict]:
     rows = []
-    figures = find_money(sent.text, lang)
+    figures = find_money(sent, lang)
     if not figures:
         return rows
     for m, (company, investor) in zip(figures, attribute_all(figures, sent.text, entities, lang)):
