@@ -96,3 +96,16 @@ def test_every_extractor_survives_hostile_text(text, lang):
     for d in find_dates(text, lang, TODAY):
         assert text[d.start:d.end] == d.text
     infer_published(text, lang, TODAY)
+
+
+@pytest.mark.parametrize("name", ["figures in one sentence", "Chinese without full stops", "entities in one sentence"])
+def test_rows_carry_bounded_sentences(name):
+    """Every row holds its sentence verbatim, so a 1 MB "sentence" would make the table grow with
+    its square (a 2.6 MB one took 22 GB); it is cut into pieces of bounded length instead."""
+    from etl.segment import MAX_SENTENCE_CHARS
+
+    text = CASES[name](1024 * KB)
+    rows = extract_document(Document(text=text, source="x.txt"), today=TODAY).mentions
+    assert rows, "the document still gives its rows"
+    assert max(len(r["sentence"]) for r in rows) <= MAX_SENTENCE_CHARS
+    assert all(text[r["start"]:r["end"]] == r["text"] and r["text"] in r["sentence"] for r in rows)
