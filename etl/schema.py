@@ -36,6 +36,8 @@ MENTION_COLUMNS: dict[str, str] = {
     "published_grain": "string",  # day, month or year: how much of `published` the source states
     "title": "string",  # the document's title, so a row names its article without a join
     "url": "string",  # the document's http(s) address
+    "investors": "string",  # every named investor of a money figure, the lead first, "; "-joined
+    "event_id": "string",  # the funding event a money row belongs to (etl/events.py; funding.parquet)
 }
 
 DOCUMENT_COLUMNS: dict[str, str] = {

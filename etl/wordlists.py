@@ -6,6 +6,7 @@ from functools import cache
 from itertools import chain
 
 from etl.extract.date_rules import date_words
+from etl.extract.funding_cues import funding_words
 from etl.knowledge import KnowledgeBase, knowledge_base, stance_words
 from etl.lexicon import Lexicon
 
@@ -13,7 +14,7 @@ from etl.lexicon import Lexicon
 # ("OpenAI" in Arabic text, "open source" in Hindi text).
 SHARED = (lambda: knowledge_base().words(), stance_words)
 # Lists per language: (lang) -> (word, Entry) pairs. The extractors of figures and dates add theirs.
-PER_LANGUAGE: tuple = (date_words,)
+PER_LANGUAGE: tuple = (date_words, funding_words)
 
 
 @cache
