@@ -30,14 +30,16 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from etl.context import Sentence, sentence_of
+from etl.lexicon import key_of
 from etl.extract.clauses import Clauses, cue_hits
+from etl.extract.funding_cues import join_words
 from etl.spans import DateSpan, EntitySpan, MoneySpan
 
 _PUNCT = "\\s,،;؛.。，；:：()（）\\[\\]\"“”«»!?؟！？"
 # What may stand between a cue and the name: two words (spaced scripts) or four characters (Chinese).
 _FILLER = re.compile(f"[^\\S\\n]*+(?:[^{_PUNCT}]++[^\\S\\n]*+){{0,2}}+")
 _FILLER_ZH = re.compile(f"(?:[^\\S\\n]|[^{_PUNCT}]){{0,4}}")
-_LIST_GAP = re.compile("[\\s,،、，]*")
+_LIST_SEPARATORS = re.compile("[\\s,،、，]+")
 _INVESTING = ("investor", "lead")
 _NEAREST = 8  # entities on each side of a figure that may take a role in it
 _CUES_NEAR = 6  # role cues on each side of an entity: a farther one is more than two words away
@@ -89,7 +91,7 @@ class _Sentence:
         self.clauses = Clauses(text, hits, [(f.start, f.end) for f in figures])
         self.cues = [c for c in hits if names.find(1, c[0], c[1]) == -1 and any(
             x.role not in ("split", "break", "relative") for x in c[2])]
-        self.joins = [c for c in self.cues if any(x.role == "join" for x in c[2])]
+        self.join_words = join_words(sent.doc.lang)
         self.cue_starts = [c[0] for c in self.cues]
         self.cue_ends_sorted = sorted(range(len(self.cues)), key=lambda i: self.cues[i][1])
         self.cue_ends = [self.cues[i][1] for i in self.cue_ends_sorted]
@@ -111,13 +113,12 @@ class _Sentence:
         return [c for c in self.cues[j:j + _CUES_NEAR] if c[1] <= hi]
 
     def listed(self, a: _Ent, b: _Ent) -> bool:
-        """Whether only commas, spaces and at most one join word stand between two names."""
-        gap = [c for c in self.joins if a.end <= c[0] and c[1] <= b.start]
-        if len(gap) > 1:
+        """Whether only commas, spaces and at most one join word ("and", "و" glued to the name,
+        "、") stand between two names."""
+        if b.start - a.end > 24:
             return False
-        if not gap:
-            return bool(_LIST_GAP.fullmatch(self.text, a.end, b.start)) and a.end < b.start
-        return bool(_LIST_GAP.fullmatch(self.text, a.end, gap[0][0]) and _LIST_GAP.fullmatch(self.text, gap[0][1], b.start))
+        gap = _LIST_SEPARATORS.sub(" ", self.text[a.end:b.start]).strip()
+        return not gap or key_of(gap) in self.join_words
 
 
 def roles_all(figures: list[MoneySpan], sent: Sentence, entities: list[EntitySpan],
@@ -184,6 +185,8 @@ def _roles(money: MoneySpan, sent: _Sentence, subjects: dict[int, str | None]) -
     mtype = money.money_type
     idx = sent.near(ms, me, clause)
     company, investors = _in_clause(sent, idx, ms, me, mtype)
+    if company is None and mtype == "investment" and len(investors) == 1 and not idx[1:]:
+        company, investors = investors[0], []  # "X will invest $1B in data centres": X's own spending
     if company is None and mtype != "aggregate" and not idx:
         company = _continued(sent, clause, subjects)
     investors = [i for i in investors if i != company] if mtype != "valuation" else []

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from etl.datafiles import read_csv
 from etl.lang import LANGS
-from etl.lexicon import Entry
+from etl.lexicon import Entry, key_of
 
 LIST = "funding_cue"
 ROLES = ("investor", "lead", "company", "source", "join", "split", "break", "relative")
@@ -36,3 +37,11 @@ def funding_words(lang: str) -> Iterator[tuple[str, Entry]]:
         word, stem = row["cue"], row["cue"].endswith("*")
         cue = Cue(row["role"], row["side"], frozenset(t for t in row["types"].split("|") if t), row["lang"] == lang)
         yield word.rstrip("*"), Entry(LIST, cue, clitics=row["lang"] == "ar", stem=stem)
+
+
+@cache
+def join_words(lang: str | None) -> frozenset[str]:
+    """The normalised join words of a language ("and", "و", "और", "和", "、"): names they link
+    form a list."""
+    langs = _scope(lang or "")
+    return frozenset(key_of(r["cue"]) for r in read_csv("funding_cues.csv") if r["role"] == "join" and r["lang"] in langs)
