@@ -226,7 +226,7 @@ def _in_clause(sent: _Sentence, idx: list[int], ms: int, me: int, mtype: str) ->
     found = [_role(sent, k, ms, me, mtype) for k in idx]
     roles = [r for r, _ in found]
     leads = [lead for _, lead in found]
-    _share_list_roles(sent, ents, roles)
+    _share_list_roles(sent, ents, roles, leads)
 
     def distance(i: int) -> int:
         e = ents[i]
@@ -257,8 +257,9 @@ def _in_clause(sent: _Sentence, idx: list[int], ms: int, me: int, mtype: str) ->
     return company_name, names
 
 
-def _share_list_roles(sent: _Sentence, ents: list[_Ent], roles: list[str | None]) -> None:
-    """Names in a list share the role a cue gives one of them ("led by A, B and C")."""
+def _share_list_roles(sent: _Sentence, ents: list[_Ent], roles: list[str | None], leads: list[bool]) -> None:
+    """Names in a list share the role a cue gives one of them ("led by A, B and C"), and a lead
+    cue marks them all ("A और B के नेतृत्व में": co-leads, the first named first)."""
     changed = True
     while changed:
         changed = False
@@ -266,6 +267,12 @@ def _share_list_roles(sent: _Sentence, ents: list[_Ent], roles: list[str | None]
             if (roles[i] is None) != (roles[i + 1] is None) and sent.listed(ents[i], ents[i + 1]):
                 roles[i], roles[i + 1] = roles[i] or roles[i + 1], roles[i + 1] or roles[i]
                 changed = True
+    for i in range(len(ents) - 1):  # once each way: a lead cue stands before or after the list
+        if leads[i] and roles[i + 1] == roles[i] and sent.listed(ents[i], ents[i + 1]):
+            leads[i + 1] = True
+    for i in range(len(ents) - 1, 0, -1):
+        if leads[i] and roles[i - 1] == roles[i] and sent.listed(ents[i - 1], ents[i]):
+            leads[i - 1] = True
 
 
 def _role(sent: _Sentence, k: int, ms: int, me: int, mtype: str) -> tuple[str | None, bool]:
