@@ -1,0 +1,47 @@
+"""The funding corpus (tests/corpus/funding_*.tsv): every row scored, targets per language."""
+import pytest
+
+from etl.extract.money import MONEY_TYPES
+from tests.funding_scoring import FIELDS, cases, score
+
+LANGS = ("ar", "hi", "zh", "en")
+TARGET = 0.95
+
+
+def test_corpus_size_per_language():
+    counted = {lang: sum(c.lang == lang for c in cases()) for lang in LANGS}
+    assert all(n >= 40 for n in counted.values()), counted
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_roles_per_language(lang):
+    selected = [c for c in cases() if c.lang == lang]
+    table, misses = score(selected)
+    for field in ("recipient", "lead"):
+        right, total = table[lang][field]
+        assert total == len(selected)  # every row, not a sample
+        assert right / total >= TARGET, (field, right, total, [(c.line, f, v) for c, f, v in misses if f == field])
+
+
+@pytest.mark.xfail(reason="money types from the figure's frame are item 3 of issue 12 (etl/extract/money.py, "
+                          "another branch); remove this mark when it is merged", strict=False)
+@pytest.mark.parametrize("lang", LANGS)
+def test_money_type_per_language(lang):
+    """Types the extractor knows (money.MONEY_TYPES); revenue and price rows count once it does."""
+    selected = [c for c in cases() if c.lang == lang and c.expected["type"] in MONEY_TYPES]
+    table, misses = score(selected)
+    right, total = table[lang]["type"]
+    assert right / total >= TARGET, (right, total, [(c.line, v) for c, f, v in misses if f == "type"])
+
+
+def test_dates_come_from_the_figures_clause():
+    table, misses = score()
+    for lang in LANGS:
+        right, total = table[lang]["date"]
+        assert right / total >= TARGET, (lang, [(c.line, v) for c, f, v in misses if f == "date" and c.lang == lang])
+
+
+def test_fields_are_all_scored():
+    table, _ = score()
+    for lang in LANGS:
+        assert set(table[lang]) == set(FIELDS)
