@@ -185,8 +185,6 @@ def _roles(money: MoneySpan, sent: _Sentence, subjects: dict[int, str | None]) -
     mtype = money.money_type
     idx = sent.near(ms, me, clause)
     company, investors = _in_clause(sent, idx, ms, me, mtype)
-    if company is None and mtype == "investment" and len(investors) == 1 and not idx[1:]:
-        company, investors = investors[0], []  # "X will invest $1B in data centres": X's own spending
     if company is None and mtype != "aggregate" and not idx:
         company = _continued(sent, clause, subjects)
     investors = [i for i in investors if i != company] if mtype != "valuation" else []
