@@ -83,8 +83,9 @@ def _reports(money: pd.DataFrame) -> pd.DataFrame:
     times = [_when(_value(d), _value(g), p) for d, g, p in zip(reports["date"], reports["date_grain"], reports["published"])]
     reports["_time"] = [t for t, _ in times]
     reports["_slack"] = [s for _, s in times]
-    reports["_sort_time"] = pd.to_datetime(reports["_time"]).fillna(pd.Timestamp.max)
-    return reports.sort_values(["company", "_sort_time", "doc_id", "start"], kind="stable")
+    reports["_undated"] = reports["_time"].isna()  # undated reports after the dated ones
+    reports["_sort_time"] = pd.to_datetime(reports["_time"]).astype("datetime64[ns]")
+    return reports.sort_values(["company", "_undated", "_sort_time", "doc_id", "start"], kind="stable", na_position="last")
 
 
 def _cluster(reports: pd.DataFrame) -> list[_Event]:

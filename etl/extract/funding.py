@@ -185,8 +185,8 @@ def _roles(money: MoneySpan, sent: _Sentence, subjects: dict[int, str | None]) -
     mtype = money.money_type
     idx = sent.near(ms, me, clause)
     company, investors = _in_clause(sent, idx, ms, me, mtype)
-    if company is None and mtype != "aggregate" and not idx:
-        company = _continued(sent, clause, subjects)
+    if company is None and mtype != "aggregate" and (not idx or sent.clauses.antecedent(clause) is not None):
+        company = _continued(sent, clause, subjects)  # a relative clause is about its antecedent
     investors = [i for i in investors if i != company] if mtype != "valuation" else []
     return Roles(company, investors[0] if investors else None, tuple(investors))
 
