@@ -1,0 +1,148 @@
+"""The Funding tab from funding events (etl/events.py): totals, the events chart and the events
+table count each event once, however many articles report it. Pure functions, no Streamlit.
+
+The rows of the page's view carry the `event_id` the ETL run gave them; rows that came without
+one (documents uploaded into the page, a store from before events) get theirs from the same
+merge rule over the view's money rows (`with_event_ids`), so a repeated round is one event there too.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import MONEY_COLOURS, _layout, empty_figure, label, labels, target
+from dashboard.drilldown import document_label
+from etl import events as etl_events
+from etl import schema
+from etl.export import to_csv_bytes
+
+RAISED = etl_events.EVENT_TYPES
+NEEDED = [c for c in etl_events.NEEDED]
+TABLE_LABELS = {  # column -> words on the page (and in the CSV header)
+    "company": "company", "round": "round", "amount_usd": "amount (USD)", "valuation_usd": "valuation (USD)",
+    "date": "date", "lead_investor": "lead investor", "investors": "investors", "mentions": "mentions",
+    "documents": "articles", "articles": "reported by", "money_type": "type", "event_id": "event",
+}
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """The event columns with the contract's dtypes (the view holds categoricals)."""
+    types = {c: schema.MENTION_COLUMNS[c] for c in NEEDED}
+    out = pd.DataFrame(index=df.index)
+    for col, dtype in types.items():
+        series = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
+        out[col] = pd.to_datetime(series, errors="coerce") if dtype.startswith("datetime") else series.astype(dtype)
+    return out
+
+
+def _missing_ids(view: pd.DataFrame) -> bool:
+    if "event_id" not in view.columns:
+        return True
+    eligible = (view["kind"] == "money") & view["money_type"].isin(RAISED) & view["company"].notna() & view["amount_usd"].notna()
+    return bool((eligible & view["event_id"].isna()).to_numpy(dtype=bool, na_value=False).any())
+
+
+def with_event_ids(view: pd.DataFrame) -> pd.DataFrame:
+    """`view` itself when every funding row has its event id, else a copy with the ids of the
+    merge rule over all its money rows."""
+    if view.empty or not _missing_ids(view):
+        return view
+    money = view.index[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+    ids = etl_events.assign(_plain(view.loc[money]))
+    out = view.copy()
+    out["event_id"] = pd.Series(pd.NA, index=view.index, dtype="string")
+    out.loc[money, "event_id"] = ids
+    return out
+
+
+def events(view: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per event reported in `view` (its mentions, articles and sources within the view),
+    with `articles`: the reporting documents by title and site."""
+    money = view[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+    table = etl_events.events_table(_plain(money))
+    names = _document_names(documents)
+    table["articles"] = [" · ".join(names.get(d, d) for d in str(s).split("; ")) for s in table["sources"]]
+    return table
+
+
+def _document_names(documents: pd.DataFrame | None) -> dict[str, str]:
+    if documents is None or not len(documents):
+        return {}
+    site = documents["site"] if "site" in documents.columns else pd.Series(None, index=documents.index)
+    return {str(d): document_label(t, s, src) for d, t, s, src in
+            zip(documents["doc_id"], documents["title"], site, documents["source"])}
+
+
+def totals(table: pd.DataFrame) -> pd.DataFrame:
+    """USD per company and type, each event once: company, money_type, amount_usd, events."""
+    priced = table[table["amount_usd"].notna()]
+    if priced.empty:
+        return pd.DataFrame(columns=["company", "money_type", "amount_usd", "events"])
+    grouped = priced.groupby(["company", "money_type"], observed=True, sort=False)
+    return grouped.agg(amount_usd=("amount_usd", "sum"), events=("event_id", "size")).reset_index()
+
+
+def totals_chart(table: pd.DataFrame, top: int = 15) -> go.Figure:
+    """Total USD raised per company (funding + investment events, each event once)."""
+    title = f"Money raised by company, USD (each funding event once, top {top})"
+    data = totals(table)
+    if data.empty:
+        return empty_figure(title)
+    order = list(data.groupby("company")["amount_usd"].sum().sort_values(ascending=False, kind="stable").index[:top])
+    data = data[data["company"].isin(order)]
+    fig = go.Figure()
+    for money_type in RAISED:
+        rows = data[data["money_type"] == money_type]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(
+            y=labels(rows["company"]), x=rows["amount_usd"], name=label(money_type), orientation="h",
+            marker={"color": MONEY_COLOURS[money_type]}, text=[f"{n} events" if n > 1 else "1 event" for n in rows["events"]],
+            customdata=[target(kind="money", company=c, money_type=money_type) for c in rows["company"]],
+            hovertemplate="%{y}: $%{x:,.0f} (%{text})<extra></extra>", textposition="none",
+        ))
+    _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
+    fig.update_xaxes(title=None, tickformat="$.3s")
+    return fig
+
+
+def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
+    """Events over time: one bubble per event (area = USD), coloured by type; clicking one reads
+    every sentence that reports it. At most the `limit` largest are drawn (the title says so)."""
+    title = "Funding events over time (one bubble per event, size = USD amount)"
+    data = table[table["amount_usd"].notna() & table["date"].notna()].copy()
+    if data.empty:
+        return empty_figure(title)
+    if len(data) > limit:
+        title += f": the {limit:,} largest of {len(data):,}"
+        data = data.iloc[np.argsort(-data["amount_usd"].to_numpy(dtype="float64"), kind="stable")[:limit]]
+    data["when"] = pd.to_datetime(data["date"].astype(str), errors="coerce", format="mixed")
+    data = data[data["when"].notna()]
+    sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2) if len(data) else 1.0
+    fig = go.Figure()
+    for money_type, rows in data.groupby("money_type", sort=False):
+        fig.add_trace(go.Scatter(
+            x=rows["when"], y=labels(rows["company"]), name=label(money_type), mode="markers",
+            marker={"size": rows["amount_usd"].astype(float), "sizemode": "area", "sizeref": sizeref, "sizemin": 5,
+                    "color": MONEY_COLOURS.get(str(money_type), "#333333"), "line": {"width": 0.5, "color": "white"}},
+            customdata=[target(event_id=e) for e in rows["event_id"]],
+            text=[f"{int(m)} mentions in {int(d)} articles" for m, d in zip(rows["mentions"], rows["documents"])],
+            hovertemplate="%{y}<br>%{x|%Y-%m-%d}: $%{marker.size:,.0f} " + label(money_type) + "<br>%{text}<extra></extra>",
+        ))
+    _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
+    fig.update_yaxes(title=None)
+    return fig
+
+
+def table_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The events as the page shows them: largest first, columns named in words."""
+    shown = table.sort_values("amount_usd", ascending=False, na_position="last", kind="stable")
+    shown = shown[[c for c in TABLE_LABELS if c in shown.columns]].rename(columns=TABLE_LABELS)
+    return shown.reset_index(drop=True)
+
+
+def events_csv(table: pd.DataFrame) -> bytes:
+    """The events table as CSV (funding.parquet's columns plus the articles), Excel-safe."""
+    return to_csv_bytes(table)
