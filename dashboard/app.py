@@ -343,8 +343,8 @@ def funding_tab(dataset, view) -> None:
     shown = events_tab.table_view(table).head(TABLE_ROWS)
     picked = st.dataframe(shown, hide_index=True, key="funding_events_table", on_select="rerun",
                           selection_mode="single-row",
-                          column_config={"amount (USD)": st.column_config.NumberColumn(format="dollar"),
-                                         "valuation (USD)": st.column_config.NumberColumn(format="dollar"),
+                          column_config={"amount (USD)": st.column_config.NumberColumn(format="compact"),
+                                         "valuation (USD)": st.column_config.NumberColumn(format="compact"),
                                          "event": None})
     rows = list(getattr(getattr(picked, "selection", None), "rows", None) or [])
     seen = ss.setdefault("_seen_selection", {})

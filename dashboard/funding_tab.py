@@ -111,7 +111,7 @@ def totals_chart(table: pd.DataFrame, top: int = 15) -> go.Figure:
 def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     """Events over time: one bubble per event (area = USD), coloured by type; clicking one reads
     every sentence that reports it. At most the `limit` largest are drawn (the title says so)."""
-    title = "Funding events over time (one bubble per event, size = USD amount)"
+    title = "Funding events (one bubble each, size = USD)"
     data = table[table["amount_usd"].notna() & table["date"].notna()].copy()
     if data.empty:
         return empty_figure(title)
@@ -133,6 +133,9 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
         ))
     _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
     fig.update_yaxes(title=None)
+    fig.update_xaxes(title=None, tickformat="%d %b %Y")  # days, never hours: an event has a date, not a time
+    if data["when"].max() - data["when"].min() < pd.Timedelta(days=10):
+        fig.update_xaxes(dtick=86_400_000)
     return fig
 
 
