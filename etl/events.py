@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -27,8 +28,9 @@ from etl import schema
 
 EVENT_TYPES = ("funding", "investment")
 AMOUNT_TOLERANCE = 0.05
-WINDOW = pd.Timedelta(days=45)
-_GRAIN_SLACK = {"day": pd.Timedelta(0), "month": pd.Timedelta(days=31), "year": pd.Timedelta(days=366)}
+WINDOW = 45  # days
+_GRAIN_SLACK = {"day": 0, "month": 31, "year": 366}  # days a date of that grain may stand for
+_EPOCH = date(1970, 1, 1).toordinal()
 _GRAIN_RANK = {"day": 0, "month": 1, "year": 2}
 NEEDED = ["doc_id", "source", "published", "sentence_id", "start", "kind", "company", "amount", "amount_upper",
           "currency", "amount_usd", "money_type", "round", "investor", "investors", "date", "date_grain", "event_id"]
@@ -40,7 +42,8 @@ class _Event:
     amount: float
     rounds: set = field(default_factory=set)
     leads: set = field(default_factory=set)
-    times: list = field(default_factory=list)  # (time, slack) of its dated reports
+    earliest: float | None = None  # the days its dated reports cover, their slack included
+    latest: float | None = None
     rows: list = field(default_factory=list)  # indices into the money frame
 
     def accepts(self, amount: float, round_: str | None, lead: str | None, when, slack) -> bool:
@@ -50,27 +53,38 @@ class _Event:
             return False
         if lead and self.leads and lead not in self.leads:
             return False
-        if when is None or not self.times:
+        if when is None or self.earliest is None:
             return True
-        return any(abs(when - t) <= WINDOW + slack + s for t, s in self.times)
+        return self.earliest - WINDOW - slack <= when <= self.latest + WINDOW + slack
+
+    def add(self, index, round_: str | None, lead: str | None, when, slack) -> None:
+        self.rows.append(index)
+        if round_:
+            self.rounds.add(round_)
+        if lead:
+            self.leads.add(lead)
+        if when is not None:
+            low, high = when - slack, when + slack
+            self.earliest = low if self.earliest is None else min(self.earliest, low)
+            self.latest = high if self.latest is None else max(self.latest, high)
 
 
-def _when(date_value, grain, published) -> tuple[pd.Timestamp | None, pd.Timedelta]:
-    """A report's time: its own date (a month or a year as its middle, with slack), else its
-    document's publication date, else none."""
+def _when(date_value, grain, published) -> tuple[float | None, int]:
+    """A report's time in days: its own date (a month or a year as its middle, with slack),
+    else its document's publication date, else none."""
     if isinstance(date_value, str) and date_value:
         parts = date_value.split("-")
         try:
             if len(parts) == 1:
-                return pd.Timestamp(int(parts[0]), 7, 1), _GRAIN_SLACK["year"]
+                return date(int(parts[0]), 7, 1).toordinal() - _EPOCH, _GRAIN_SLACK["year"]
             if len(parts) == 2:
-                return pd.Timestamp(int(parts[0]), int(parts[1]), 15), _GRAIN_SLACK["month"]
-            return pd.Timestamp(date_value), _GRAIN_SLACK["day"]
+                return date(int(parts[0]), int(parts[1]), 15).toordinal() - _EPOCH, _GRAIN_SLACK["month"]
+            return date.fromisoformat(date_value[:10]).toordinal() - _EPOCH, _GRAIN_SLACK["day"]
         except ValueError:
             pass
     if published is not None and not pd.isna(published):
-        return pd.Timestamp(published), pd.Timedelta(0)
-    return None, pd.Timedelta(0)
+        return pd.Timestamp(published).toordinal() - _EPOCH, 0
+    return None, 0
 
 
 def _value(v):
@@ -84,7 +98,7 @@ def _reports(money: pd.DataFrame) -> pd.DataFrame:
     reports["_time"] = [t for t, _ in times]
     reports["_slack"] = [s for _, s in times]
     reports["_undated"] = reports["_time"].isna()  # undated reports after the dated ones
-    reports["_sort_time"] = pd.to_datetime(reports["_time"]).astype("datetime64[ns]")
+    reports["_sort_time"] = pd.to_numeric(reports["_time"], errors="coerce")
     return reports.sort_values(["company", "_undated", "_sort_time", "doc_id", "start"], kind="stable", na_position="last")
 
 
@@ -99,29 +113,16 @@ def _cluster(reports: pd.DataFrame) -> list[_Event]:
         round_, lead, when = _value(round_), _value(lead), _value(when)
         if name != company:
             company, open_events = name, []
-        if when is not None:  # events whose last report is far behind cannot take this one
-            open_events = [e for e in open_events if not e.times or when - max(t for t, _ in e.times) <= WINDOW + 2 * _GRAIN_SLACK["year"]]
+        if when is not None:  # reports come in time order: an event far behind can take no more
+            open_events = [e for e in open_events if e.latest is None or when - e.latest <= WINDOW + 2 * _GRAIN_SLACK["year"]]
         fits = [e for e in open_events if e.accepts(float(amount), round_, lead, when, slack)]
         event = min(fits, key=lambda e: abs(e.amount - float(amount))) if fits else None
         if event is None:
             event = _Event(name, float(amount))
             events.append(event)
             open_events.append(event)
-        event.rows.append(index)
-        if round_:
-            event.rounds.add(round_)
-        if lead:
-            event.leads.add(lead)
-        if when is not None:
-            event.times.append((when, slack))
+        event.add(index, round_, lead, when, slack)
     return events
-
-
-def _event_id(money: pd.DataFrame, event: _Event) -> str:
-    rows = money.loc[event.rows]
-    first = rows.sort_values(["published", "doc_id", "start"], na_position="last", kind="stable").iloc[0]
-    key = f"{event.company}\0{first['doc_id']}\0{int(first['start'])}"
-    return hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def assign(money: pd.DataFrame) -> pd.Series:
@@ -131,67 +132,78 @@ def assign(money: pd.DataFrame) -> pd.Series:
     if money.empty:
         return ids
     money = money[money["kind"] == "money"] if "kind" in money.columns else money
-    events = _cluster(_reports(money))
-    for event in events:
-        ids.loc[event.rows] = _event_id(money, event)
-    _attach_valuations(money, ids)
+    # Each event is named after its earliest report: rank every row once, take each event's minimum.
+    order = money.sort_values(["published", "doc_id", "start"], na_position="last", kind="stable").index
+    rank = dict(zip(order, range(len(order))))
+    docs, starts = money["doc_id"].to_dict(), money["start"].to_dict()
+    found: dict = {}
+    for event in _cluster(_reports(money)):
+        first = min(event.rows, key=rank.__getitem__)
+        key = f"{event.company}\0{docs[first]}\0{int(starts[first])}"
+        event_id = hashlib.sha1(key.encode()).hexdigest()[:12]
+        found.update(dict.fromkeys(event.rows, event_id))
+    _attach_valuations(money, found)
+    if found:
+        ids.loc[list(found)] = list(found.values())
     return ids
 
 
-def _attach_valuations(money: pd.DataFrame, ids: pd.Series) -> None:
+def _attach_valuations(money: pd.DataFrame, found: dict) -> None:
     """A valuation joins the event of its company in its document whose sentence is nearest."""
     valuations = money[(money["money_type"] == "valuation") & money["company"].notna()]
-    if valuations.empty:
+    if valuations.empty or not found:
         return
-    reported = money[ids.loc[money.index].notna()]
+    docs, companies, sentences = money["doc_id"].to_dict(), money["company"].to_dict(), money["sentence_id"].to_dict()
     by_key: dict[tuple, list[tuple[int, str]]] = {}
-    for doc, company, sentence, event in zip(reported["doc_id"], reported["company"], reported["sentence_id"],
-                                             ids.loc[reported.index]):
-        by_key.setdefault((doc, company), []).append((int(sentence), event))
+    for index, event in found.items():
+        by_key.setdefault((docs[index], companies[index]), []).append((int(sentences[index]), event))
     for index, doc, company, sentence in zip(valuations.index, valuations["doc_id"], valuations["company"],
                                              valuations["sentence_id"]):
         candidates = by_key.get((doc, company))
         if candidates:
-            ids.loc[index] = min(candidates, key=lambda c: (abs(c[0] - int(sentence)), c[0]))[1]
+            found[index] = min(candidates, key=lambda c: (abs(c[0] - int(sentence)), c[0]))[1]
+
+
+_ROW_COLUMNS = ("event_id", "doc_id", "published", "start", "company", "amount", "amount_upper", "currency",
+                "amount_usd", "money_type", "round", "investor", "investors", "date", "date_grain")
 
 
 def events_table(money: pd.DataFrame) -> pd.DataFrame:
     """One row per event of the money rows that carry an `event_id` (`assign` them first)."""
     money = money[money["event_id"].notna()] if "event_id" in money.columns else money.iloc[0:0]
-    rows = [_event_row(event_id, group) for event_id, group in money.groupby("event_id", sort=False)]
-    rows = [r for r in rows if r is not None]
+    money = money.sort_values(["published", "doc_id", "start"], na_position="last", kind="stable")
+    records = zip(*(money[c].astype(object).where(money[c].notna(), None).tolist() for c in _ROW_COLUMNS))
+    groups: dict[str, list[dict]] = {}
+    for values in records:
+        row = dict(zip(_ROW_COLUMNS, values))
+        groups.setdefault(row["event_id"], []).append(row)
+    rows = [r for r in (_event_row(event_id, group) for event_id, group in groups.items()) if r is not None]
     table = schema.frame(rows, schema.FUNDING_COLUMNS)
     return table.sort_values(["first_published", "company", "event_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
-def _event_row(event_id: str, group: pd.DataFrame) -> dict | None:
-    reports = group[group["money_type"].isin(EVENT_TYPES)]
-    if reports.empty:
+def _event_row(event_id: str, group: list[dict]) -> dict | None:
+    """An event from its rows (earliest report first)."""
+    reports = [r for r in group if r["money_type"] in EVENT_TYPES]
+    if not reports:
         return None
-    reports = reports.sort_values(["published", "doc_id", "start"], na_position="last", kind="stable")
-    best = reports.loc[max(reports.index, key=lambda i: (_precision(reports.at[i, "amount"]), -reports.index.get_loc(i)))]
-    rounds = Counter(r for r in reports["round"] if _value(r))
-    leads = Counter(r for r in reports["investor"] if _value(r))
-    valuations = group[group["money_type"] == "valuation"]["amount_usd"].dropna()
-    when = _event_date(reports)
-    docs = list(dict.fromkeys(reports["doc_id"]))
+    best = max(enumerate(reports), key=lambda x: (_precision(x[1]["amount"]), -x[0]))[1]
+    rounds = Counter(r["round"] for r in reports if r["round"])
+    leads = Counter(r["investor"] for r in reports if r["investor"])
+    valuation = next((r["amount_usd"] for r in group if r["money_type"] == "valuation" and r["amount_usd"] is not None), None)
+    docs = list(dict.fromkeys(r["doc_id"] for r in reports))
+    published = [r["published"] for r in reports if r["published"] is not None]
+    when = _event_date(reports, min(published) if published else None)
     return {
-        "event_id": event_id,
-        "company": best["company"],
-        "money_type": Counter(reports["money_type"]).most_common(1)[0][0],
+        "event_id": event_id, "company": best["company"],
+        "money_type": Counter(r["money_type"] for r in reports).most_common(1)[0][0],
         "round": rounds.most_common(1)[0][0] if rounds else None,
-        "amount": best["amount"],
-        "amount_upper": best["amount_upper"],
-        "currency": best["currency"],
-        "amount_usd": best["amount_usd"],
-        "valuation_usd": float(valuations.iloc[0]) if len(valuations) else None,
-        "date": when[0],
-        "date_grain": when[1],
+        "amount": best["amount"], "amount_upper": best["amount_upper"], "currency": best["currency"],
+        "amount_usd": best["amount_usd"], "valuation_usd": valuation, "date": when[0], "date_grain": when[1],
         "lead_investor": leads.most_common(1)[0][0] if leads else None,
         "investors": _investors(reports, leads),
-        "mentions": len(reports),
-        "documents": len(docs),
-        "first_published": reports["published"].min(),
+        "mentions": len(reports), "documents": len(docs),
+        "first_published": min(published) if published else None,
         "sources": "; ".join(docs),
     }
 
@@ -202,21 +214,20 @@ def _precision(amount) -> int:
     return len(digits)
 
 
-def _event_date(reports: pd.DataFrame) -> tuple[str | None, str | None]:
+def _event_date(reports: list[dict], first_published) -> tuple[str | None, str | None]:
     """The finest date the reports give (the earliest of that grain), else the first
     publication date (day)."""
-    dated = [(d, g) for d, g in zip(reports["date"], reports["date_grain"]) if _value(d) and _value(g)]
+    dated = [(r["date"], r["date_grain"]) for r in reports if r["date"] and r["date_grain"]]
     if dated:
         return min(dated, key=lambda x: (_GRAIN_RANK.get(x[1], 3), x[0]))
-    first = reports["published"].min()
-    return (pd.Timestamp(first).date().isoformat(), "day") if not pd.isna(first) else (None, None)
+    return (pd.Timestamp(first_published).date().isoformat(), "day") if first_published is not None else (None, None)
 
 
-def _investors(reports: pd.DataFrame, leads: Counter) -> str | None:
+def _investors(reports: list[dict], leads: Counter) -> str | None:
     names = [leads.most_common(1)[0][0]] if leads else []
-    for listed in reports["investors"]:
-        if _value(listed):
-            names += [n for n in listed.split("; ") if n]
+    for r in reports:
+        if r["investors"]:
+            names += [n for n in r["investors"].split("; ") if n]
     return "; ".join(dict.fromkeys(names)) or None
 
 
