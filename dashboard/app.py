@@ -384,7 +384,7 @@ except data.DataUnavailable as exc:
 prepare_widget_state(choices, bounds)
 with filter_box:
     chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
-view = events_tab.with_event_ids(filters.apply(full_view, chosen))
+view = events_tab.with_event_ids(filters.apply(full_view, chosen), recompute=bool(dataset.uploads))
 
 st.title("AI industry trends")
 if ss.get("_url_notices"):  # shown once, on the run that read the link

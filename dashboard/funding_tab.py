@@ -2,8 +2,9 @@
 table count each event once, however many articles report it. Pure functions, no Streamlit.
 
 The rows of the page's view carry the `event_id` the ETL run gave them; rows that came without
-one (documents uploaded into the page, a store from before events) get theirs from the same
-merge rule over the view's money rows (`with_event_ids`), so a repeated round is one event there too.
+one (a store from before events), and every row once documents are uploaded into the page, get
+theirs from the same merge rule over the view's money rows (`with_event_ids`), so a round repeated
+by an upload is one event there too.
 """
 from __future__ import annotations
 
@@ -43,10 +44,11 @@ def _missing_ids(view: pd.DataFrame) -> bool:
     return bool((eligible & view["event_id"].isna()).to_numpy(dtype=bool, na_value=False).any())
 
 
-def with_event_ids(view: pd.DataFrame) -> pd.DataFrame:
-    """`view` itself when every funding row has its event id, else a copy with the ids of the
-    merge rule over all its money rows."""
-    if view.empty or not _missing_ids(view):
+def with_event_ids(view: pd.DataFrame, recompute: bool = False) -> pd.DataFrame:
+    """`view` itself when every funding row has its event id, else (or with `recompute`: rows
+    uploaded into the page were merged among themselves only) a copy with the ids of the merge
+    rule over all its money rows."""
+    if view.empty or not (recompute or _missing_ids(view)):
         return view
     money = view.index[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
     ids = etl_events.assign(_plain(view.loc[money]))

@@ -60,6 +60,18 @@ def test_rows_without_ids_get_them_from_the_same_rule(tables, events):
     assert funding_tab.with_event_ids(tables.mentions) is tables.mentions  # ids present: nothing recomputed
 
 
+def test_an_upload_repeating_a_stored_round_joins_its_event(tables):
+    from etl import extract_tables as extract
+    from etl.documents import Document
+
+    upload = extract([Document(text="OpenAI raised $6.6 billion in a round led by Thrive Capital, sources said.",
+                               source="upload.txt", lang="en", published=date(2024, 10, 5))], today=date(2026, 1, 1))
+    both = pd.concat([tables.mentions, upload.mentions], ignore_index=True)
+    assert both[both.kind == "money"].event_id.nunique() == 3  # merged apart: the stored event and the upload's
+    events = funding_tab.events(funding_tab.with_event_ids(both, recompute=True))
+    assert events[events.company == "OpenAI"].mentions.tolist() == [5]
+
+
 def test_the_table_names_columns_in_words_and_the_csv_is_safe(events):
     shown = funding_tab.table_view(events)
     assert list(shown.company) == ["OpenAI", "Anthropic"]  # largest first

@@ -96,6 +96,15 @@ class _Sentence:
         self.cue_ends_sorted = sorted(range(len(self.cues)), key=lambda i: self.cues[i][1])
         self.cue_ends = [self.cues[i][1] for i in self.cue_ends_sorted]
         self.clause_of_ent = [self.clauses.of(e.start) for e in self.ents]
+        self._members: dict[int, list[int]] | None = None
+
+    def members(self, clause: int) -> list[int]:
+        """The entities of a clause, in order (grouped once for the sentence)."""
+        if self._members is None:
+            self._members = {}
+            for k, c in enumerate(self.clause_of_ent):
+                self._members.setdefault(c, []).append(k)
+        return self._members.get(clause, [])
 
     def near(self, ms: int, me: int, clause: int) -> list[int]:
         """Indices of the entities of `clause` nearest the figure [ms, me) (not overlapping it)."""
@@ -208,7 +217,7 @@ def _continued(sent: _Sentence, clause: int, subjects: dict[int, str | None]) ->
 
 def _subject(sent: _Sentence, clause: int) -> str | None:
     """A clause's recipient: its company-cued name, else its first name not marked as investor."""
-    members = [k for k, c in enumerate(sent.clause_of_ent) if c == clause]
+    members = sent.members(clause)
     roles = [_role(sent, k, -1, -1, "funding")[0] for k in members]
     for wanted in ("company", None):
         for k, r in zip(members, roles):
