@@ -117,3 +117,45 @@ def test_export_writes_the_funding_table(tmp_path, capsysbinary):
     assert main(["export", "--store", str(tmp_path / "out"), "--table", "funding", "--csv", str(csv)]) == 0
     exported = pd.read_csv(csv, encoding="utf-8-sig")
     assert list(exported.company) == ["Anthropic"] and exported.investors[0] == "Amazon"
+
+
+def test_a_founding_year_of_another_clause_never_dates_a_figure():
+    tables = extract_tables([*__import__("etl").read_corpus("seeds")], today=TODAY)
+    money = tables.mentions[tables.mentions.kind == "money"]
+    openai = money[money.company == "OpenAI"].iloc[0]
+    assert pd.isna(openai.date)  # its sentence's 2022 is Inflection AI's founding, in a relative clause
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_ROW = st.fixed_dictionaries({
+    "company": st.sampled_from(["A", "B", None]),
+    "amount_usd": st.sampled_from([1e9, 1.02e9, 1.3e9, 2e9, None]),
+    "money_type": st.sampled_from(["funding", "investment", "valuation", "aggregate"]),
+    "round": st.sampled_from([None, "seed", "series_a"]),
+    "investor": st.sampled_from([None, "X", "Y"]),
+    "date": st.sampled_from([None, "2024", "2024-03", "2024-03-05", "2024-09-30"]),
+    "published": st.sampled_from([None, pd.Timestamp("2024-03-01"), pd.Timestamp("2025-01-01")]),
+    "doc_id": st.sampled_from(["d1", "d2", "d3"]),
+    "sentence_id": st.integers(0, 3),
+})
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(_ROW, max_size=25), seed=st.randoms())
+def test_events_do_not_depend_on_row_order(rows, seed):
+    from etl.events import assign
+
+    grains = {4: "year", 7: "month", 10: "day"}
+    frame = pd.DataFrame([{**r, "kind": "money", "start": i, "amount": r["amount_usd"], "amount_upper": None,
+                           "currency": "USD", "investors": r["investor"], "source": r["doc_id"],
+                           "date_grain": grains.get(len(r["date"] or ""))} for i, r in enumerate(rows)])
+    if frame.empty:
+        return
+    ids = assign(frame)
+    shuffled = frame.sample(frac=1, random_state=seed.randint(0, 10**6))
+    again = assign(shuffled).reindex(frame.index)
+    assert ids.fillna("-").tolist() == again.fillna("-").tolist()
+    reporting = frame.money_type.isin(["funding", "investment"]) & frame.company.notna() & frame.amount_usd.notna()
+    assert ids[reporting].notna().all()
+    assert ids[frame.money_type == "aggregate"].isna().all()
