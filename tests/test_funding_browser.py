@@ -1,7 +1,6 @@
 """The Funding tab in headless Chromium, over the ETL of tests/fixtures/funding (OpenAI's round
 reported by three articles in three languages, Anthropic's once): each company once in the
 totals, one bubble per event, and clicking the event reads all four sentences that report it."""
-from pathlib import Path
 
 import pytest
 

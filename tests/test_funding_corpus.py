@@ -56,3 +56,17 @@ def test_the_held_out_sentences_are_all_read():
     assert {c.lang for c in held_out} == set(LANGS)
     cache = {}
     assert [c.line for c in held_out if extracted(c, cache) is None] == []
+
+
+def test_the_cue_file_is_well_formed():
+    from etl.datafiles import read_csv
+    from etl.extract.funding_cues import ROLES, SIDES
+
+    rows = read_csv("funding_cues.csv")
+    keys = [(r["lang"], r["role"], r["side"], r["cue"], r["types"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    for r in rows:
+        assert r["role"] in ROLES and r["side"] in SIDES and r["cue"], r
+        assert all(t in MONEY_TYPES for t in r["types"].split("|") if t), r
+    for lang in LANGS:  # every language can mark a lead, an investor, a recipient and a relative clause
+        assert {"lead", "investor", "company", "relative", "join"} <= {r["role"] for r in rows if r["lang"] == lang}, lang
