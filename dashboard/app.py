@@ -321,7 +321,7 @@ def download(label: str, build, dataset: data.Dataset, index: pd.Index, file_nam
 
 def funding_tab(dataset, view) -> None:
     """Totals, chart and table of funding events (dashboard/funding_tab.py): each event once."""
-    table = events_tab.events(view, dataset.documents)
+    table = events_tab.events(view)
     left, right = st.columns(2)
     with left:
         plot(events_tab.totals_chart(table), "chart_funding_company")
@@ -340,7 +340,7 @@ def funding_tab(dataset, view) -> None:
     st.markdown(f"**Funding events**: {len(table):,} events from {reports:,} mentions"
                 + (f", the {TABLE_ROWS:,} largest shown" if len(table) > TABLE_ROWS else "")
                 + ". Select a row to read every sentence that reports the event.")
-    shown = events_tab.table_view(table).head(TABLE_ROWS)
+    shown = events_tab.table_view(table, dataset.documents, TABLE_ROWS)
     picked = st.dataframe(shown, hide_index=True, key="funding_events_table", on_select="rerun",
                           selection_mode="single-row",
                           column_config={"amount (USD)": st.column_config.NumberColumn(format="compact"),
@@ -352,8 +352,11 @@ def funding_tab(dataset, view) -> None:
         seen["funding_events_table"] = rows
         if rows and rows[0] < len(shown):
             ss["drill"] = drilldown.Target.of(event_id=str(shown["event"].iloc[rows[0]]))
-    st.download_button("Download funding events (CSV)", events_tab.events_csv(table), file_name="funding_events.csv",
-                       mime="text/csv", key="download_funding_events", on_click="ignore")
+    def events_csv() -> bytes:
+        return events_tab.events_csv(table, dataset.documents)
+
+    st.download_button("Download funding events (CSV)", events_csv() if len(table) <= INLINE_CSV_ROWS else events_csv,
+                       file_name="funding_events.csv", mime="text/csv", key="download_funding_events", on_click="ignore")
     money = view.index[summaries.money_mask(view)]
     download("Download funding mentions (CSV)", data.funding_csv, dataset, money, "funding.csv", "download_funding")
 
@@ -384,7 +387,8 @@ except data.DataUnavailable as exc:
 prepare_widget_state(choices, bounds)
 with filter_box:
     chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
-view = events_tab.with_event_ids(filters.apply(full_view, chosen), recompute=bool(dataset.uploads))
+full_view = events_tab.with_event_ids(full_view, recompute=bool(dataset.uploads))  # funding events over every row
+view = filters.apply(full_view, chosen)
 
 st.title("AI industry trends")
 if ss.get("_url_notices"):  # shown once, on the run that read the link

@@ -8,6 +8,8 @@ by an upload is one event there too.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -44,36 +46,53 @@ def _missing_ids(view: pd.DataFrame) -> bool:
     return bool((eligible & view["event_id"].isna()).to_numpy(dtype=bool, na_value=False).any())
 
 
-def with_event_ids(view: pd.DataFrame, recompute: bool = False) -> pd.DataFrame:
-    """`view` itself when every funding row has its event id, else (or with `recompute`: rows
+_DONE: dict[tuple[int, bool], tuple[weakref.ref, pd.DataFrame]] = {}  # frame id -> the frame, with its ids
+_KEEP = 4  # frames remembered (one per dataset a process serves, or so)
+
+
+def with_event_ids(frame: pd.DataFrame, recompute: bool = False) -> pd.DataFrame:
+    """`frame` itself when every funding row has its event id, else (or with `recompute`: rows
     uploaded into the page were merged among themselves only) a copy with the ids of the merge
-    rule over all its money rows."""
-    if view.empty or not (recompute or _missing_ids(view)):
-        return view
-    money = view.index[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
-    ids = etl_events.assign(_plain(view.loc[money]))
-    out = view.copy()
-    out["event_id"] = pd.Series(pd.NA, index=view.index, dtype="string")
+    rule over all its money rows. Remembered per frame object: the page's dataset is the same
+    object on every rerun, so the merge runs once per dataset, not per filter change."""
+    if frame.empty or not (recompute or _missing_ids(frame)):
+        return frame
+    key = (id(frame), recompute)
+    held = _DONE.get(key)
+    if held is not None and held[0]() is frame:
+        return held[1]
+    money = frame.index[(frame["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+    ids = etl_events.assign(_plain(frame.loc[money]))
+    out = frame.copy()
+    out["event_id"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     out.loc[money, "event_id"] = ids
+    while len(_DONE) >= _KEEP:
+        _DONE.pop(next(iter(_DONE)))
+    _DONE[key] = (weakref.ref(frame), out)
     return out
 
 
-def events(view: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per event reported in `view` (its mentions, articles and sources within the view),
-    with `articles`: the reporting documents by title and site."""
+def events(view: pd.DataFrame) -> pd.DataFrame:
+    """One row per event reported in `view` (its mentions, articles and sources within the view)."""
     money = view[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
-    table = etl_events.events_table(_plain(money))
-    names = _document_names(documents)
-    table["articles"] = [" · ".join(names.get(d, d) for d in str(s).split("; ")) for s in table["sources"]]
-    return table
+    return etl_events.events_table(_plain(money))
 
 
-def _document_names(documents: pd.DataFrame | None) -> dict[str, str]:
-    if documents is None or not len(documents):
+def with_articles(table: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
+    """`table` with `articles`: the documents that report each event, by title and site (looked
+    up for these rows only)."""
+    wanted = {d for s in table["sources"].dropna() for d in str(s).split("; ")}
+    names = _document_names(documents, wanted)
+    return table.assign(articles=[" · ".join(names.get(d, d) for d in str(s).split("; ")) if pd.notna(s) else ""
+                                  for s in table["sources"]])
+
+
+def _document_names(documents: pd.DataFrame | None, wanted: set[str]) -> dict[str, str]:
+    if documents is None or not len(documents) or not wanted:
         return {}
-    site = documents["site"] if "site" in documents.columns else pd.Series(None, index=documents.index)
-    return {str(d): document_label(t, s, src) for d, t, s, src in
-            zip(documents["doc_id"], documents["title"], site, documents["source"])}
+    docs = documents[documents["doc_id"].astype(str).isin(wanted).to_numpy(dtype=bool)]
+    site = docs["site"] if "site" in docs.columns else pd.Series(None, index=docs.index)
+    return {str(d): document_label(t, s, src) for d, t, s, src in zip(docs["doc_id"], docs["title"], site, docs["source"])}
 
 
 def totals(table: pd.DataFrame) -> pd.DataFrame:
@@ -141,13 +160,15 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     return fig
 
 
-def table_view(table: pd.DataFrame) -> pd.DataFrame:
-    """The events as the page shows them: largest first, columns named in words."""
+def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The events as the page shows them (the `limit` largest, largest first), with the articles
+    that report them, columns named in words."""
     shown = table.sort_values("amount_usd", ascending=False, na_position="last", kind="stable")
+    shown = with_articles(shown.head(limit) if limit is not None else shown, documents)
     shown = shown[[c for c in TABLE_LABELS if c in shown.columns]].rename(columns=TABLE_LABELS)
     return shown.reset_index(drop=True)
 
 
-def events_csv(table: pd.DataFrame) -> bytes:
+def events_csv(table: pd.DataFrame, documents: pd.DataFrame | None = None) -> bytes:
     """The events table as CSV (funding.parquet's columns plus the articles), Excel-safe."""
-    return to_csv_bytes(table)
+    return to_csv_bytes(with_articles(table, documents))

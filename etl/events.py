@@ -12,16 +12,17 @@ the same company in the same document whose sentence is nearest (the "$4B valuat
 offset), so a run that adds or removes other documents keeps it.
 
 `assign(money)` gives the event id of each money row; `events_table(money)` one row per event
-(the columns of `FUNDING_COLUMNS`). Linear in the mentions times the events of one company open
-in the date window.
+(the columns of `FUNDING_COLUMNS`). A report is compared only with the events of its company
+within the amount tolerance (bisection over their amounts); the table is built by grouping.
 """
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from etl import schema
@@ -102,25 +103,56 @@ def _reports(money: pd.DataFrame) -> pd.DataFrame:
     return reports.sort_values(["company", "_undated", "_sort_time", "doc_id", "start"], kind="stable", na_position="last")
 
 
+class _ByAmount:
+    """A company's events sorted by amount: those within the tolerance of a report's amount are
+    found by bisection."""
+
+    def __init__(self):
+        self.amounts: list[float] = []
+        self.events: list[_Event] = []
+
+    def near(self, amount: float) -> tuple[int, int]:
+        return (bisect_left(self.amounts, amount * (1 - AMOUNT_TOLERANCE)),
+                bisect_right(self.amounts, amount / (1 - AMOUNT_TOLERANCE)))
+
+    def add(self, event: _Event) -> None:
+        at = bisect_right(self.amounts, event.amount)
+        self.amounts.insert(at, event.amount)
+        self.events.insert(at, event)
+
+    def drop(self, positions: list[int]) -> None:
+        for i in sorted(positions, reverse=True):
+            del self.amounts[i], self.events[i]
+
+
 def _cluster(reports: pd.DataFrame) -> list[_Event]:
-    """Reports in (company, time) order, each joining the compatible open event nearest in amount."""
+    """Reports in (company, time) order, each joining the compatible event nearest in amount.
+    A dated report looks only at the company's live events within the amount tolerance (an event
+    whose reports lie past the window is dropped from them for good: reports come in time order);
+    an undated one (they come last) at all of them."""
     events: list[_Event] = []
-    open_events: list[_Event] = []
-    company = None
+    company, live, every = None, _ByAmount(), _ByAmount()
+    limit = WINDOW + _GRAIN_SLACK["year"]  # `latest` holds its own slack; a report adds at most a year
     columns = zip(reports.index, reports["company"], reports["amount_usd"], reports["round"], reports["investor"],
                   reports["_time"], reports["_slack"])
     for index, name, amount, round_, lead, when, slack in columns:
-        round_, lead, when = _value(round_), _value(lead), _value(when)
+        round_, lead, when, amount = _value(round_), _value(lead), _value(when), float(amount)
         if name != company:
-            company, open_events = name, []
-        if when is not None:  # reports come in time order: an event far behind can take no more
-            open_events = [e for e in open_events if e.latest is None or when - e.latest <= WINDOW + 2 * _GRAIN_SLACK["year"]]
-        fits = [e for e in open_events if e.accepts(float(amount), round_, lead, when, slack)]
-        event = min(fits, key=lambda e: abs(e.amount - float(amount))) if fits else None
+            company, live, every = name, _ByAmount(), _ByAmount()
+        pool = live if when is not None else every
+        lo, hi = pool.near(amount)
+        if when is not None:
+            stale = [lo + i for i, e in enumerate(pool.events[lo:hi]) if e.latest is not None and when - e.latest > limit]
+            if stale:
+                pool.drop(stale)
+                lo, hi = pool.near(amount)
+        fits = [e for e in pool.events[lo:hi] if e.accepts(amount, round_, lead, when, slack)]
+        event = min(fits, key=lambda e: abs(e.amount - amount)) if fits else None
         if event is None:
-            event = _Event(name, float(amount))
+            event = _Event(name, amount)
             events.append(event)
-            open_events.append(event)
+            live.add(event)
+            every.add(event)
         event.add(index, round_, lead, when, slack)
     return events
 
@@ -164,71 +196,83 @@ def _attach_valuations(money: pd.DataFrame, found: dict) -> None:
             found[index] = min(candidates, key=lambda c: (abs(c[0] - int(sentence)), c[0]))[1]
 
 
-_ROW_COLUMNS = ("event_id", "doc_id", "published", "start", "company", "amount", "amount_upper", "currency",
-                "amount_usd", "money_type", "round", "investor", "investors", "date", "date_grain")
-
-
 def events_table(money: pd.DataFrame) -> pd.DataFrame:
     """One row per event of the money rows that carry an `event_id` (`assign` them first)."""
-    money = money[money["event_id"].notna()] if "event_id" in money.columns else money.iloc[0:0]
+    if "event_id" not in money.columns:
+        return schema.frame([], schema.FUNDING_COLUMNS)
+    money = money[money["event_id"].notna().to_numpy(dtype=bool)]
+    money = money.assign(event_id=money["event_id"].astype(str), _order=range(len(money)))
     money = money.sort_values(["published", "doc_id", "start"], na_position="last", kind="stable")
-    records = zip(*(money[c].astype(object).where(money[c].notna(), None).tolist() for c in _ROW_COLUMNS))
-    groups: dict[str, list[dict]] = {}
-    for values in records:
-        row = dict(zip(_ROW_COLUMNS, values))
-        groups.setdefault(row["event_id"], []).append(row)
-    rows = [r for r in (_event_row(event_id, group) for event_id, group in groups.items()) if r is not None]
-    table = schema.frame(rows, schema.FUNDING_COLUMNS)
+    reports = money[money["money_type"].isin(EVENT_TYPES).to_numpy(dtype=bool)]
+    if reports.empty:
+        return schema.frame([], schema.FUNDING_COLUMNS)
+    groups = reports.groupby("event_id", sort=False)
+    table = pd.DataFrame({"mentions": groups.size(), "documents": groups["doc_id"].nunique(),
+                          "first_published": groups["published"].min()})
+    best = reports.assign(_precision=_precisions(reports["amount"]))
+    best = best.sort_values("_precision", ascending=False, kind="stable").drop_duplicates("event_id").set_index("event_id")
+    for col in ("company", "amount", "amount_upper", "currency", "amount_usd"):
+        table[col] = best[col]
+    for col, out in (("money_type", "money_type"), ("round", "round"), ("investor", "lead_investor")):
+        table[out] = _most_frequent(reports, col)
+    valuations = money[(money["money_type"] == "valuation").to_numpy(dtype=bool) & money["amount_usd"].notna().to_numpy(dtype=bool)]
+    table["valuation_usd"] = valuations.drop_duplicates("event_id").set_index("event_id")["amount_usd"]
+    sources = reports.drop_duplicates(["event_id", "doc_id"])
+    table["sources"] = _joined(sources["event_id"], sources["doc_id"])
+    table["investors"] = _all_investors(reports, table["lead_investor"])
+    dates = _finest_dates(reports)
+    table["date"], table["date_grain"] = dates["date"], dates["date_grain"]
+    undated = table["date"].isna() & table["first_published"].notna()
+    table.loc[undated, "date"] = pd.to_datetime(table.loc[undated, "first_published"]).dt.strftime("%Y-%m-%d")
+    table.loc[undated, "date_grain"] = "day"
+    table = schema.coerce(table.rename_axis("event_id").reset_index()[list(schema.FUNDING_COLUMNS)], schema.FUNDING_COLUMNS)
     return table.sort_values(["first_published", "company", "event_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
-def _event_row(event_id: str, group: list[dict]) -> dict | None:
-    """An event from its rows (earliest report first)."""
-    reports = [r for r in group if r["money_type"] in EVENT_TYPES]
-    if not reports:
-        return None
-    best = max(enumerate(reports), key=lambda x: (_precision(x[1]["amount"]), -x[0]))[1]
-    rounds = Counter(r["round"] for r in reports if r["round"])
-    leads = Counter(r["investor"] for r in reports if r["investor"])
-    valuation = next((r["amount_usd"] for r in group if r["money_type"] == "valuation" and r["amount_usd"] is not None), None)
-    docs = list(dict.fromkeys(r["doc_id"] for r in reports))
-    published = [r["published"] for r in reports if r["published"] is not None]
-    when = _event_date(reports, min(published) if published else None)
-    return {
-        "event_id": event_id, "company": best["company"],
-        "money_type": Counter(r["money_type"] for r in reports).most_common(1)[0][0],
-        "round": rounds.most_common(1)[0][0] if rounds else None,
-        "amount": best["amount"], "amount_upper": best["amount_upper"], "currency": best["currency"],
-        "amount_usd": best["amount_usd"], "valuation_usd": valuation, "date": when[0], "date_grain": when[1],
-        "lead_investor": leads.most_common(1)[0][0] if leads else None,
-        "investors": _investors(reports, leads),
-        "mentions": len(reports), "documents": len(docs),
-        "first_published": min(published) if published else None,
-        "sources": "; ".join(docs),
-    }
+def _precisions(amounts: pd.Series) -> np.ndarray:
+    """Significant digits of each amount (up to 6): "$6.57 billion" says more than "$6.6B"."""
+    values = np.abs(amounts.to_numpy(dtype="float64", na_value=np.nan))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mantissa = values / 10.0 ** np.floor(np.log10(values))
+    digits = np.full(len(values), 6)
+    for k in range(5, 0, -1):  # the fewest digits that still give the amount
+        scaled = mantissa * 10.0 ** (k - 1)
+        digits = np.where(np.abs(scaled - np.round(scaled)) < 1e-6 * np.maximum(scaled, 1), k, digits)
+    return np.where(np.isfinite(mantissa), digits, 0)
 
 
-def _precision(amount) -> int:
-    """Significant digits of an amount: "$6.57 billion" says more than "$6.6B"."""
-    digits = f"{float(amount):.6g}".replace(".", "").lstrip("0").split("e")[0].rstrip("0")
-    return len(digits)
+def _most_frequent(rows: pd.DataFrame, col: str) -> pd.Series:
+    """Per event, the most frequent value of `col` (ties: the earliest report's)."""
+    present = rows[rows[col].notna().to_numpy(dtype=bool)]
+    counts = present.groupby(["event_id", col], sort=False, observed=True).size().rename("n").reset_index()
+    return counts.sort_values("n", ascending=False, kind="stable").drop_duplicates("event_id").set_index("event_id")[col]
 
 
-def _event_date(reports: list[dict], first_published) -> tuple[str | None, str | None]:
-    """The finest date the reports give (the earliest of that grain), else the first
-    publication date (day)."""
-    dated = [(r["date"], r["date_grain"]) for r in reports if r["date"] and r["date_grain"]]
-    if dated:
-        return min(dated, key=lambda x: (_GRAIN_RANK.get(x[1], 3), x[0]))
-    return (pd.Timestamp(first_published).date().isoformat(), "day") if first_published is not None else (None, None)
+def _all_investors(rows: pd.DataFrame, leads: pd.Series) -> pd.Series:
+    """Per event, every investor its reports name, the lead first, "; "-joined."""
+    named = rows[["event_id", "investors"]].dropna()
+    names = named.assign(name=named["investors"].astype(str).str.split("; ")).explode("name")
+    first = leads.dropna().rename("name").rename_axis("event_id").reset_index()
+    names = pd.concat([first, names[["event_id", "name"]]], ignore_index=True)
+    names = names[names["name"].notna() & (names["name"] != "")].drop_duplicates()
+    return _joined(names["event_id"], names["name"])
 
 
-def _investors(reports: list[dict], leads: Counter) -> str | None:
-    names = [leads.most_common(1)[0][0]] if leads else []
-    for r in reports:
-        if r["investors"]:
-            names += [n for n in r["investors"].split("; ") if n]
-    return "; ".join(dict.fromkeys(names)) or None
+def _joined(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """The values of each key, in order, "; "-joined (a plain loop: pandas' per-group Python
+    aggregation costs far more on tens of thousands of small groups)."""
+    out: dict[str, list[str]] = {}
+    for key, value in zip(keys.tolist(), values.astype(str).tolist()):
+        out.setdefault(key, []).append(value)
+    return pd.Series({key: "; ".join(v) for key, v in out.items()}, dtype="object")
+
+
+def _finest_dates(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per event, the finest date its reports give (the earliest of that grain)."""
+    dated = rows[rows["date"].notna().to_numpy(dtype=bool) & rows["date_grain"].notna().to_numpy(dtype=bool)]
+    dated = dated.assign(_rank=dated["date_grain"].astype(str).map(_GRAIN_RANK).fillna(3), date=dated["date"].astype(str))
+    dated = dated.sort_values(["_rank", "date"], kind="stable").drop_duplicates("event_id")
+    return dated.set_index("event_id")[["date", "date_grain"]]
 
 
 def with_event_ids(mentions: pd.DataFrame) -> pd.DataFrame:

@@ -22,17 +22,19 @@ def tables():
 
 @pytest.fixture(scope="module")
 def events(tables):
-    return funding_tab.events(tables.mentions, tables.documents)
+    return funding_tab.events(tables.mentions)
 
 
-def test_a_repeated_round_is_one_event(events):
+def test_a_repeated_round_is_one_event(tables, events):
     assert sorted(events.company) == ["Anthropic", "OpenAI"]
     openai = events[events.company == "OpenAI"].iloc[0]
     assert (openai.mentions, openai.documents) == (4, 3)
     assert openai.lead_investor == "Thrive Capital"
     assert openai.investors == "Thrive Capital; Microsoft; Nvidia"
     assert openai.amount_usd == pytest.approx(6.57e9)  # the most precise report
-    assert "OpenAI完成66亿美元融资" in openai.articles and "OpenAI raises $6.6 billion" in openai.articles
+    shown = funding_tab.table_view(events, tables.documents)
+    reported_by = shown[shown.company == "OpenAI"]["reported by"].iloc[0]
+    assert "OpenAI完成66亿美元融资" in reported_by and "OpenAI raises $6.6 billion" in reported_by
 
 
 def test_totals_count_each_event_once(events):
@@ -55,7 +57,7 @@ def test_clicking_an_event_reads_all_its_sentences(tables, events):
 
 def test_rows_without_ids_get_them_from_the_same_rule(tables, events):
     uploaded = tables.mentions.drop(columns=["event_id"])  # as documents uploaded into the page
-    again = funding_tab.events(funding_tab.with_event_ids(uploaded), tables.documents)
+    again = funding_tab.events(funding_tab.with_event_ids(uploaded))
     assert sorted(zip(again.company, again.mentions)) == sorted(zip(events.company, events.mentions))
     assert funding_tab.with_event_ids(tables.mentions) is tables.mentions  # ids present: nothing recomputed
 
@@ -77,10 +79,18 @@ def test_the_table_names_columns_in_words_and_the_csv_is_safe(events):
     assert list(shown.company) == ["OpenAI", "Anthropic"]  # largest first
     assert {"lead investor", "investors", "mentions", "reported by"} <= set(shown.columns)
     csv = pd.read_csv(__import__("io").BytesIO(funding_tab.events_csv(events)), encoding="utf-8-sig")
-    assert len(csv) == 2 and "event_id" in csv.columns
+    assert len(csv) == 2 and {"event_id", "articles"} <= set(csv.columns)
+    assert len(funding_tab.table_view(events, limit=1)) == 1
 
 
 def test_no_events_give_empty_figures():
     empty = funding_tab.events(extract_tables([], today=date(2026, 1, 1)).mentions)
     assert empty.empty
     assert not funding_tab.totals_chart(empty).data and not funding_tab.events_chart(empty).data
+
+
+def test_the_merge_runs_once_per_frame(tables):
+    frame = tables.mentions.drop(columns=["event_id"])
+    first = funding_tab.with_event_ids(frame)
+    assert funding_tab.with_event_ids(frame) is first  # a rerun of the page reuses it
+    assert funding_tab.with_event_ids(frame.copy()) is not first  # another frame is merged anew
