@@ -5,7 +5,7 @@
   name right before it (its antecedent) that runs to the next comma, semicolon or bracket.
 - The rest is cut into main clauses at semicolons and break words (`break`: "while", "بينما",
   "जबकि", "而"), and, between two figures of one clause, at the last comma or split word
-  (`split`: "and", "و", "और") before the second: "xAI raised $6B in a Series B, and Anthropic
+  (`split`: "and", "و", "और") before the second that does not join two names of a list: "xAI raised $6B in a Series B, and Anthropic
   got $4B from Amazon" is two clauses, "raised $6.6B from Thrive and Microsoft" one.
 Linear in the sentence: every step is one pass or a bisection over sorted positions.
 """
@@ -37,7 +37,11 @@ class Clauses:
     """Clause ids of a sentence: main clauses 0..M-1 in text order, then the bracketed and
     relative clauses."""
 
-    def __init__(self, text: str, hits: list[tuple[int, int, list]], figures: list[tuple[int, int]]):
+    def __init__(self, text: str, hits: list[tuple[int, int, list]], figures: list[tuple[int, int]],
+                 lists: list[tuple[int, int]] = ()):
+        """`lists`: the gaps between names of a list ("Thrive, Microsoft and Nvidia"), where a comma
+        or "and" joins names and never parts clauses."""
+        self._lists = sorted(lists)
         self.overlays: list[tuple[int, int]] = []  # (start, end) of bracket and relative clauses, sorted
         self.antecedents: list[int | None] = []  # a relative clause's start, None for brackets
         self._brackets(text)
@@ -78,7 +82,7 @@ class Clauses:
         strong += [s for s, _, cues in hits if any(c.role == "break" for c in cues) and self._overlay(s) is None]
         weak = [i for i, ch in enumerate(text) if ch in _WEAK and self._overlay(i) is None]
         weak += [s for s, _, cues in hits if any(c.role == "split" for c in cues) and self._overlay(s) is None]
-        strong, weak = sorted(set(strong)), sorted(set(weak))
+        strong, weak = sorted(set(strong)), sorted(w for w in set(weak) if not _inside(self._lists, w))
         bounds = set(strong)
         main_figures = sorted(f for f in figures if self._overlay(f[0]) is None)
         for (_, end1), (start2, _) in zip(main_figures, main_figures[1:]):

@@ -88,10 +88,11 @@ class _Sentence:
         for e in self.ents:
             names[e.start:e.end] = b"\x01" * (e.end - e.start)
         hits = cue_hits(sent)
-        self.clauses = Clauses(text, hits, [(f.start, f.end) for f in figures])
+        self.join_words = join_words(sent.doc.lang)
+        lists = [(a.end, b.start) for a, b in zip(self.ents, self.ents[1:]) if self.listed(a, b)]
+        self.clauses = Clauses(text, hits, [(f.start, f.end) for f in figures], lists)
         self.cues = [c for c in hits if names.find(1, c[0], c[1]) == -1 and any(
             x.role not in ("split", "break", "relative") for x in c[2])]
-        self.join_words = join_words(sent.doc.lang)
         self.cue_starts = [c[0] for c in self.cues]
         self.cue_ends_sorted = sorted(range(len(self.cues)), key=lambda i: self.cues[i][1])
         self.cue_ends = [self.cues[i][1] for i in self.cue_ends_sorted]
