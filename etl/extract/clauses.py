@@ -52,6 +52,11 @@ class Clauses:
         self._overlay_starts = [s for s, _ in self.overlays]
         self.bounds = self._main_bounds(text, hits, figures)
         self.mains = len(self.bounds) + 1
+        self._with_figure = [False] * len(self.overlays)
+        for start, _ in figures:
+            k = self._overlay(start)
+            if k is not None:
+                self._with_figure[k] = True
 
     def _brackets(self, text: str) -> None:
         start = None
@@ -108,6 +113,17 @@ class Clauses:
     def antecedent(self, clause: int) -> int | None:
         """Where a relative clause starts (its antecedent is the name right before), else None."""
         return self.antecedents[clause - self.mains] if clause >= self.mains else None
+
+    def relatives_after(self, pos: int, clause: int) -> list[int]:
+        """The relative clauses without figures that start after `pos` inside main clause `clause`."""
+        out = []
+        for k in range(bisect_left(self._overlay_starts, pos), len(self.overlays)):
+            start = self.overlays[k][0]
+            if self.antecedents[k] is None or bisect_right(self.bounds, start) != clause:
+                break
+            if not self._with_figure[k]:
+                out.append(self.mains + k)
+        return out
 
     def previous(self, clause: int) -> int | None:
         """The clause a clause without names continues: the main clause before it, or for a

@@ -197,8 +197,22 @@ def _roles(money: MoneySpan, sent: _Sentence, subjects: dict[int, str | None]) -
     company, investors = _in_clause(sent, idx, ms, me, mtype)
     if company is None and mtype != "aggregate" and (not idx or sent.clauses.antecedent(clause) is not None):
         company = _continued(sent, clause, subjects)  # a relative clause is about its antecedent
+    if not investors and mtype in ("funding", "investment"):
+        investors = _leads_after(sent, clause, me)
     investors = [i for i in investors if i != company] if mtype != "valuation" else []
     return Roles(company, investors[0] if investors else None, tuple(investors))
+
+
+def _leads_after(sent: _Sentence, clause: int, me: int) -> list[str]:
+    """The lead named in a relative clause about the round right after the figure ("…, जिसका
+    नेतृत्व Lightspeed ने किया", "…, which was led by Thrive"), when that clause holds no figure."""
+    for relative in sent.clauses.relatives_after(me, clause):
+        members = sent.members(relative)
+        found = [(k, _role(sent, k, -1, -1, "funding")) for k in members]
+        leads = [sent.ents[k].name for k, (role, lead) in found if lead and role in _INVESTING]
+        if leads:
+            return list(dict.fromkeys(leads))
+    return []
 
 
 def _continued(sent: _Sentence, clause: int, subjects: dict[int, str | None]) -> str | None:
