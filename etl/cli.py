@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the (filtered) mentions table as CSV that Excel opens")
     export.add_argument("--store", type=Path, default=DEFAULT_OUT, help="folder written by `run` (default: out/)")
     export.add_argument("--csv", default="-", help="output file, or - for standard output (default)")
-    export.add_argument("--table", choices=("mentions", "documents", "errors"), default="mentions")
+    export.add_argument("--table", choices=("mentions", "documents", "errors", "funding"), default="mentions",
+                        help="mentions (default), documents, errors, or funding (one row per funding event)")
     export.add_argument("--kind", action="append", help="company, product, money or date (repeatable)")
     export.add_argument("--lang", action="append", help="ISO 639-1 code (repeatable)")
     export.add_argument("--entity", action="append", help="canonical entity name (repeatable)")
@@ -99,7 +100,7 @@ def _run(args) -> int:
         print(f"error: {_unwritable(e, args.out)}", file=sys.stderr)
         return EXIT_UNWRITABLE
     print(result.summary())
-    print(f"wrote      {args.out}/mentions.parquet, documents.parquet, errors.parquet")
+    print(f"wrote      {args.out}/mentions.parquet, documents.parquet, errors.parquet, funding.parquet")
     return 0
 
 
@@ -211,6 +212,10 @@ def _export(args) -> int:
             for name in wanted or ():
                 if name.casefold() not in present:
                     print(f"note: {option} {name}: no exported row has it (names match whatever their case)", file=sys.stderr)
+    elif args.table == "funding":
+        from etl.events import read_funding
+
+        df = read_funding(args.store)
     else:
         columns = schema.DOCUMENT_COLUMNS if args.table == "documents" else schema.ERROR_COLUMNS
         df = schema.coerce(pd.read_parquet(args.store / FILES[args.table]), columns)

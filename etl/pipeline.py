@@ -19,7 +19,7 @@ from etl.extract.entities import find_entities
 from etl.extract.organisations import find_organisations
 from etl.extract.stanza_ner import with_rule_candidates
 from etl.extract.published import fallback_in, published_in
-from etl.extract.funding import attribute_all
+from etl.extract.funding import roles_all
 from etl.extract.money import find_money, to_usd
 from etl.extract.stance import find_breaks, find_stance_cues, stances
 from etl.context import DocumentContext, Sentence
@@ -156,12 +156,13 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
     figures = find_money(sent, lang)
     if not figures:
         return rows
-    for m, (company, investor) in zip(figures, attribute_all(figures, sent.text, entities, lang)):
+    for m, roles in zip(figures, roles_all(figures, sent, entities, dates)):
+        company, investor = roles.company, roles.investor
         if company is None and not entities and m.money_type != "aggregate" and previous_entities:
             # "… Inflection AI. After raising $1.3 billion …": a sentence that names nobody is
             # about the last company named in the sentence before.
             company = next((e.company for e in reversed(previous_entities) if e.company != investor), None)
-        when = dates[0] if dates else None
+        when = roles.date
         year = int(when.value[:4]) if when else (published.year if published else None)
         rows.append({
             **row_base,
@@ -178,6 +179,7 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
             "money_type": m.money_type,
             "round": m.round,
             "investor": investor,
+            "investors": "; ".join(roles.investors) or None,
             "date": when.value if when else None,
             "date_grain": when.grain if when else None,
             "extractor": "rules",
