@@ -177,7 +177,7 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
             "currency": m.currency,
             "amount_usd": to_usd(m.amount, m.currency, year),
             "money_type": m.money_type,
-            "round": m.round,
+            "round": roles.round,
             "investor": investor,
             "investors": "; ".join(roles.investors) or None,
             "date": when.value if when else None,

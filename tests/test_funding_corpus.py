@@ -41,6 +41,14 @@ def test_dates_come_from_the_figures_clause():
         assert right / total >= TARGET, (lang, [(c.line, v) for c, f, v in misses if f == "date" and c.lang == lang])
 
 
+def test_rounds_come_from_the_figures_clause():
+    """"xAI raised $6 billion in a Series B, and Anthropic got $4 billion": no round for the $4 billion."""
+    table, misses = score()
+    for lang in LANGS:
+        right, total = table[lang]["round"]
+        assert right / total >= TARGET, (lang, [(c.line, v) for c, f, v in misses if f == "round" and c.lang == lang])
+
+
 def test_fields_are_all_scored():
     table, _ = score()
     for lang in LANGS:

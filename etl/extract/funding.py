@@ -51,6 +51,7 @@ class Roles:
     investor: str | None  # the lead, else the single (first) named investor
     investors: tuple[str, ...] = ()  # every named investor, the lead first
     date: DateSpan | None = None  # the figure's date (see `_date_of`)
+    round: str | None = None  # the figure's round (see `_round_of`)
 
 
 class _Ent:
@@ -141,11 +142,38 @@ def roles_all(figures: list[MoneySpan], sent: Sentence, entities: list[EntitySpa
     subjects: dict[int, str | None] = {}
     clauses = shared.clauses
     dated = [(clauses.of(d.start), d) for d in dates]
+    rounds = [(clauses.of(start), start, value) for start, value in _round_cues(sent)]
     out = []
     for money in figures:
         roles = _roles(money, shared, subjects)
-        out.append(replace(roles, date=_date_of(clauses.of(money.start), money, dated, clauses, figures)))
+        clause = clauses.of(money.start)
+        out.append(replace(roles, date=_date_of(clause, money, dated, clauses, figures),
+                           round=_round_of(clause, money, rounds, clauses, figures)))
     return out
+
+
+def _round_cues(sent: Sentence) -> list[tuple[int, str]]:
+    """(start, round) of the round cues of a sentence (money_type's lists), original offsets."""
+    out = []
+    for h in sent.hits:
+        value = next((x.value[1] for x in h.entries
+                      if x.list in ("money_round", "money_cue") and x.value[0] == "round"), None)
+        if value is not None:
+            out.append((sent.to_original(h.start, h.end)[0], value))
+    return out
+
+
+def _round_of(clause: int, money: MoneySpan, rounds: list[tuple[int, int, str]], clauses, figures) -> str | None:
+    """The round of the figure's own clause (the nearest cue); else the sentence's round only when
+    its cue stands in no other figure's clause. "xAI raised $6 billion in a Series B, and Anthropic
+    got $4 billion": the Series B is xAI's. money_type decides whether a figure has a round at all."""
+    if money.round is None:
+        return None
+    own = [(abs(start - money.start), value) for c, start, value in rounds if c == clause]
+    if own:
+        return min(own)[1]
+    others = {clauses.of(f.start) for f in figures if f is not money}
+    return None if any(c in others for c, _, _ in rounds) else money.round
 
 
 def _date_of(clause: int, money: MoneySpan, dated: list[tuple[int, DateSpan]], clauses, figures) -> DateSpan | None:
