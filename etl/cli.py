@@ -112,25 +112,17 @@ def _unwritable(error: OSError, out: Path) -> str:
     return f"{out}: cannot write the output ({reason}){kept}"
 
 
-def filter_mentions(df: pd.DataFrame, kind=None, lang=None, entity=None, company=None, since=None, until=None) -> pd.DataFrame:
-    """The rows matching every given filter (each a list of accepted values, or a date bound).
-    Entity and company names match whatever their case ("openai" finds OpenAI)."""
-    keep = pd.Series(True, index=df.index)
-    for column, wanted in (("kind", kind), ("lang", lang)):
-        if wanted:
-            keep &= df[column].isin(wanted)
-    for column, wanted in (("entity", entity), ("company", company)):
-        if wanted:
-            keep &= _casefolded(df[column]).isin({w.casefold() for w in wanted})
-    if since:
-        keep &= df["published"] >= pd.Timestamp(since)
-    if until:
-        keep &= df["published"] <= pd.Timestamp(until)
-    return df[keep.fillna(False)]
+def export_selection(args):
+    """The rows `export` writes, as the one filter of the project (etl.query.Selection). Names
+    match whatever their case ("openai" finds OpenAI); dates are inclusive days."""
+    from etl.query import Selection
+
+    return Selection(langs=args.lang or (), kinds=args.kind or (), since=args.since, until=args.until,
+                     entities=args.entity or (), companies=args.company or (), casefold_names=True)
 
 
 def _casefolded(series: pd.Series) -> pd.Series:
-    return series.astype("string").str.casefold()
+    return series.astype("string").str.lower()
 
 
 def check_export_filters(args) -> str | None:
@@ -164,7 +156,8 @@ def check_export_filters(args) -> str | None:
 def _export(args) -> int:
     from etl import schema
     from etl.export import to_csv_bytes, write_csv
-    from etl.store import FILES, exists, read_mentions
+    from etl.query import Query
+    from etl.store import FILES, exists
 
     problem = check_export_filters(args)
     if problem:
@@ -174,14 +167,13 @@ def _export(args) -> int:
         print(f"error: {args.store}: no ETL output; run `python -m etl run --out {args.store}`", file=sys.stderr)
         return 2
     if args.table == "mentions":
-        # Language, kind and dates are pushed down to the store: other part files and row groups are not read.
-        df = read_mentions(args.store, langs=args.lang, kinds=args.kind, since=args.since, until=args.until)
-        df = filter_mentions(df, args.kind, args.lang, args.entity, args.company, args.since, args.until)
-        df = df.sort_values(["published", "source", "start"], na_position="last", kind="stable")  # parts are by language
+        # One SQL query: other languages' part files and row groups outside the dates are not read.
+        with Query(args.store) as query:
+            df = query.frame(export_selection(args), order=["published NULLS LAST", "source NULLS LAST", "start"])
         for option, column, wanted in (("--entity", "entity", args.entity), ("--company", "company", args.company)):
             present = set(_casefolded(df[column]).dropna()) if wanted else set()
             for name in wanted or ():
-                if name.casefold() not in present:
+                if name.lower() not in present:
                     print(f"note: {option} {name}: no exported row has it (names match whatever their case)", file=sys.stderr)
     else:
         columns = schema.DOCUMENT_COLUMNS if args.table == "documents" else schema.ERROR_COLUMNS
