@@ -121,10 +121,12 @@ def timeline_data(df: pd.DataFrame, grain: str = "month", top: int = 8, entities
     return out.astype({"entity": "string", "mentions": "int64"})
 
 
-def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None, share: bool = False) -> go.Figure:
-    """Mentions per entity over time, one line per entity."""
+def timeline(df: pd.DataFrame | None, grain: str = "month", top: int = 8, entities=None, share: bool = False,
+             data: pd.DataFrame | None = None) -> go.Figure:
+    """Mentions per entity over time, one line per entity. `data`: timeline_data, when already
+    computed (dashboard/queries.py asks the store for it in SQL)."""
     title = f"Mentions per {grain}" + (" (share of all company/product mentions)" if share else "")
-    data = timeline_data(df, grain, top, entities)
+    data = timeline_data(df, grain, top, entities) if data is None else data
     if data.empty:
         return empty_figure(title)
     fig = go.Figure()
@@ -158,10 +160,11 @@ def license_split(df: pd.DataFrame) -> pd.DataFrame:
     return out[out["mentions"] > 0].reset_index(drop=True)
 
 
-def license_donut(df: pd.DataFrame) -> go.Figure:
-    """Open vs closed split of company/product mentions; shade and hatching tell text from knowledge base."""
+def license_donut(df: pd.DataFrame | None, data: pd.DataFrame | None = None) -> go.Figure:
+    """Open vs closed split of company/product mentions; shade and hatching tell text from knowledge base.
+    `data`: license_split, when already computed."""
     title = "Open vs closed (mentions with a stance)"
-    split = license_split(df)
+    split = license_split(df) if data is None else data
     if split.empty:
         return empty_figure(title)
     styles = [STANCES[(lic, src)] for lic, src in zip(split["license"], split["license_from"])]
@@ -184,10 +187,11 @@ def license_over_time_data(df: pd.DataFrame, grain: str = "month") -> pd.DataFra
     return counts.rename(columns={"n": "mentions"}).astype({"license": "string", "license_from": "string"})
 
 
-def license_over_time(df: pd.DataFrame, grain: str = "month") -> go.Figure:
-    """Stacked bars per period: open/closed mentions, hatched where the stance came from the knowledge base."""
+def license_over_time(df: pd.DataFrame | None, grain: str = "month", data: pd.DataFrame | None = None) -> go.Figure:
+    """Stacked bars per period: open/closed mentions, hatched where the stance came from the knowledge base.
+    `data`: license_over_time_data, when already computed."""
     title = f"Open vs closed per {grain}"
-    data = license_over_time_data(df, grain)
+    data = license_over_time_data(df, grain) if data is None else data
     if data.empty:
         return empty_figure(title)
     fig = go.Figure()
@@ -224,10 +228,11 @@ def license_by_company_data(df: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     return counts.reset_index(drop=True).astype({"company": "string", "license": "string", "license_from": "string"})
 
 
-def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
-    """Per company (products count for their maker): mentions as open or closed."""
+def license_by_company(df: pd.DataFrame | None, top: int = 15, data: pd.DataFrame | None = None) -> go.Figure:
+    """Per company (products count for their maker): mentions as open or closed. `data`:
+    license_by_company_data, when already computed."""
     title = f"Open vs closed by company (top {top})"
-    data = license_by_company_data(df, top)
+    data = license_by_company_data(df, top) if data is None else data
     if data.empty:
         return empty_figure(title)
     order = list(dict.fromkeys(data["company"]))
@@ -329,10 +334,10 @@ def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | Non
 
 # --- overview -----------------------------------------------------------------------------------
 
-def mentions_by_language(df: pd.DataFrame) -> go.Figure:
-    """Mentions per language, stacked by kind."""
+def mentions_by_language(df: pd.DataFrame | None, data: pd.DataFrame | None = None) -> go.Figure:
+    """Mentions per language, stacked by kind. `data`: lang, kind, n, when already counted."""
     title = "Mentions by language and kind"
-    counts = summaries.count_by({"lang": df["lang"], "kind": df["kind"]})
+    counts = summaries.count_by({"lang": df["lang"], "kind": df["kind"]}) if data is None else data.copy()
     counts = counts[counts["kind"].notna()]
     if counts.empty:
         return empty_figure(title)
@@ -354,10 +359,11 @@ def mentions_by_language(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
-    """The most mentioned companies and products, coloured by kind."""
+def top_entities(df: pd.DataFrame | None, top: int = 15, data: pd.DataFrame | None = None) -> go.Figure:
+    """The most mentioned companies and products, coloured by kind. `data`: summaries.entity_counts,
+    when already computed."""
     title = f"Most mentioned companies and products (top {top})"
-    data = summaries.entity_counts(df).head(top)
+    data = (summaries.entity_counts(df) if data is None else data).head(top)
     if data.empty:
         return empty_figure(title)
     fig = go.Figure()
@@ -376,10 +382,11 @@ def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
     return fig
 
 
-def new_organisations(df: pd.DataFrame, top: int = 20) -> go.Figure:
-    """The most mentioned organisations that are not in the knowledge base (for review)."""
+def new_organisations(df: pd.DataFrame | None, top: int = 20, data: pd.DataFrame | None = None) -> go.Figure:
+    """The most mentioned organisations that are not in the knowledge base (for review). `data`:
+    summaries.unlinked_organisations, when already computed."""
     title = f"New organisations (not in the knowledge base), top {top}"
-    data = summaries.unlinked_organisations(df).head(top)
+    data = (summaries.unlinked_organisations(df) if data is None else data).head(top)
     if data.empty:
         return empty_figure(title)
     fig = go.Figure(go.Bar(

@@ -201,18 +201,20 @@ def period(grain: str, column: str = "published") -> str:
 
 
 class Query:
-    """SQL over one version of a store: views `mentions`, `documents` and `errors`, the scope
-    (a Selection) applied inside them. Shared by threads: every call runs on its own cursor.
-    `close()` lets the version go (an ETL run may then delete it)."""
+    """SQL over one version of a store: views of the mentions, documents and errors tables (names
+    in `views`), the scope (a Selection) applied inside them. Shared by threads: every call runs
+    on its own cursor. `close()` lets the version go (an ETL run may then delete it).
+    `with_tables` gives a Query that also sees some in-memory rows (a session's own uploads)."""
 
     def __init__(self, store: Path, scope: Selection = Selection(), memory_limit: str = "1GB", threads: int = 2):
         self.store, self.scope = Path(store), scope
+        self.views = {"mentions": "mentions", "documents": "documents", "errors": "errors"}
         self._reading = etl_store.Reading(self.store)
-        version = self._reading.path
+        self.version = self._reading.path
         try:
-            self.files = etl_store.part_files(version / etl_store.FILES["mentions"], scope.langs or None)
+            self.files = etl_store.part_files(self.version / etl_store.FILES["mentions"], scope.langs or None)
             self._db = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
-            self._create_views(version)
+            self._create_views(self.version)
         except BaseException:
             self._reading.close()
             raise
@@ -224,7 +226,7 @@ class Query:
                     else _empty_select(schema.MENTIONS_ARROW))
         # Views cannot hold parameters: the scope's values are literals DuckDB itself quotes.
         self._db.execute(f"CREATE VIEW mentions AS SELECT * FROM ({mentions}) WHERE {_inline(condition, params)}")
-        for table, arrow_schema in (("documents", None), ("errors", None)):
+        for table in ("documents", "errors"):
             path = version / etl_store.FILES[table]
             if path.is_file():
                 source = f"SELECT * FROM read_parquet({_sql_list([str(path)])})"
@@ -235,6 +237,34 @@ class Query:
                 doc_condition, doc_params = where(self.scope.documents())
                 source = f"SELECT * FROM ({source}) WHERE {_inline(doc_condition, doc_params)}"
             self._db.execute(f"CREATE VIEW {table} AS {source}")
+
+    def with_tables(self, mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame) -> "Query":
+        """This store plus in-memory rows (a session's uploads): a document the store already has
+        (same doc_id) is not added twice. The rows live in DuckDB tables of their own, dropped
+        when the returned Query is garbage-collected; other sessions never see them."""
+        derived = object.__new__(Query)
+        derived.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("views", "_finalizer")})
+        tag = uuid.uuid4().hex[:12]
+        con = self.cursor()
+        names = {}
+        for table, frame in (("mentions", mentions), ("documents", documents), ("errors", errors)):
+            local = f"extra_{tag}_{table}"
+            con.register(f"{local}_src", _cast_frame(frame))
+            con.execute(f"CREATE TABLE {local} AS SELECT * FROM {local}_src")
+            con.unregister(f"{local}_src")
+            names[table] = local
+        base = self.views
+        new_docs = f"doc_id NOT IN (SELECT doc_id FROM {base['documents']} WHERE doc_id IS NOT NULL)"
+        derived._base = self  # keeps the store version held while the derived Query lives
+        derived.views = {name: f"view_{tag}_{name}" for name in base}
+        con.execute(f"CREATE VIEW {derived.views['mentions']} AS SELECT * FROM {base['mentions']} "
+                    f"UNION ALL BY NAME SELECT * FROM {names['mentions']} WHERE {new_docs}")
+        con.execute(f"CREATE VIEW {derived.views['documents']} AS SELECT * FROM {base['documents']} "
+                    f"UNION ALL BY NAME SELECT * FROM {names['documents']} WHERE {new_docs}")
+        con.execute(f"CREATE VIEW {derived.views['errors']} AS SELECT * FROM {base['errors']} "
+                    f"UNION ALL BY NAME SELECT * FROM {names['errors']}")
+        derived._finalizer = weakref.finalize(derived, _drop, self._db, [*derived.views.values()], [*names.values()])
+        return derived
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -251,16 +281,17 @@ class Query:
         self.close()
 
     def columns(self, table: str = "mentions") -> list[str]:
-        return [row[0] for row in self.cursor().execute(f"DESCRIBE {table}").fetchall()]
+        return [row[0] for row in self.cursor().execute(f"DESCRIBE {self.views[table]}").fetchall()]
 
-    def _run(self, sql: str, params: Sequence = ()) -> duckdb.DuckDBPyRelation:
-        return self.cursor().sql(sql, params=list(params))
+    def run(self, sql: str, params: Sequence = ()) -> duckdb.DuckDBPyRelation:
+        """`sql` with ``{mentions}``, ``{documents}``, ``{errors}`` standing for this Query's views."""
+        return self.cursor().sql(sql.format(**self.views), params=list(params))
 
     # --- questions --------------------------------------------------------------------------
 
     def count(self, sel: Selection = Selection(), table: str = "mentions") -> int:
         condition, params = where(sel if table == "mentions" else sel.documents())
-        return int(self._run(f"SELECT count(*) FROM {table} WHERE {condition}", params).fetchall()[0][0])
+        return int(self.run(f"SELECT count(*) FROM {{{table}}} WHERE {condition}", params).fetchall()[0][0])
 
     def count_by(self, sel: Selection, by: Sequence[str], grain: str | None = None, extra: str = "TRUE",
                  distinct: str | None = None, total: str | None = None) -> pd.DataFrame:
@@ -271,34 +302,34 @@ class Query:
         keys = [f"{period(grain)} AS published" if c == "published" and grain else c for c in by]
         measure = f"count(DISTINCT {distinct})" if distinct else (f"sum({total})" if total else "count(*)")
         group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))}" if keys else ""
-        sql = f"SELECT {', '.join([*keys, measure + ' AS n'])} FROM mentions WHERE {condition} AND ({extra}){group}"
-        return self._run(sql, params).df()
+        sql = f"SELECT {', '.join([*keys, measure + ' AS n'])} FROM {{mentions}} WHERE {condition} AND ({extra}){group}"
+        return self.run(sql, params).df()
 
     def distinct(self, column: str, sel: Selection = Selection(), extra: str = "TRUE") -> list:
         condition, params = where(sel)
-        sql = f"SELECT DISTINCT {column} FROM mentions WHERE {condition} AND ({extra}) AND {column} IS NOT NULL ORDER BY 1"
-        return [row[0] for row in self._run(sql, params).fetchall()]
+        sql = f"SELECT DISTINCT {column} FROM {{mentions}} WHERE {condition} AND ({extra}) AND {column} IS NOT NULL ORDER BY 1"
+        return [row[0] for row in self.run(sql, params).fetchall()]
 
     def bounds(self, sel: Selection = Selection()) -> tuple[date, date] | None:
         condition, params = where(sel)
-        low, high = self._run(f"SELECT min(published), max(published) FROM mentions WHERE {condition}", params).fetchall()[0]
+        low, high = self.run(f"SELECT min(published), max(published) FROM {{mentions}} WHERE {condition}", params).fetchall()[0]
         return (pd.Timestamp(low).date(), pd.Timestamp(high).date()) if low is not None else None
 
     def page(self, sel: Selection = Selection(), columns: Sequence[str] | None = None, order: Sequence[str] = (),
-             limit: int = 1000, offset: int = 0, extra: str = "TRUE") -> pd.DataFrame:
+             limit: int = 1000, offset: int = 0, extra: str = "TRUE", extra_params: Sequence = ()) -> pd.DataFrame:
         """A page of mention rows (the contract's dtypes) in `order` (SQL terms, e.g.
         ``"amount_usd DESC NULLS LAST"``), at most `limit` from `offset`."""
         condition, params = where(sel)
         order_by = f" ORDER BY {', '.join(order)}" if order else ""
-        sql = f"SELECT {_column_list(columns)} FROM mentions WHERE {condition} AND ({extra}){order_by} LIMIT ? OFFSET ?"
-        return _typed(self._run(sql, [*params, int(limit), int(offset)]).to_arrow_table(), columns)
+        sql = f"SELECT {_column_list(columns)} FROM {{mentions}} WHERE {condition} AND ({extra}){order_by} LIMIT ? OFFSET ?"
+        return _typed(self.run(sql, [*params, *extra_params, int(limit), int(offset)]).to_arrow_table(), columns)
 
     def arrow(self, sel: Selection = Selection(), columns: Sequence[str] | None = None, order: Sequence[str] = (),
               table: str = "mentions") -> pa.Table:
         """Every selected row as an Arrow table (for exports and loading)."""
         condition, params = where(sel if table == "mentions" else sel.documents() if table == "documents" else Selection())
         order_by = f" ORDER BY {', '.join(order)}" if order else ""
-        return self._run(f"SELECT {_column_list(columns)} FROM {table} WHERE {condition}{order_by}", params).to_arrow_table()
+        return self.run(f"SELECT {_column_list(columns)} FROM {{{table}}} WHERE {condition}{order_by}", params).to_arrow_table()
 
     def frame(self, sel: Selection = Selection(), columns: Sequence[str] | None = None, order: Sequence[str] = ()) -> pd.DataFrame:
         """Every selected mention row as pandas (the contract's dtypes): only for what is small."""
@@ -307,7 +338,19 @@ class Query:
     def table(self, name: str, sel: Selection = Selection()) -> pd.DataFrame:
         """The documents or errors table (documents under the document parts of `sel`)."""
         columns = schema.DOCUMENT_COLUMNS if name == "documents" else schema.ERROR_COLUMNS
-        return schema.coerce(self.arrow(sel, table=name).to_pandas(), columns)
+        frame = self.arrow(sel, table=name).to_pandas()
+        return schema.coerce(frame.reindex(columns=list(columns)), columns)
+
+
+def _drop(db: duckdb.DuckDBPyConnection, views: list[str], tables: list[str]) -> None:
+    try:
+        con = db.cursor()
+        for view in views:
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        for table in tables:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    except duckdb.Error:  # the database is closed already
+        pass
 
 
 def _typed(table: pa.Table, columns: Sequence[str] | None) -> pd.DataFrame:
