@@ -18,10 +18,10 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` puts dashboard
     if _root not in sys.path:
         sys.path.insert(0, _root)
 
-import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import charts, data, drilldown, filters, signin, summaries  # noqa: E402
+from dashboard import charts, data, drilldown, filters, queries, signin, summaries  # noqa: E402
+from etl.store import merge as store_merge  # noqa: E402
 from etl.formats import suffixes  # noqa: E402
 
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
@@ -88,10 +88,11 @@ def session_dataset() -> data.Prepared:
     if not uploads:
         return base
     key = (str(store), signature, len(uploads))
-    if ss.get("merged", (None,))[0] != key:
-        merged = base.dataset
-        for names, tables in uploads:
-            merged = data.merge(merged, tables, names)
+    if ss.get("merged", (None,))[0] != key:  # this session's own rows, in tables only it sees
+        combined = uploads[0][1]
+        for _, tables in uploads[1:]:
+            combined = store_merge(combined, tables)
+        merged = data.merge(base.dataset, combined, [n for names, _ in uploads for n in names])
         ss["merged"] = (key, data.prepare(merged))
     return ss["merged"][1]
 
@@ -175,7 +176,7 @@ def prepare_widget_state(choices: dict, bounds) -> None:
     ss["_date_bounds"] = bounds
 
 
-def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filters.Filters, filters.View]:
+def filter_widgets(choices: dict, bounds, dataset: data.Dataset) -> tuple[filters.Filters, filters.View]:
     st.header("Filters")
     date_from = date_to = None
     if bounds:
@@ -190,7 +191,7 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
     st.multiselect("Open / closed source", choices["licenses"], key="f_licenses",
                    help="'none' = mentions without a stance (and all money and date rows).")
     if len(choices["sources"]) <= MAX_SOURCE_OPTIONS:
-        labels = drilldown.source_labels(documents, choices["sources"])  # titles and sites, not file names
+        labels = drilldown.source_labels(dataset.documents, choices["sources"])  # titles and sites, not file names
         st.multiselect("Sources", choices["sources"], key="f_sources", format_func=lambda s: labels.get(s, s))
     else:
         ss["f_sources"] = []
@@ -234,7 +235,7 @@ def pick_entity() -> None:
     ss["drill"] = drilldown.Target.of(entity=chosen) if chosen else None
 
 
-def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict) -> None:
+def drilldown_section(dataset: data.Dataset, sel, choices: dict) -> None:
     st.subheader("Source sentences")
     st.selectbox("Show the sentences that mention…", [None, *sorted(set(choices["companies"]) | set(choices["products"]))],
                  key="drill_entity", on_change=pick_entity, format_func=lambda v: "— click a chart or choose —" if v is None else v)
@@ -242,22 +243,21 @@ def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict) 
     if target is None:
         st.caption("Click a point, bar or slice in a chart, or choose an entity, to read the sentences behind it.")
         return
-    rows = drilldown.rows_for(view, target)
-    labels, total = drilldown.pick_sentences(rows, SENTENCES)
+    rows, documents, mentions, total = queries.drill(dataset.query, sel, target, SENTENCES)
     left, right = st.columns([5, 1])
-    left.markdown(f"**{drilldown.escape_markdown(target.label)}**: {len(rows):,} mentions in {total:,} sentences "
+    left.markdown(f"**{drilldown.escape_markdown(target.label)}**: {mentions:,} mentions in {total:,} sentences "
                   "(within the filters)")
     if right.button("Clear", key="drill_clear"):
         ss["drill"] = None
         st.rerun()
-    st.html(drilldown.mentions_html(dataset.rows(labels), dataset.documents, SENTENCES, total))
+    st.html(drilldown.mentions_html(rows, documents, SENTENCES, total))
 
 
 # --- tabs ---------------------------------------------------------------------------------------
 
-def overview_tab(dataset, view, f) -> None:
-    documents = filters.apply_documents(dataset.documents, f)
-    o = summaries.overview(view, documents, dataset.errors)
+def overview_tab(dataset, sel) -> None:
+    q = dataset.query
+    o = queries.overview(q, sel)
     cols = st.columns(6)
     cols[0].metric("Documents", f"{o.documents:,}", help=f"{o.documents_with_mentions:,} with mentions in this view")
     cols[1].metric("Languages", len(o.languages), help=drilldown.escape_markdown(", ".join(o.languages)))
@@ -273,80 +273,84 @@ def overview_tab(dataset, view, f) -> None:
         st.caption("No document has a date.")
     left, right = st.columns(2)
     with left:
-        plot(charts.top_entities(view), "chart_top_entities")
+        plot(charts.top_entities(None, data=queries.entity_counts(q, sel)), "chart_top_entities")
     with right:
-        plot(charts.mentions_by_language(view), "chart_languages")
+        plot(charts.mentions_by_language(None, data=queries.language_kinds(q, sel)), "chart_languages")
     st.subheader(f"New organisations for review: {o.unlinked_organisations:,}")
     st.caption(f"Found by NER but not in the knowledge base ({o.unlinked_mentions:,} mentions). "
                "Click a bar to read their sentences.")
     if o.unlinked_organisations:
-        plot(charts.new_organisations(view), "chart_new_orgs")
-        st.dataframe(summaries.unlinked_organisations(view).head(TABLE_ROWS), hide_index=True)
+        unlinked = queries.unlinked_organisations(q, sel)
+        plot(charts.new_organisations(None, data=unlinked), "chart_new_orgs")
+        st.dataframe(unlinked.head(TABLE_ROWS), hide_index=True)
         if st.button("Read the sentences of all new organisations", key="drill_unlinked"):
             ss["drill"] = drilldown.Target.of(linked=False)
     with st.expander(f"ETL errors ({o.errors:,})", expanded=False):
         if o.errors:
-            st.dataframe(dataset.errors.head(TABLE_ROWS), hide_index=True)
+            st.dataframe(q.table("errors").head(TABLE_ROWS), hide_index=True)
         else:
             st.write("Every input was read.")
 
 
-def timeline_tab(view, f, v) -> None:
-    docs, mentions = summaries.undated(view)
+def timeline_tab(q, sel, f, v) -> None:
+    docs, mentions = queries.undated(q, sel)
     if mentions:
         st.caption(f"Left out of this chart for want of a date: {docs:,} document(s) with {mentions:,} "
                    "company/product mentions. They stay in the other views.")
-    plot(charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.share), "chart_timeline")
+    timeline = queries.timeline_data(q, sel, v.grain, v.top, list(f.entities) or None)
+    plot(charts.timeline(None, v.grain, v.top, share=v.share, data=timeline), "chart_timeline")
 
 
-def license_tab(view, v) -> None:
+def license_tab(q, sel, v) -> None:
     st.caption("Solid: the stance is stated in the sentence. Hatched and lighter: it comes from the knowledge base.")
     left, right = st.columns(2)
     with left:
-        plot(charts.license_donut(view), "chart_license_donut")
+        plot(charts.license_donut(None, data=queries.license_split(q, sel)), "chart_license_donut")
     with right:
-        plot(charts.license_over_time(view, v.grain), "chart_license_time")
-    plot(charts.license_by_company(view), "chart_license_company")
+        plot(charts.license_over_time(None, v.grain, data=queries.license_over_time_data(q, sel, v.grain)),
+             "chart_license_time")
+    plot(charts.license_by_company(None, data=queries.license_by_company_data(q, sel, 15)), "chart_license_company")
 
 
-def download(label: str, build, dataset: data.Dataset, index: pd.Index, file_name: str, key: str) -> None:
-    """A CSV of the mentions rows `index`: built now when small, only when clicked when large."""
+def download(label: str, build, rows, n: int, file_name: str, key: str) -> None:
+    """A CSV of `n` rows that `rows()` reads: built now when small, only when clicked when large."""
     def make() -> bytes:
-        return build(dataset.rows(index))
+        return build(rows())
 
-    st.download_button(label, make() if len(index) <= INLINE_CSV_ROWS else make, file_name=file_name,
+    st.download_button(label, make() if n <= INLINE_CSV_ROWS else make, file_name=file_name,
                        mime="text/csv", key=key, on_click="ignore")
 
 
-def funding_tab(dataset, view) -> None:
-    facts = summaries.priced_facts(view)  # shared by both charts
+def funding_tab(dataset, sel) -> None:
+    q = dataset.query
+    facts = queries.priced_facts(q, sel)  # shared by both charts
     left, right = st.columns(2)
     with left:
-        plot(charts.funding_by_company(view, facts=facts), "chart_funding_company")
+        plot(charts.funding_by_company(None, facts=facts), "chart_funding_company")
     with right:
-        plot(charts.funding_events(view, facts=facts), "chart_funding_events")
+        plot(charts.funding_events(None, facts=facts), "chart_funding_events")
     st.caption("Company totals add funding and investment facts, each fact once (the same company, type, round and "
                "amount reported by several articles counts once). Valuations and market aggregates are not added.")
-    aggregate_rows = view.index[summaries.aggregate_mask(view)]
-    if len(aggregate_rows):
+    aggregates, n_aggregates = queries.money_rows(q, sel, TABLE_ROWS, aggregates_only=True)
+    if n_aggregates:
         st.markdown(f"**Aggregate figures** (market totals and the like, not part of any company's total): "
-                    f"{len(aggregate_rows):,}" + (f", the first {TABLE_ROWS:,} shown" if len(aggregate_rows) > TABLE_ROWS else ""))
-        st.dataframe(summaries.aggregate_table(dataset.rows(aggregate_rows[:TABLE_ROWS])), hide_index=True,
-                     column_config=MONEY_COLUMNS)
-    money = view.index[summaries.money_mask(view)]
-    st.markdown(f"**Funding facts**: {len(money):,} money mentions" + (f", the {TABLE_ROWS:,} largest shown" if len(money) > TABLE_ROWS else ""))
-    shown = dataset.rows(view.index[summaries.funding_rows(view, TABLE_ROWS)])
+                    f"{n_aggregates:,}" + (f", the first {TABLE_ROWS:,} shown" if n_aggregates > TABLE_ROWS else ""))
+        st.dataframe(summaries.aggregate_table(aggregates), hide_index=True, column_config=MONEY_COLUMNS)
+    shown, money = queries.money_rows(q, sel, TABLE_ROWS)
+    st.markdown(f"**Funding facts**: {money:,} money mentions" + (f", the {TABLE_ROWS:,} largest shown" if money > TABLE_ROWS else ""))
     table = summaries.funding_table(shown)
     st.dataframe(table.assign(url=drilldown.safe_urls(table["url"])), hide_index=True, column_config=MONEY_COLUMNS)
-    download("Download funding table (CSV)", data.funding_csv, dataset, money, "funding.csv", "download_funding")
+    download("Download funding table (CSV)", data.funding_csv,
+             lambda: queries.money_rows(q, sel, money)[0], money, "funding.csv", "download_funding")
 
 
-def table_tab(dataset, view) -> None:
-    shown = data.to_schema(dataset.rows(view.index[:TABLE_ROWS]))
-    note = f"Showing the first {len(shown):,} of {len(view):,} rows" if len(view) > TABLE_ROWS else f"{len(view):,} rows"
+def table_tab(dataset, sel, n: int) -> None:
+    q = dataset.query
+    shown = q.page(sel, limit=TABLE_ROWS)
+    note = f"Showing the first {len(shown):,} of {n:,} rows" if n > TABLE_ROWS else f"{n:,} rows"
     st.caption(note + "; the download holds every filtered row.")
     st.dataframe(shown.assign(url=drilldown.safe_urls(shown["url"])), hide_index=True, column_config=ARTICLE_COLUMNS)
-    download(f"Download these {len(view):,} rows (CSV)", data.mentions_csv, dataset, view.index,
+    download(f"Download these {n:,} rows (CSV)", data.mentions_csv, lambda: q.frame(sel), n,
              "mentions.csv", "download_mentions")
 
 
@@ -356,7 +360,7 @@ filter_box, upload_box = st.sidebar.container(), st.sidebar.container()
 with upload_box:
     upload_section()
 try:
-    dataset, full_view, choices, bounds = session_dataset()
+    dataset, total, choices, bounds = session_dataset()
 except data.DataUnavailable as exc:
     st.title("AI industry trends")
     st.error(f"No data to show: {exc}")
@@ -366,40 +370,43 @@ except data.DataUnavailable as exc:
 
 prepare_widget_state(choices, bounds)
 with filter_box:
-    chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
-view = filters.apply(full_view, chosen)
+    chosen, view_options = filter_widgets(choices, bounds, dataset)
+selection = chosen.selection()
+shown = dataset.query.count(selection) if not chosen.is_default() else total
 
 st.title("AI industry trends")
 if ss.get("_url_notices"):  # shown once, on the run that read the link
     st.info(drilldown.escape_markdown("Ignored from the link: " + "; ".join(ss.pop("_url_notices")) + "."))
 origin = dataset.origin + (f" + {len(dataset.uploads)} uploaded files" if dataset.uploads else "")
-st.caption(f"{len(full_view):,} mentions from {origin}. The page address holds the filters: copy it to share this view.")
+st.caption(f"{total:,} mentions from {origin}. The page address holds the filters: copy it to share this view.")
 
-if full_view.empty:
-    st.warning(f"This dataset has no mentions ({len(dataset.documents):,} documents, {len(dataset.errors):,} ETL errors).")
-    if len(dataset.errors):
-        st.dataframe(dataset.errors.head(TABLE_ROWS), hide_index=True)
-elif view.empty:
+if not total:
+    errors = dataset.errors
+    st.warning(f"This dataset has no mentions ({dataset.query.count(table='documents'):,} documents, "
+               f"{len(errors):,} ETL errors).")
+    if len(errors):
+        st.dataframe(errors.head(TABLE_ROWS), hide_index=True)
+elif not shown:
     st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
 else:
     tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
     overview, timeline, license_, funding, table = tabs
     if overview.open:
         with overview:
-            overview_tab(dataset, view, chosen)
+            overview_tab(dataset, selection)
     if timeline.open:
         with timeline:
-            timeline_tab(view, chosen, view_options)
+            timeline_tab(dataset.query, selection, chosen, view_options)
     if license_.open:
         with license_:
-            license_tab(view, view_options)
+            license_tab(dataset.query, selection, view_options)
     if funding.open:
         with funding:
-            funding_tab(dataset, view)
+            funding_tab(dataset, selection)
     if table.open:
         with table:
-            table_tab(dataset, view)
-    drilldown_section(dataset, view, choices)
+            table_tab(dataset, selection, shown)
+    drilldown_section(dataset, selection, choices)
 
 view_options = filters.View(view_options.grain, view_options.top, view_options.share, ss.get("tab", filters.TABS[0]))
 write_url(chosen, view_options)

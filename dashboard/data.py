@@ -11,32 +11,30 @@ DIR is an ETL output directory: ``mentions.parquet`` (required; a folder of part
 file), ``documents.parquet`` and ``errors.parquet`` (optional), as written by
 ``python -m etl run CORPUS --out DIR`` (see etl/store.py).
 
-Loading reads low-cardinality text columns straight into pandas categoricals (Parquet
-dictionary decoding), which is several times faster than ``read_parquet`` followed by
-``astype("category")`` and makes every filter and group-by on them a comparison of integer codes.
-The long text columns (sentence, text) are read in a background thread: filters and charts never
-need them, so the first page does not wait for them (see Dataset).
+Nothing is loaded whole: a Dataset is an etl.query.Query over one version of the store (DuckDB
+SQL over the part files, the scope inside its views), and every page asks it for the small
+frames it shows (dashboard/queries.py). A session's own uploads are tables of their own in the
+same database (Query.with_tables), seen by that session only.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-import pyarrow.parquet as pq
 
-from dashboard.summaries import choices, funding_table
+from dashboard.summaries import funding_table
 from dashboard.uploads import UploadFailed  # noqa: F401  (the app catches it)
 from etl import schema
 from etl import store as etl_store
 from etl.export import to_csv_bytes
+from etl.query import Query, Selection
 
 ENV_DATA = "AI_TRENDS_DATA"
 ENV_READ_ONLY = "AI_TRENDS_READ_ONLY"
@@ -62,65 +60,26 @@ class DataUnavailable(Exception):
     """The dataset cannot be loaded; the message is meant for the person looking at the page."""
 
 
-HEAVY = ("sentence", "text")  # long text: read in the background, never needed by filters and charts
-_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ai-trends-load")
-
-
-class LazyColumns:
-    """Columns of the mentions table that are read in a background thread (pyarrow decodes without
-    holding the GIL), so the first page can be computed meanwhile; `.frame()` waits for them."""
-
-    def __init__(self, source: pd.DataFrame | Callable[[], pd.DataFrame]):
-        self._future: Future = Future()
-        if isinstance(source, pd.DataFrame):
-            self._future.set_result(source)
-        else:
-            self._future = _BACKGROUND.submit(source)
-
-    def frame(self) -> pd.DataFrame:
-        try:
-            return self._future.result()
-        except Exception as exc:
-            raise DataUnavailable(f"could not read the sentences ({type(exc).__name__}: {exc})") from exc
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
-    """The three tables. The mentions table is kept in two parts with the same index: `light`
-    (every column but the long texts, loaded first) and `text` (sentence and text, loaded in the
-    background). `rows(index)` and `mentions` put them together."""
+    """The data one page shows: `query` answers every question in SQL. `mentions`, `documents`
+    and `errors` read whole tables into pandas: for small data (tests, the seeds) only."""
 
-    light: pd.DataFrame
-    text: LazyColumns
-    documents: pd.DataFrame
-    errors: pd.DataFrame
+    query: Query
     origin: str = ""  # human-readable: where the data came from
     uploads: tuple[str, ...] = field(default=())  # names of uploaded files merged in
 
-    @classmethod
-    def of(cls, mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame, origin: str = "",
-           uploads: tuple[str, ...] = ()) -> "Dataset":
-        """From a whole mentions table (any dtypes of the schema)."""
-        mentions = optimise(mentions, "mentions")
-        heavy = [c for c in HEAVY if c in mentions.columns]
-        return cls(mentions.drop(columns=heavy), LazyColumns(mentions[heavy]), optimise(documents, "documents"),
-                   errors, origin, uploads)
-
-    @classmethod
-    def empty(cls, origin: str = "") -> "Dataset":
-        return cls.of(schema.mentions_frame([]), schema.documents_frame([]), schema.errors_frame([]), origin)
-
-    def rows(self, index) -> pd.DataFrame:
-        """Whole mentions-table rows (the contract's columns, in order) for index labels of `light`."""
-        light = self.light.loc[index]
-        text = self.text.frame().loc[index]
-        whole = pd.concat([light, text], axis=1)
-        return whole[[c for c in schema.MENTION_COLUMNS if c in whole.columns]]
-
     @property
     def mentions(self) -> pd.DataFrame:
-        """The whole mentions table (waits for the background columns)."""
-        return self.rows(self.light.index)
+        return self.query.frame()
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        return self.query.table("documents")
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.query.table("errors")
 
 
 # --- where --------------------------------------------------------------------------------------
@@ -148,6 +107,10 @@ class Scope:
 
     def __bool__(self) -> bool:
         return bool(self.langs or self.since or self.until)
+
+    def selection(self) -> Selection:
+        """The scope as the project's one filter: the Query applies it inside its views."""
+        return Selection(langs=self.langs or (), since=self.since, until=self.until)
 
     def describe(self) -> str:
         parts = [", ".join(self.langs)] if self.langs else []
@@ -280,43 +243,10 @@ def to_schema(df: pd.DataFrame, table: str = "mentions") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[str] | None = None,
-          scope: Scope = Scope()) -> pd.DataFrame:
-    """One table of the store with the schema's columns (those in `only`, minus `exclude`) in
-    order; low-cardinality text read straight into categoricals; columns an older store lacks
-    added empty. For the mentions table, `scope` is pushed down to the part files and row groups."""
-    columns = {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
-    files: str | list[str] = str(path)
-    pushdown = None
-    if table == "mentions" and scope:
-        files = etl_store.mentions_dataset(path.parent, scope.langs).files
-        pushdown = etl_store.mentions_filter(scope.langs, since=scope.since, until=scope.until)
-        if not files:  # no part file of these languages
-            return optimise(to_schema(schema.mentions_frame([]))[list(columns)], table)
-    categorical = [c for c in CATEGORICAL[table] if c in columns]
-    dataset = pq.ParquetDataset(files, filters=pushdown, read_dictionary=categorical,
-                                memory_map=True)
-    names = set(dataset.schema.names)
-    arrow = dataset.read(columns=[c for c in columns if c in names])
-    dictionary = [c for c in categorical if c in names]
-    if not dictionary:  # long text: one chunk per column makes taking rows ~100x faster than across chunks
-        arrow = arrow.combine_chunks()
-    frame = arrow.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
-    for col, dtype in columns.items():
-        if col not in frame.columns:  # an older store without a newer column: add it empty
-            frame[col] = pd.Series(pd.NA, index=frame.index, dtype="datetime64[ns]" if dtype.startswith("datetime") else dtype)
-        elif dtype.startswith("datetime"):
-            if not pd.api.types.is_datetime64_any_dtype(frame[col]):
-                frame[col] = pd.to_datetime(frame[col], errors="coerce")
-        elif col not in CATEGORICAL[table] and str(frame[col].dtype) != dtype:
-            frame[col] = frame[col].astype(dtype)  # types Parquet could not carry (e.g. an all-null column)
-    return optimise(frame[list(columns)], table)
-
-
 def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -> Dataset:
-    """The three tables of an ETL output directory (only what `scope` covers). The mentions
-    table's long text columns are read in the background (see Dataset); the rest is ready when
-    this returns. `origin` names the data for people (default: the directory)."""
+    """The ETL output directory `store` (only what `scope` covers), open for SQL; one version of
+    it is held until the Dataset is dropped, so a run switching meanwhile changes nothing for it.
+    `origin` names the data for people (default: the directory)."""
     store = Path(store)
     if not (store / FILES["mentions"]).exists():
         if not store.exists():
@@ -324,39 +254,12 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -
         raise DataUnavailable(
             f"{store} holds no {FILES['mentions']}; create it with `python -m etl run CORPUS --out {store}`"
         )
-    # One version for every table and column: an ETL run that switches meanwhile neither mixes
-    # its rows in nor deletes this one before the background read is done.
-    reading = etl_store.Reading(store)
-    version = reading.path
-    path = version / FILES["mentions"]
-
-    def heavy() -> pd.DataFrame:
-        try:
-            return _read(path, "mentions", only=HEAVY, scope=scope)
-        finally:
-            reading.close()
-
     try:
-        light = _read(path, "mentions", exclude=HEAVY, scope=scope)
-        other = {}
-        for table in ("documents", "errors"):
-            other[table] = _read(version / FILES[table], table) if (version / FILES[table]).is_file() else getattr(Dataset.empty(), table)
-        other["documents"] = _in_scope(other["documents"], scope)
+        query = Query(store, scope.selection())
+        query.count()  # unreadable files fail here, not on the page
     except Exception as exc:
-        reading.close()
         raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
-    return Dataset(light, LazyColumns(heavy), other["documents"], other["errors"], origin=origin or str(store))
-
-
-def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
-    keep = pd.Series(True, index=documents.index)
-    if scope.langs:
-        keep &= documents["lang"].isin(scope.langs)
-    if scope.since:
-        keep &= documents["published"] >= pd.Timestamp(scope.since)
-    if scope.until:
-        keep &= documents["published"] <= pd.Timestamp(scope.until)
-    return documents[keep.fillna(False)].reset_index(drop=True) if scope else documents
+    return Dataset(query, origin=origin or str(store))
 
 
 # --- uploads ------------------------------------------------------------------------------------
@@ -372,17 +275,10 @@ def extract_uploads(files: list[tuple[str, bytes]], progress=None):
 
 
 def merge(base: Dataset, extra, names: Sequence[str] = ()) -> Dataset:
-    """`extra` (anything with .mentions/.documents/.errors) added to `base` by etl.store.merge
-    (a document already present, same doc_id, is not added twice), categoricals restored."""
-    from etl.store import Tables
-    from etl.store import merge as store_merge
-
-    def tables(d) -> Tables:
-        return Tables(*(to_schema(getattr(d, name), name) for name in FILES))
-
-    merged = store_merge(tables(base), tables(extra))
-    return Dataset.of(merged.mentions, merged.documents, merged.errors, origin=base.origin,
-                      uploads=base.uploads + tuple(names))
+    """`extra` (anything with .mentions/.documents/.errors, e.g. a session's uploads) added to
+    `base`; a document already present (same doc_id) is not added twice."""
+    tables = [to_schema(getattr(extra, name), name) for name in FILES]
+    return Dataset(base.query.with_tables(*tables), origin=base.origin, uploads=base.uploads + tuple(names))
 
 
 def _size(n: float) -> str:
@@ -407,15 +303,15 @@ class Prepared(NamedTuple):
     """A dataset with what every page view needs from it, computed once."""
 
     dataset: Dataset
-    light: pd.DataFrame  # mentions without the long text columns (dataset.light)
+    total: int  # mention rows
     choices: dict[str, list[str]]  # values of the multi-select filters
     bounds: tuple[date, date] | None  # first and last publication day, None when nothing is dated
 
 
 def prepare(dataset: Dataset) -> Prepared:
-    published = dataset.light["published"].dropna()
-    bounds = (published.min().date(), published.max().date()) if len(published) else None
-    return Prepared(dataset, dataset.light, choices(dataset.light), bounds)
+    from dashboard import queries
+
+    return Prepared(dataset, dataset.query.count(), queries.choices(dataset.query), dataset.query.bounds())
 
 
 def mentions_csv(rows: pd.DataFrame) -> bytes:
