@@ -40,6 +40,7 @@ ENV_DATA = "AI_TRENDS_DATA"
 ENV_READ_ONLY = "AI_TRENDS_READ_ONLY"
 ENV_CACHE = "AI_TRENDS_CACHE"
 ENV_MAX_FILE_MB = "AI_TRENDS_MAX_FILE_MB"
+ENV_SHARED = "AI_TRENDS_SHARED_UPLOADS"  # 1: uploads go into the server's store; 0: never
 ENV_LANGS, ENV_SINCE, ENV_UNTIL = "AI_TRENDS_LANGS", "AI_TRENDS_SINCE", "AI_TRENDS_UNTIL"
 DEFAULT_MAX_FILE_MB = 10  # per uploaded file; server.maxUploadSize (20 MB) is the outer limit
 
@@ -272,6 +273,24 @@ def extract_uploads(files: list[tuple[str, bytes]], progress=None):
     from dashboard.uploads import extract_in_worker
 
     return extract_in_worker(files)
+
+
+def shared_uploads(hosted: bool, store: Path | None, environ: Mapping[str, str]) -> bool:
+    """Whether an upload goes through the ETL into the server's store, for everyone (hosted
+    with sign-in, or AI_TRENDS_SHARED_UPLOADS=1), rather than into the uploader's session only.
+    Never into the cached seeds (no --data), and never with AI_TRENDS_SHARED_UPLOADS=0."""
+    flag = environ.get(ENV_SHARED, "").strip().lower()
+    if store is None or flag in {"0", "false", "no", "off"}:
+        return False
+    return hosted or flag in {"1", "true", "yes", "on"}
+
+
+def add_uploads(files: list[tuple[str, bytes]], store: Path, added_by: str | None, on_progress=None):
+    """The real incremental ETL of uploaded files into the shared store, in a worker process,
+    under the store's lock; returns the added Tables (see uploads.add_in_worker)."""
+    from dashboard.uploads import add_in_worker
+
+    return add_in_worker(files, store, added_by, on_progress)
 
 
 def merge(base: Dataset, extra, names: Sequence[str] = ()) -> Dataset:

@@ -34,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--doc-timeout", type=_positive_float, default=DEFAULT_DOC_TIMEOUT,
                      help=f"seconds one document may take before it becomes an error row (default: {DEFAULT_DOC_TIMEOUT:g})")
 
+    watch = sub.add_parser("watch", help="re-run the incremental ETL on a folder where new articles land")
+    watch.add_argument("corpus", type=Path, help="the folder (or file) new articles are added to")
+    watch.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT.name}/)")
+    watch.add_argument("--every", default="15m", help="time between the starts of two runs: 30s, 15m, 1h (default: 15m)")
+    watch.add_argument("--rounds", type=int, default=None, help="stop after this many runs (default: until interrupted)")
+    watch.add_argument("--workers", type=int, default=None, help="processes (default: number of cores)")
+    watch.add_argument("--nlp", choices=("auto", "stanza", "rules"), default="auto", help="NER backend, as for run")
+
     export = sub.add_parser("export", help="write the (filtered) mentions table as CSV that Excel opens")
     export.add_argument("--store", type=Path, default=DEFAULT_OUT, help="folder written by `run` (default: out/)")
     export.add_argument("--csv", default="-", help="output file, or - for standard output (default)")
@@ -64,7 +72,38 @@ def _positive_float(value: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"run": _run, "export": _export, "models": _models}[args.command](args)
+    return {"run": _run, "export": _export, "models": _models, "watch": _watch}[args.command](args)
+
+
+def _watch(args) -> int:
+    from etl import run_corpus
+    from etl.engines import default_workers
+    from etl.nlp import NerBackend, resolve_backends
+    from etl.watch import parse_every, watch
+
+    try:
+        every = parse_every(args.every)
+    except ValueError as e:
+        print(f"error: --every {e}", file=sys.stderr)
+        return 2
+    if not args.corpus.exists():
+        print(f"error: corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    backends = resolve_backends(args.nlp, {"ar", "hi", "zh", "en"}, None)
+    ner = NerBackend(backends, None) if "stanza" in backends.values() else None
+
+    def once() -> str:
+        result = run_corpus(args.corpus, args.out, workers=args.workers or default_workers(), ner=ner)
+        return (f"{len(result.documents)} documents ({result.processed} extracted, {result.reused} reused), "
+                f"{sum(result.kinds.values())} rows, {len(result.errors)} errors, {result.seconds:.1f} s")
+
+    print(f"watching {args.corpus} every {args.every}; writing {args.out}", file=sys.stderr)
+    try:
+        watch(once, every, args.rounds)
+    except OSError as e:
+        print(f"error: {_unwritable(e, args.out)}", file=sys.stderr)
+        return EXIT_UNWRITABLE
+    return 0
 
 
 def _models(args) -> int:
