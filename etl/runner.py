@@ -86,6 +86,7 @@ class Run:
     previous: pd.DataFrame | None = None  # documents table of the earlier run
     ner: NerBackend | None = None
     added_by: str | None = None  # recorded on the documents this run adds (an uploader's e-mail)
+    stamp: bool = False  # record added_at (runs into a store; an in-memory extraction has no "when added")
     batch_size: int = BATCH_SIZE
     _reusable: dict[str, Earlier] = field(default_factory=dict, init=False)  # by cache key
     _by_fingerprint: dict[str, Earlier] = field(default_factory=dict, init=False)
@@ -170,7 +171,7 @@ class Run:
             pos = row.pop("pos")
             if self._claim(row["doc_id"], pos, row["source"], row):
                 row["cache_key"] = cache_key(row["fingerprint"], self._backend(row["lang"]))
-                row["added_by"], row["added_at"] = self.added_by, self._started
+                row["added_by"], row["added_at"] = self.added_by, self._started if self.stamp else None
             else:
                 rejected.append(row["doc_id"])
         for pos, doc_id, source in batch.copies:
@@ -311,7 +312,7 @@ def run_corpus(
     started = time.perf_counter()
     out = Path(out)
     previous = _previous_documents(out) if incremental else None
-    run = Run(previous, ner)
+    run = Run(previous, ner, stamp=True)
     items = read_corpus(corpus or SEEDS_DIR, known=run.known, defer=run.defer)
     bar = _ProgressBar() if progress else None
     with StoreWriter(out) as writer:
@@ -353,7 +354,7 @@ def add_to_store(items: Iterable, out: str | Path, added_by: str | None = None, 
             added.extend(fresh.values())
             writer.add(fresh)
 
-        run = Run(None, added_by=added_by)
+        run = Run(None, added_by=added_by, stamp=True)
         outcome = run.execute(items, sink, today or date.today(), progress=progress, limits=Limits(DEFAULT_MAX_DOC_MB, doc_timeout))
         new = outcome.documents[~outcome.documents["doc_id"].isin(have.to_pylist())]
         old_errors = pd.read_parquet(out / FILES["errors"]) if exists(out) else schema.errors_frame([])

@@ -53,7 +53,7 @@ def test_the_store_written_by_a_pool_equals_the_one_written_by_one_process(corpu
     assert (one.processed, two.processed) == (300, 300)
     a, b = store.load(tmp_path / "one"), store.load(tmp_path / "two")
     pd.testing.assert_frame_equal(canonical(a.mentions), canonical(b.mentions))
-    pd.testing.assert_frame_equal(a.documents, b.documents)
+    pd.testing.assert_frame_equal(a.documents.drop(columns="added_at"), b.documents.drop(columns="added_at"))  # when each run wrote
 
 
 def test_dask_local_cluster_output_equals_one_process(corpus, serial):
@@ -82,7 +82,7 @@ def test_incremental_run_reuses_unchanged_documents(tmp_path):
     full = extract_tables(read_corpus(path), today=TODAY)
     on_disk = store.load(out)
     pd.testing.assert_frame_equal(canonical(on_disk.mentions), canonical(full.mentions))
-    pd.testing.assert_frame_equal(on_disk.documents.drop(columns="cache_key"), full.documents.drop(columns="cache_key"))
+    pd.testing.assert_frame_equal(on_disk.documents.drop(columns=["cache_key", "added_at"]), full.documents.drop(columns=["cache_key", "added_at"]))
     assert removed["source"] not in set(on_disk.documents.source)
     assert "OpenAI raised $6.6 billion in October 2024." in set(on_disk.mentions.sentence)
 
@@ -233,7 +233,7 @@ def test_identical_documents_count_once_across_batches_and_runs(tmp_path):
     assert kept.duplicates == f"{records[1]['source']}; {records[100]['source']}"
     serial = extract_tables(read_corpus(path), today=TODAY)
     pd.testing.assert_frame_equal(canonical(store.load(tmp_path / "out").mentions), canonical(serial.mentions))
-    pd.testing.assert_frame_equal(docs.drop(columns="cache_key"), serial.documents.drop(columns="cache_key"))
+    pd.testing.assert_frame_equal(docs.drop(columns=["cache_key", "added_at"]), serial.documents.drop(columns=["cache_key", "added_at"]))
 
     # Next day a new record with that text arrives *before* the kept one: it becomes the kept copy,
     # exactly as a full run would decide, and the earlier run's rows for the text are not kept twice.
@@ -244,5 +244,5 @@ def test_identical_documents_count_once_across_batches_and_runs(tmp_path):
     full = extract_tables(read_corpus(path), today=TODAY)
     on_disk = store.load(tmp_path / "out")
     pd.testing.assert_frame_equal(canonical(on_disk.mentions), canonical(full.mentions))
-    columns = [c for c in full.documents.columns if c != "cache_key"]
+    columns = [c for c in full.documents.columns if c not in ("cache_key", "added_at")]
     pd.testing.assert_frame_equal(on_disk.documents[columns], full.documents[columns])
