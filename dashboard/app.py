@@ -395,7 +395,7 @@ prepare_widget_state(choices, bounds)
 with filter_box:
     chosen, view_options = filter_widgets(choices, bounds, dataset)
 selection = chosen.selection()
-shown = dataset.query.count(selection) if not chosen.is_default() else total
+shown = queries.count(dataset.query, selection) if not chosen.is_default() else total
 
 st.title("AI industry trends")
 if ss.get("_url_notices"):  # shown once, on the run that read the link

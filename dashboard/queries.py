@@ -7,6 +7,7 @@ they are handed these results (``data=`` / ``facts=``) instead of aggregating a 
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pandas as pd
@@ -14,6 +15,30 @@ import pandas as pd
 from dashboard import drilldown, summaries
 from dashboard.charts import STANCES
 from etl.query import Query, Selection, period, where
+
+def remembered(function):
+    """Answers are kept per Query (etl.query.Results): the same question from another session,
+    or from the same page's next run (a click elsewhere), is not asked of the store again.
+    Callers must not modify the frames they get."""
+    @functools.wraps(function)
+    def wrapper(q: Query, *args, **kwargs):
+        key = (function.__name__, _hashable(args), _hashable(tuple(sorted(kwargs.items()))))
+        return q.results.get(key, lambda: function(q, *args, **kwargs))
+
+    return wrapper
+
+
+def _hashable(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+@remembered
+def count(q: Query, sel: Selection) -> int:
+    """How many mention rows the selection keeps."""
+    return q.count(sel)
+
 
 ENTITY_ROWS = "kind IN ('company', 'product')"
 STANCE_ROWS = f"{ENTITY_ROWS} AND license IS NOT NULL"
@@ -28,6 +53,7 @@ def _sql(q: Query, sql: str, sel: Selection, extra_params: Sequence = ()) -> pd.
 
 # --- the whole dataset --------------------------------------------------------------------------
 
+@remembered
 def choices(q: Query) -> dict[str, list[str]]:
     """summaries.choices: the values each multi-select filter can take."""
     companies = set(q.distinct("entity", extra="kind = 'company'")) | set(q.distinct("company"))
@@ -44,6 +70,7 @@ def choices(q: Query) -> dict[str, list[str]]:
 
 # --- overview -----------------------------------------------------------------------------------
 
+@remembered
 def overview(q: Query, sel: Selection) -> summaries.Overview:
     """summaries.overview(mentions, filtered documents, errors)."""
     m = _sql(q, f"""SELECT count(*) AS mentions, count(DISTINCT doc_id) AS docs,
@@ -72,11 +99,13 @@ def _timestamp(value) -> pd.Timestamp | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value)
 
 
+@remembered
 def language_kinds(q: Query, sel: Selection) -> pd.DataFrame:
     """lang, kind, n: what charts.mentions_by_language counts."""
     return _sql(q, "SELECT lang, kind, count(*) AS n FROM {mentions} WHERE {where} GROUP BY ALL", sel)
 
 
+@remembered
 def entity_counts(q: Query, sel: Selection) -> pd.DataFrame:
     """summaries.entity_counts: entity, kind, mentions, most mentioned first."""
     out = _sql(q, f"""SELECT entity, min(kind) AS kind, count(*) AS mentions FROM {{mentions}}
@@ -85,6 +114,7 @@ def entity_counts(q: Query, sel: Selection) -> pd.DataFrame:
     return out.astype({"entity": "string", "kind": "string", "mentions": "int64"})
 
 
+@remembered
 def unlinked_organisations(q: Query, sel: Selection) -> pd.DataFrame:
     """summaries.unlinked_organisations: entity, mentions, documents, languages."""
     out = _sql(q, """SELECT entity, count(*) AS mentions, count(DISTINCT doc_id) AS documents,
@@ -94,6 +124,7 @@ def unlinked_organisations(q: Query, sel: Selection) -> pd.DataFrame:
     return out.astype({"entity": "string", "mentions": "int64", "documents": "int64", "languages": "string"})
 
 
+@remembered
 def undated(q: Query, sel: Selection) -> tuple[int, int]:
     """summaries.undated: (documents, mentions) of company/product rows without a date."""
     row = _sql(q, f"""SELECT count(DISTINCT doc_id) AS docs, count(*) AS n FROM {{mentions}}
@@ -103,6 +134,7 @@ def undated(q: Query, sel: Selection) -> tuple[int, int]:
 
 # --- timeline -----------------------------------------------------------------------------------
 
+@remembered
 def timeline_data(q: Query, sel: Selection, grain: str = "month", top: int = 8, entities=None) -> pd.DataFrame:
     """charts.timeline_data: entity, period, mentions, share for the top-N (or given) entities."""
     per = _sql(q, f"""SELECT entity, {period(grain)} AS period, count(*) AS n FROM {{mentions}}
@@ -128,6 +160,7 @@ def timeline_data(q: Query, sel: Selection, grain: str = "month", top: int = 8, 
 
 # --- open vs closed -----------------------------------------------------------------------------
 
+@remembered
 def license_split(q: Query, sel: Selection) -> pd.DataFrame:
     """charts.license_split: license, license_from, mentions."""
     got = _sql(q, f"""SELECT license, {LICENSE_FROM} AS license_from, count(*) AS n FROM {{mentions}}
@@ -138,6 +171,7 @@ def license_split(q: Query, sel: Selection) -> pd.DataFrame:
     return out[out["mentions"] > 0].reset_index(drop=True)
 
 
+@remembered
 def license_over_time_data(q: Query, sel: Selection, grain: str = "month") -> pd.DataFrame:
     """charts.license_over_time_data: license, license_from, period, mentions."""
     out = _sql(q, f"""SELECT license, {LICENSE_FROM} AS license_from, {period(grain)} AS period, count(*) AS mentions
@@ -147,6 +181,7 @@ def license_over_time_data(q: Query, sel: Selection, grain: str = "month") -> pd
     return out.astype({"license": "string", "license_from": "string", "mentions": "int64"})
 
 
+@remembered
 def license_by_company_data(q: Query, sel: Selection, top: int = 15) -> pd.DataFrame:
     """charts.license_by_company_data: company, license, license_from, mentions (top companies)."""
     out = _sql(q, f"""WITH counts AS (
@@ -170,6 +205,7 @@ SCALE = "pow(10, floor(log10(abs(amount_usd))) - 2)"
 USD_3_DIGITS = f"CASE WHEN amount_usd = 0 THEN amount_usd ELSE round(amount_usd / {SCALE}) * {SCALE} END"
 
 
+@remembered
 def priced_facts(q: Query, sel: Selection) -> pd.DataFrame:
     """summaries.priced_facts: one row per money fact with a USD value (company, type, round and
     USD amount to 3 significant digits; the earliest report kept), columns EVENT_COLUMNS + when.
@@ -190,6 +226,7 @@ def priced_facts(q: Query, sel: Selection) -> pd.DataFrame:
 MONEY_ORDER = ("amount_usd DESC NULLS LAST", "doc_id", "start")
 
 
+@remembered
 def money_rows(q: Query, sel: Selection, limit: int, aggregates_only: bool = False) -> tuple[pd.DataFrame, int]:
     """The money rows (largest USD first, at most `limit`) and how many there are: the funding
     table, or with `aggregates_only` the aggregate figures."""
@@ -228,6 +265,7 @@ def target_condition(target: drilldown.Target) -> tuple[str, list]:
     return " AND ".join(parts) or "TRUE", params
 
 
+@remembered
 def drill(q: Query, sel: Selection, target: drilldown.Target, limit: int = 50) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
     """The rows of the first `limit` sentences behind `target` (drilldown's order: newest
     document first, undated last), their documents, the number of mentions and of sentences."""

@@ -18,6 +18,7 @@ evaluates that condition:
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 import uuid
 import weakref
 from collections.abc import Iterable, Sequence
@@ -218,6 +219,7 @@ class Query:
         except BaseException:
             self._reading.close()
             raise
+        self.results = Results()
         self._finalizer = weakref.finalize(self, self._reading.close)
 
     def _create_views(self, version: Path) -> None:
@@ -255,6 +257,7 @@ class Query:
             names[table] = local
         base = self.views
         new_docs = f"doc_id NOT IN (SELECT doc_id FROM {base['documents']} WHERE doc_id IS NOT NULL)"
+        derived.results = Results()  # answers about other rows
         derived._base = self  # keeps the store version held while the derived Query lives
         derived.views = {name: f"view_{tag}_{name}" for name in base}
         con.execute(f"CREATE VIEW {derived.views['mentions']} AS SELECT * FROM {base['mentions']} "
@@ -340,6 +343,30 @@ class Query:
         columns = schema.DOCUMENT_COLUMNS if name == "documents" else schema.ERROR_COLUMNS
         frame = self.arrow(sel, table=name).to_pandas()
         return schema.coerce(frame.reindex(columns=list(columns)), columns)
+
+
+class Results:
+    """Answers already computed for this Query (one store version, so they cannot go stale),
+    shared by every session that asks the same question: a bounded LRU, small answers only."""
+
+    def __init__(self, entries: int = 512, max_rows: int = 50_000):
+        self._answers: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.entries, self.max_rows = entries, max_rows
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        answer = compute()
+        rows = len(answer) if isinstance(answer, pd.DataFrame) else 0
+        if rows <= self.max_rows:
+            with self._lock:
+                self._answers[key] = answer
+                while len(self._answers) > self.entries:
+                    self._answers.popitem(last=False)
+        return answer
 
 
 def _drop(db: duckdb.DuckDBPyConnection, views: list[str], tables: list[str]) -> None:
