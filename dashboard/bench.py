@@ -1,18 +1,18 @@
-"""Time the dashboard on a SYNTHETIC mentions table: `python -m dashboard.bench --rows 1000000`.
+"""Time the dashboard on a SYNTHETIC store: `python -m dashboard.bench --rows 10000000`.
 
-The data is random (dashboard.sample.synthetic_mentions; every source is named synthetic/...),
-written to a temporary ETL-style store, then:
+The data is random (dashboard.sample; every source is named synthetic/...), written as the ETL's
+own store (language part files, row groups, a version) by `write_synthetic_store`, chunk by
+chunk, without running the ETL. Then, on the DuckDB path (etl/query.py, dashboard/queries.py):
 
-- first render: load the store (categoricals), prepare the filter choices, apply the default
-  filters, and build every chart and table the dashboard has (all tabs at once: an upper bound,
-  since the app only computes the open tab);
-- filter change: apply a new filter and build everything again, for several filters (median and
-  worst case); also per tab, which is what one rerun of the app computes;
-- with --apptest: the real script under streamlit.testing.v1.AppTest (no browser): first run,
-  then a rerun after a filter change on each tab;
-- with --server: a real `streamlit run` on a loopback port, driven like a browser over its
-  websocket (Streamlit's own protobuf messages): the time from asking for a run to the end of the
-  script, for a fresh server's first page, a second visitor, and filter changes on each tab.
+- first page: open the store (a Query), the filter choices and date range, the Overview tab;
+- filter change: the same page (every tab's questions, and each tab alone, which is what one
+  rerun of the app computes) for several filters, remembered answers cleared each time (cold);
+- memory: this process's resident set after all of it (the server holds the same);
+- with --against COMMIT (default 72778b5): the same store through that commit's pandas path
+  (its own dashboard code, run from `git archive` in a child process) side by side;
+- with --sessions N: a real server on loopback and N websocket sessions changing filters for
+  --seconds (median and 95th percentile of a change, server memory);
+- with --apptest / --server: the real script under AppTest / one real server, as before.
 """
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dashboard import charts, data, drilldown, filters, summaries
+from dashboard import charts, data, drilldown, filters, queries, summaries
 from dashboard.filters import Filters, View
-from dashboard.sample import synthetic_mentions, write_store
+from etl.query import Results
 
 
 def timed(fn, *args, **kwargs):
@@ -39,39 +39,42 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
-    """What each tab of the app computes from the filtered light frame `view`."""
+def tab_work(dataset: data.Dataset, sel, f: Filters, v: View) -> dict:
+    """What each tab of the app asks the store for and draws (dashboard/app.py)."""
+    q = dataset.query
     return {
         "Overview": lambda: (
-            summaries.overview(view, filters.apply_documents(dataset.documents, f), dataset.errors),
-            charts.mentions_by_language(view).to_json(),
-            charts.top_entities(view).to_json(),
-            charts.new_organisations(view).to_json(),
-            summaries.unlinked_organisations(view).head(1000),
+            queries.overview(q, sel),
+            charts.mentions_by_language(None, data=queries.language_kinds(q, sel)).to_json(),
+            charts.top_entities(None, data=queries.entity_counts(q, sel)).to_json(),
+            charts.new_organisations(None, data=queries.unlinked_organisations(q, sel)).to_json(),
         ),
-        "Timeline": lambda: (summaries.undated(view),
-                             charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.share).to_json()),
-        "Open vs closed": lambda: (charts.license_donut(view).to_json(), charts.license_over_time(view, v.grain).to_json(),
-                                   charts.license_by_company(view).to_json()),
+        "Timeline": lambda: (queries.undated(q, sel), charts.timeline(
+            None, v.grain, v.top, share=v.share, data=queries.timeline_data(q, sel, v.grain, v.top, list(f.entities) or None)).to_json()),
+        "Open vs closed": lambda: (
+            charts.license_donut(None, data=queries.license_split(q, sel)).to_json(),
+            charts.license_over_time(None, v.grain, data=queries.license_over_time_data(q, sel, v.grain)).to_json(),
+            charts.license_by_company(None, data=queries.license_by_company_data(q, sel, 15)).to_json()),
         "Funding": lambda: (
-            charts.funding_by_company(view, facts=(facts := summaries.priced_facts(view))).to_json(),
-            charts.funding_events(view, facts=facts).to_json(),
-            summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)][:1000])),
-            summaries.funding_table(dataset.rows(view.index[summaries.funding_rows(view, 1000)])),
+            charts.funding_by_company(None, facts=(facts := queries.priced_facts(q, sel))).to_json(),
+            charts.funding_events(None, facts=facts).to_json(),
+            summaries.aggregate_table(queries.money_rows(q, sel, 1000, aggregates_only=True)[0]),
+            summaries.funding_table(queries.money_rows(q, sel, 1000)[0]),
         ),
-        "Mentions table": lambda: data.to_schema(dataset.rows(view.index[:1000])),
+        "Mentions table": lambda: q.page(sel, limit=1000),
         "Drill-down": lambda: drilldown.mentions_html(
-            dataset.rows(drilldown.pick_sentences(drilldown.rows_for(view, drilldown.Target.of(entity="OpenAI")), 50)[0]),
-            dataset.documents, 50),
+            *queries.drill(q, sel, drilldown.Target.of(entity="OpenAI"), 50)[:2], 50),
     }
 
 
-def render(dataset, light, f: Filters, v: View) -> tuple[dict[str, float], int]:
-    view, t_filter = timed(filters.apply, light, f)
-    times = {"filter": t_filter}
-    for tab, work in tab_work(dataset, view, f, v).items():
+def render(dataset, f: Filters, v: View) -> tuple[dict[str, float], int]:
+    dataset.query.results = Results()  # cold: no answer remembered from an earlier change
+    sel = f.selection()
+    n, t_count = timed(dataset.query.count, sel)
+    times = {"filter": t_count}
+    for tab, work in tab_work(dataset, sel, f, v).items():
         times[tab] = timed(work)[1]
-    return times, len(view)
+    return times, n
 
 
 CHANGES = {
@@ -82,6 +85,12 @@ CHANGES = {
     "money only": Filters(kinds=("money",)),
     "zh, undated out": Filters(langs=("zh",), undated=False),
 }
+
+
+def rss_mib() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
 
 
 def fmt(seconds: float) -> str:
@@ -173,60 +182,140 @@ def run_server(store: Path) -> None:
         server.wait(timeout=30)
 
 
+BASE_SCRIPT = """
+import json, sys, time
+import psutil
+from pathlib import Path
+from dashboard import bench, data, filters
+from dashboard.filters import Filters, View
+start = time.perf_counter()
+dataset = data.read_store(Path(sys.argv[1]))
+prepared = data.prepare(dataset)
+view = filters.apply(prepared.light, Filters())
+bench.tab_work(dataset, view, Filters(), View())["Overview"]()
+first = time.perf_counter() - start
+dataset.text.frame()
+changes = {}
+for label, f in bench.CHANGES.items():
+    times, n = bench.render(dataset, prepared.light, f, View())
+    changes[label] = [times["filter"] + max(times[t] for t in filters.TABS), sum(t for p, t in times.items() if p != "Drill-down")]
+print(json.dumps({"first": first, "changes": changes, "rss": psutil.Process().memory_info().rss / 2**20}))
+"""
+
+
+def run_base(commit: str, store: Path) -> dict | None:
+    """The same store through `commit`'s pandas path: its dashboard and etl packages from
+    `git archive`, timed in a child process (its own memory)."""
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    folder = Path(tempfile.mkdtemp(prefix=f"ai-trends-base-{commit[:7]}-"))
+    archive = subprocess.run(["git", "-C", str(root), "archive", commit, "dashboard", "etl", "seeds"],
+                             capture_output=True, check=False)
+    if archive.returncode:
+        print(f"  cannot read commit {commit}: {archive.stderr.decode(errors='replace').strip()}")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    done = subprocess.run([sys.executable, "-c", BASE_SCRIPT, str(store)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(folder)}, cwd=folder)
+    if done.returncode:
+        print(f"  the pandas path of {commit} failed: {done.stderr.strip().splitlines()[-1:]}")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_sessions(store: Path, sessions: int, seconds: float) -> None:
+    """N concurrent websocket sessions on a real server changing filters for `seconds`."""
+    import threading
+
+    import psutil
+
+    from dashboard import wsclient
+
+    port = wsclient.free_port()
+    server = wsclient.start_server(store, port)
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    states = [["ar"], ["hi", "zh"], [], ["en"], ["zh"], ["ar", "en"]]
+    samples, stop = [], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            samples.append(psutil.Process(server.pid).memory_info().rss)
+            time.sleep(0.2)
+
+    async def one(n: int, deadline: float, log: list) -> None:
+        async with wsclient.Session(url) as session:
+            await session.run(timeout=600)
+            i = n
+            while time.monotonic() < deadline:
+                page = await session.run(values={"Languages": states[i % len(states)]}, timeout=600)
+                if page.exceptions:
+                    raise RuntimeError(page.exceptions[0])
+                log.append(page.seconds)
+                i += 1
+
+    async def everyone(log: list) -> None:
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(one(n, deadline, log) for n in range(sessions)))
+
+    thread = threading.Thread(target=sample)
+    try:
+        asyncio.run(everyone([]))  # warm: the first page of a fresh server
+        thread.start()
+        log: list[float] = []
+        asyncio.run(everyone(log))
+    finally:
+        stop.set()
+        if thread.is_alive():
+            thread.join()
+        wsclient.stop_server(server)
+    p95 = statistics.quantiles(log, n=20)[-1] if len(log) > 1 else float("nan")
+    print(f"  {sessions} sessions, {len(log)} filter changes in {seconds:g} s: median {fmt(statistics.median(log)).strip()}, "
+          f"p95 {fmt(p95).strip()}, worst {fmt(max(log)).strip()}; server memory peak {max(samples) / 2**20:.0f} MiB")
+
+
+def make_store(rows: int, seed: int, where: Path) -> Path:
+    """A synthetic store written by a child process (its memory is not this one's)."""
+    code = "import sys; from pathlib import Path; from dashboard.sample import write_synthetic_store; " \
+           "write_synthetic_store(Path(sys.argv[1]), int(sys.argv[2]), seed=int(sys.argv[3]))"
+    subprocess.run([sys.executable, "-c", code, str(where), str(rows), str(seed)], check=True,
+                   cwd=Path(__file__).resolve().parents[1])
+    return where
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--store", type=Path, help="use (or write and keep) the synthetic store here")
+    parser.add_argument("--against", default="72778b5", help="commit whose pandas path runs side by side ('' = none)")
+    parser.add_argument("--sessions", type=int, default=0, help="also drive N concurrent sessions on a real server")
+    parser.add_argument("--seconds", type=float, default=30, help="how long the sessions change filters")
     parser.add_argument("--apptest", action="store_true", help="also time the real script under AppTest")
     parser.add_argument("--server", action="store_true", help="also time a real `streamlit run` driven over its websocket")
-    parser.add_argument("--keep", type=Path, help="write the synthetic store here (and keep it) instead of a temp dir")
     args = parser.parse_args(argv)
 
     print(f"SYNTHETIC data: {args.rows:,} random mention rows (not real news), {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}")
-    tables, t_gen = timed(synthetic_mentions, args.rows, args.seed)
     with tempfile.TemporaryDirectory(prefix="ai-trends-bench-") as tmp:
-        store = args.keep or Path(tmp) / "store"
-        _, t_write = timed(write_store, tables.mentions, tables.documents, tables.errors, store)
-        del tables
-        size = sum(p.stat().st_size for p in store.glob("*.parquet")) / 2**20
-        print(f"generated in {t_gen:.1f} s, written in {t_write:.1f} s ({size:.0f} MB of Parquet)")
-
-        print("\nfirst render")
-        dataset, t_load = timed(data.read_store, store)
-        prepared, t_prepare = timed(data.prepare, dataset)
-        light = prepared.light
-        view, t_filter = timed(filters.apply, light, Filters())
-        work = tab_work(dataset, view, Filters(), View())
-        _, t_overview = timed(work["Overview"])
-        first_page = t_load + t_prepare + t_filter + t_overview
-        _, t_text = timed(dataset.text.frame)
-        print(f"  load store (all but the long texts)     {fmt(t_load)}")
-        print(f"  filter choices, date range              {fmt(t_prepare)}")
-        print(f"  Overview tab                            {fmt(t_overview)}")
-        print(f"  = first page of the app                 {fmt(first_page)}")
-        print(f"  long texts (read in the background) ready {fmt(t_text).strip()} after that")
-        others = {tab: timed(work[tab])[1] for tab in [*filters.TABS[1:], "Drill-down"]}
-        for tab, t in others.items():
-            print(f"  {tab + ' tab' if tab != 'Drill-down' else 'drill-down (OpenAI)':<40}{fmt(t)}")
-        every = first_page + t_text + sum(t for tab, t in others.items() if tab != "Drill-down")
-        print(f"  = every tab at once                     {fmt(every)}")
-
-        print("\nfilter change (apply + rebuild)")
-        all_tabs, worst_tab, drill = [], [], []
-        for label, f in CHANGES.items():
-            times, n = render(dataset, light, f, View())
-            every = sum(t for part, t in times.items() if part != "Drill-down")
-            per_tab = times["filter"] + max(times[t] for t in filters.TABS)
-            all_tabs.append(every)
-            worst_tab.append(per_tab)
-            drill.append(times["Drill-down"])
-            print(f"  {label:<18} {n:>9,} rows   all tabs {fmt(every)}   slowest single tab {fmt(per_tab)}"
-                  f"   + drill-down {fmt(times['Drill-down'])}")
-        print(f"  median: all tabs {fmt(statistics.median(all_tabs))}, slowest single tab {fmt(statistics.median(worst_tab))}, "
-              f"drill-down {fmt(statistics.median(drill))}")
-        print(f"  worst:  all tabs {fmt(max(all_tabs))}, slowest single tab {fmt(max(worst_tab))}, drill-down {fmt(max(drill))}")
-
+        store = args.store or Path(tmp) / "store"
+        if not (store / "mentions.parquet").exists():
+            _, t_write = timed(make_store, args.rows, args.seed, store)
+            print(f"store written in {t_write:.1f} s (part files, without the ETL)")
+        size = sum(p.stat().st_size for p in (store / "current").rglob("*.parquet")) / 2**20
+        print(f"{size:.0f} MB of Parquet in {store}")
+        report_duckdb(store, args)
+        if args.against:
+            print(f"\npandas path of {args.against} (same store, child process)")
+            base = run_base(args.against, store)
+            if base:
+                print(f"  first page {fmt(base['first'])}   memory {base['rss']:.0f} MiB")
+                for label, (slowest, every) in base["changes"].items():
+                    print(f"  {label:<18} slowest single tab {fmt(slowest)}   all tabs {fmt(every)}")
+                print(f"  median slowest single tab {fmt(statistics.median(v[0] for v in base['changes'].values()))}")
+        if args.sessions:
+            print(f"\nconcurrent sessions (real server on loopback)")
+            run_sessions(store, args.sessions, args.seconds)
         if args.apptest:
             print("\nAppTest (the real script, no browser; includes Streamlit's own work)")
             run_apptest(store)
@@ -234,6 +323,31 @@ def main(argv: list[str] | None = None) -> int:
             print("\nstreamlit run (real server on a loopback port; time from asking for a run to the script's end)")
             run_server(store)
     return 0
+
+
+def report_duckdb(store: Path, args) -> None:
+    before = rss_mib()
+    print("\nDuckDB path: first page (fresh process: open, choices, date range, Overview)")
+    dataset, t_open = timed(data.read_store, store)
+    prepared, t_prepare = timed(data.prepare, dataset)
+    work = tab_work(dataset, Filters().selection(), Filters(), View())
+    _, t_overview = timed(work["Overview"])
+    print(f"  open the store                          {fmt(t_open)}")
+    print(f"  filter choices, date range              {fmt(t_prepare)}")
+    print(f"  Overview tab                            {fmt(t_overview)}")
+    print(f"  = first page of the app                 {fmt(t_open + t_prepare + t_overview)}")
+    print("\nDuckDB path: filter change (cold: nothing remembered)")
+    slowest, every = [], []
+    for label, f in CHANGES.items():
+        times, n = render(dataset, f, View())
+        one = times["filter"] + max(times[t] for t in filters.TABS)
+        slowest.append(one)
+        every.append(sum(t for part, t in times.items() if part != "Drill-down"))
+        per_tab = ", ".join(f"{t.split()[0]} {times[t]:.2f}" for t in [*filters.TABS, "Drill-down"])
+        print(f"  {label:<18} {n:>10,} rows   slowest single tab {fmt(one)}   all tabs {fmt(every[-1])}   ({per_tab} s)")
+    print(f"  median slowest single tab {fmt(statistics.median(slowest))}, worst {fmt(max(slowest))}; "
+          f"median all tabs {fmt(statistics.median(every))}")
+    print(f"  memory: {rss_mib():.0f} MiB resident ({before:.0f} MiB before opening the store)")
 
 
 if __name__ == "__main__":
