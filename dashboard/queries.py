@@ -232,6 +232,14 @@ def money_rows(q: Query, sel: Selection, limit: int, aggregates_only: bool = Fal
     table, or with `aggregates_only` the aggregate figures."""
     extra = "kind = 'money'" + (" AND money_type = 'aggregate'" if aggregates_only else "")
     total = int(q.count_by(sel, [], extra=extra)["n"].iloc[0])
+    # The limit-th largest amount first (a top-N over one column is cheap); then only rows at or
+    # above it are read whole, so the sentences of a million money rows are never decoded.
+    condition, params = where(sel)
+    cut = q.run(f"SELECT amount_usd FROM {{mentions}} WHERE {condition} AND ({extra}) "
+                "ORDER BY amount_usd DESC NULLS LAST LIMIT 1 OFFSET ?", [*params, max(int(limit) - 1, 0)]).fetchall()
+    if cut and cut[0][0] is not None:
+        return q.page(sel, order=MONEY_ORDER, limit=limit, extra=f"{extra} AND amount_usd >= ?",
+                      extra_params=[cut[0][0]]), total
     return q.page(sel, order=MONEY_ORDER, limit=limit, extra=extra), total
 
 
