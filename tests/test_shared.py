@@ -94,3 +94,32 @@ def test_watch_command_and_its_interval(tmp_path, capsys):
                 "--nlp", "rules", "--workers", "1"]) == 0
     assert "round 1: 1 documents" in capsys.readouterr().out
     assert cli(["watch", str(tmp_path / "corpus"), "--every", "soon"]) == 2
+
+
+def test_the_app_adds_a_shared_upload_for_every_session(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import wsclient
+
+    folder, out = corpus(tmp_path), tmp_path / "store"
+    run_corpus(folder, out)
+    monkeypatch.setenv("AI_TRENDS_DATA", str(out))
+    monkeypatch.setenv(data.ENV_SHARED, "1")
+
+    def mentions(at):
+        return next(m.value for m in at.metric if m.label == "Mentions")
+
+    reader = AppTest.from_file(str(wsclient.APP), default_timeout=300)
+    reader.run()
+    before = mentions(reader)
+    uploader = AppTest.from_file(str(wsclient.APP), default_timeout=300)
+    uploader.run()
+    uploader.file_uploader(key="uploader").set_value(("new.txt", ARABIC, "text/plain"))
+    uploader.run()
+    assert not uploader.exception
+    assert any("added to the team's data" in s.value for s in uploader.success)
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert "new.txt" in set(docs["source"]) and docs.loc[docs["source"] == "new.txt", "added_at"].notna().all()
+    reader.run()  # another session, without reloading anything: the new version is there
+    assert int(mentions(reader).replace(",", "")) > int(before.replace(",", ""))
+    assert not any("uploaded files" in c.value for c in reader.caption)  # shared data, not a session's uploads
