@@ -288,12 +288,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--store", type=Path, help="use (or write and keep) the synthetic store here")
-    parser.add_argument("--against", default="72778b5", help="commit whose pandas path runs side by side ('' = none)")
+    parser.add_argument("--against", default=None,
+                        help="commit whose pandas path runs side by side ('' = none; default 72778b5 up to 2 M rows: "
+                             "beyond, that path holds the whole table in pandas)")
     parser.add_argument("--sessions", type=int, default=0, help="also drive N concurrent sessions on a real server")
     parser.add_argument("--seconds", type=float, default=30, help="how long the sessions change filters")
     parser.add_argument("--apptest", action="store_true", help="also time the real script under AppTest")
     parser.add_argument("--server", action="store_true", help="also time a real `streamlit run` driven over its websocket")
     args = parser.parse_args(argv)
+    if args.against is None:
+        args.against = "72778b5" if args.rows <= 2_000_000 else ""
 
     print(f"SYNTHETIC data: {args.rows:,} random mention rows (not real news), {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}")
