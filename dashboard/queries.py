@@ -54,17 +54,22 @@ def _sql(q: Query, sql: str, sel: Selection, extra_params: Sequence = ()) -> pd.
 # --- the whole dataset --------------------------------------------------------------------------
 
 @remembered
-def choices(q: Query) -> dict[str, list[str]]:
-    """summaries.choices: the values each multi-select filter can take."""
-    companies = set(q.distinct("entity", extra="kind = 'company'")) | set(q.distinct("company"))
-    kinds = set(q.distinct("kind"))
+def choices(q: Query, max_sources: int = 1000) -> dict[str, list[str]]:
+    """summaries.choices: the values each multi-select filter can take (one scan), and at most
+    `max_sources` + 1 sources: more than the page lists (it shows a "source contains" box)."""
+    row = q.run("""SELECT list(DISTINCT lang), list(DISTINCT entity) FILTER (WHERE kind = 'company'),
+                          list(DISTINCT company), list(DISTINCT entity) FILTER (WHERE kind = 'product'),
+                          list(DISTINCT kind) FROM {mentions}""").fetchall()[0]
+    langs, companies, makers, products, kinds = ([v for v in (values or []) if v is not None] for values in row)
+    sources = [r[0] for r in q.run("SELECT DISTINCT source FROM {mentions} WHERE source IS NOT NULL LIMIT ?",
+                                   [int(max_sources) + 1]).fetchall()]
     return {
-        "langs": q.distinct("lang"),
-        "companies": sorted(companies),
-        "products": q.distinct("entity", extra="kind = 'product'"),
-        "kinds": [k for k in ("company", "product", "money", "date") if k in kinds],
+        "langs": sorted(langs),
+        "companies": sorted(set(companies) | set(makers)),
+        "products": sorted(products),
+        "kinds": [k for k in ("company", "product", "money", "date") if k in set(kinds)],
         "licenses": ["open", "closed", "none"],
-        "sources": q.distinct("source"),
+        "sources": sorted(sources),
     }
 
 
