@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` puts dashboard
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import charts, data, drilldown, filters, signin, summaries  # noqa: E402
+from dashboard import auth, charts, data, drilldown, filters, signin, summaries  # noqa: E402
 from dashboard import funding_tab as events_tab  # noqa: E402
 from etl.formats import suffixes  # noqa: E402
 
@@ -99,15 +99,30 @@ def session_dataset() -> data.Prepared:
 
 # --- uploads ------------------------------------------------------------------------------------
 
+def add_shared(f, store, bar, i: int, n: int):
+    """One file through the ETL into the server's store, the bar following the worker's count."""
+    def progress(state) -> None:
+        if isinstance(state, str):  # waiting for the store's lock
+            bar.progress(i / n, text=f"{f.name}: {state}")
+        else:
+            done, total = state
+            bar.progress((i + done / max(total, 1)) / n, text=f"Adding {f.name}: {done} of {total} documents…")
+
+    return data.add_uploads([(f.name, f.getvalue())], Path(store), access.email, progress)
+
+
 def upload_section() -> None:
     st.subheader("Add documents")
     if not access.can_upload:
         st.caption(access.upload_note)
         return
     limit = data.max_file_bytes(os.environ)
+    store = data.data_dir(sys.argv[1:], os.environ)
+    shared = data.shared_uploads(access.status == auth.Status.ALLOWED, store, os.environ)
     files = st.file_uploader(
         "Articles (text, HTML, feeds, JSON, CSV, WARC, zip or tar)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploader",
-        help=f"At most {limit / 2**20:g} MB per file. They are added to your session only.",
+        help=f"At most {limit / 2**20:g} MB per file. " + ("They are added to the team's data: everyone sees them."
+                                                            if shared else "They are added to your session only."),
     )
     done = ss.setdefault("upload_ids", set())
     new = [f for f in files or [] if f.file_id not in done]
@@ -123,7 +138,10 @@ def upload_section() -> None:
         for i, f in enumerate(wanted):
             bar.progress(i / len(wanted), text=f"Extracting {f.name} ({i + 1}/{len(wanted)})…")
             try:
-                tables = data.extract_uploads([(f.name, f.getvalue())])
+                if shared:
+                    tables = add_shared(f, store, bar, i, len(wanted))
+                else:
+                    tables = data.extract_uploads([(f.name, f.getvalue())])
             except data.UploadFailed as exc:  # killed for time, or died: say so, keep the app alive
                 messages.append(("error", f"{f.name}: extraction failed: {exc}"))
                 continue
@@ -132,9 +150,14 @@ def upload_section() -> None:
                 continue
             for source, error in zip(tables.errors["source"], tables.errors["error"]):
                 messages.append(("warning", f"{source}: {error}"))
-            if len(tables.documents) or len(tables.errors):  # errors too: they join the Overview's list
+            if not shared and (len(tables.documents) or len(tables.errors)):  # errors too: they join the Overview's list
                 ss.setdefault("uploads", []).append(([f.name], tables))
-            if len(tables.documents):
+            if shared and len(tables.documents):
+                messages.append(("success", f"{f.name}: {len(tables.documents)} documents, {len(tables.mentions)} mentions "
+                                            "added to the team's data"))
+            elif shared:
+                messages.append(("info", f"{f.name}: nothing new (its documents are in the data already)"))
+            elif len(tables.documents):
                 messages.append(("success", f"{f.name}: {len(tables.documents)} documents, {len(tables.mentions)} mentions added"))
         if bar is not None:
             bar.progress(1.0, text="Done")

@@ -30,10 +30,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.summaries import choices, funding_table
 from dashboard.uploads import UploadFailed  # noqa: F401  (the app catches it)
+from etl import query as etl_query
 from etl import schema
 from etl import store as etl_store
 from etl.export import to_csv_bytes
@@ -43,6 +45,7 @@ ENV_READ_ONLY = "AI_TRENDS_READ_ONLY"
 ENV_CACHE = "AI_TRENDS_CACHE"
 ENV_MAX_FILE_MB = "AI_TRENDS_MAX_FILE_MB"
 ENV_LANGS, ENV_SINCE, ENV_UNTIL = "AI_TRENDS_LANGS", "AI_TRENDS_SINCE", "AI_TRENDS_UNTIL"
+ENV_SHARED = "AI_TRENDS_SHARED_UPLOADS"  # 1: uploads go into the server's store; 0: never
 DEFAULT_MAX_FILE_MB = 10  # per uploaded file; server.maxUploadSize (20 MB) is the outer limit
 
 FILES = etl_store.FILES
@@ -148,6 +151,10 @@ class Scope:
 
     def __bool__(self) -> bool:
         return bool(self.langs or self.since or self.until)
+
+    def selection(self) -> etl_query.Selection:
+        """The scope as the project's one filter (rows of undated documents are outside a date range)."""
+        return etl_query.Selection(langs=self.langs or (), since=self.since, until=self.until)
 
     def describe(self) -> str:
         parts = [", ".join(self.langs)] if self.langs else []
@@ -287,17 +294,21 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
     added empty. For the mentions table, `scope` is pushed down to the part files and row groups."""
     columns = {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
     files: str | list[str] = str(path)
-    pushdown = None
+    selection = None
     if table == "mentions" and scope:
-        files = etl_store.mentions_dataset(path.parent, scope.langs).files
-        pushdown = etl_store.mentions_filter(scope.langs, since=scope.since, until=scope.until)
+        # Other languages' part files are never opened; the dates are the one filter's (etl.query).
+        files = [str(f) for f in etl_store.part_files(path, scope.langs)]
+        selection = scope.selection()
         if not files:  # no part file of these languages
             return optimise(to_schema(schema.mentions_frame([]))[list(columns)], table)
     categorical = [c for c in CATEGORICAL[table] if c in columns]
-    dataset = pq.ParquetDataset(files, filters=pushdown, read_dictionary=categorical,
-                                memory_map=True)
+    dataset = pq.ParquetDataset(files, read_dictionary=categorical, memory_map=True)
     names = set(dataset.schema.names)
-    arrow = dataset.read(columns=[c for c in columns if c in names])
+    wanted = [c for c in columns if c in names]
+    arrow = dataset.read(columns=wanted + [c for c in ("lang", "published") if selection and c not in wanted])
+    if selection:
+        keep = etl_query.mask(arrow.select(["lang", "published"]).to_pandas(), selection)
+        arrow = arrow.filter(pa.array(keep)).select(wanted)
     dictionary = [c for c in categorical if c in names]
     if not dictionary:  # long text: one chunk per column makes taking rows ~100x faster than across chunks
         arrow = arrow.combine_chunks()
@@ -349,14 +360,9 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -
 
 
 def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
-    keep = pd.Series(True, index=documents.index)
-    if scope.langs:
-        keep &= documents["lang"].isin(scope.langs)
-    if scope.since:
-        keep &= documents["published"] >= pd.Timestamp(scope.since)
-    if scope.until:
-        keep &= documents["published"] <= pd.Timestamp(scope.until)
-    return documents[keep.fillna(False)].reset_index(drop=True) if scope else documents
+    if not scope:
+        return documents
+    return documents[etl_query.mask(documents, scope.selection().documents())].reset_index(drop=True)
 
 
 # --- uploads ------------------------------------------------------------------------------------
@@ -369,6 +375,24 @@ def extract_uploads(files: list[tuple[str, bytes]], progress=None):
     from dashboard.uploads import extract_in_worker
 
     return extract_in_worker(files)
+
+
+def shared_uploads(hosted: bool, store: Path | None, environ: Mapping[str, str]) -> bool:
+    """Whether an upload goes through the ETL into the server's store, for everyone (hosted
+    with sign-in, or AI_TRENDS_SHARED_UPLOADS=1), rather than into the uploader's session only.
+    Never into the cached seeds (no --data), and never with AI_TRENDS_SHARED_UPLOADS=0."""
+    flag = environ.get(ENV_SHARED, "").strip().lower()
+    if store is None or flag in {"0", "false", "no", "off"}:
+        return False
+    return hosted or flag in {"1", "true", "yes", "on"}
+
+
+def add_uploads(files: list[tuple[str, bytes]], store: Path, added_by: str | None, on_progress=None):
+    """The real incremental ETL of uploaded files into the shared store, in a worker process,
+    under the store's lock; returns the added Tables (see uploads.add_in_worker)."""
+    from dashboard.uploads import add_in_worker
+
+    return add_in_worker(files, store, added_by, on_progress)
 
 
 def merge(base: Dataset, extra, names: Sequence[str] = ()) -> Dataset:

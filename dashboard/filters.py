@@ -27,9 +27,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from etl import query
+from etl.query import LICENSE_NONE, Selection
 from etl.schema import KINDS
 
-LICENSE_NONE = "none"
 LICENSE_CHOICES = ("open", "closed", LICENSE_NONE)
 GRAINS = ("day", "week", "month", "quarter", "year")
 TABS = ("Overview", "Timeline", "Open vs closed", "Funding", "Mentions table")
@@ -62,6 +63,13 @@ class Filters:
     def is_default(self) -> bool:
         return self == Filters()
 
+    def selection(self) -> Selection:
+        """These filters as the project's one filter (etl.query.Selection), which the store's SQL
+        and the in-memory mask both evaluate."""
+        return Selection(langs=self.langs, kinds=self.kinds, since=self.date_from, until=self.date_to,
+                         undated=self.undated, entities=self.entities, companies=self.companies, either_name=True,
+                         licenses=self.licenses, sources=self.sources, source_text=self.source_text)
+
 
 @dataclass(frozen=True)
 class View:
@@ -73,66 +81,12 @@ class View:
     tab: str = TABS[0]
 
 
-# --- applying --------------------------------------------------------------------------------------
-
-def _isin(series: pd.Series, values: Iterable[str]) -> np.ndarray:
-    return series.isin(list(values)).to_numpy(dtype=bool, na_value=False)
-
-
-def date_mask(published: pd.Series, f: Filters) -> np.ndarray:
-    dated = published.notna().to_numpy()
-    keep = dated.copy()
-    if f.date_from is not None:
-        keep &= (published >= pd.Timestamp(f.date_from)).to_numpy(dtype=bool, na_value=False)
-    if f.date_to is not None:
-        keep &= (published < pd.Timestamp(f.date_to) + pd.Timedelta(days=1)).to_numpy(dtype=bool, na_value=False)
-    if f.undated:
-        keep |= ~dated
-    return keep
-
-
-def source_contains(source: pd.Series, text: str) -> np.ndarray:
-    """The source contains `text`, ignoring case (tested once per distinct source when categorical)."""
-    needle = text.casefold()
-    if isinstance(source.dtype, pd.CategoricalDtype):
-        cats = source.cat.categories
-        hit = np.array([needle in str(c).casefold() for c in cats] + [False], dtype=bool)
-        c = source.cat.codes.to_numpy()
-        return hit[np.where(c >= 0, c, len(cats))]
-    return source.astype("string").str.casefold().str.contains(needle, regex=False).to_numpy(dtype=bool, na_value=False)
-
-
-def document_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
-    """Boolean row mask for the filters that are about documents (dates, languages, sources);
-    both the mentions and the documents table have those columns."""
-    keep = np.ones(len(df), dtype=bool)
-    if f.date_from is not None or f.date_to is not None or not f.undated:
-        keep &= date_mask(df["published"], f)
-    if f.langs:
-        keep &= _isin(df["lang"], f.langs)
-    if f.sources:
-        keep &= _isin(df["source"], f.sources)
-    if f.source_text:
-        keep &= source_contains(df["source"], f.source_text)
-    return keep
-
+# --- applying ---------------------------------------------------------------------------------
+# The semantics above are etl.query.Selection's; these apply them to frames already in memory.
 
 def mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
     """Boolean row mask of the mentions table for `f`."""
-    keep = document_mask(df, f)
-    if f.kinds:
-        keep &= _isin(df["kind"], f.kinds)
-    if f.entities:
-        chosen = _isin(df["entity"], f.entities)
-        if f.companies:
-            chosen = chosen | _isin(df["company"], f.companies)
-        keep &= chosen
-    if f.licenses:
-        stance = _isin(df["license"], [v for v in f.licenses if v != LICENSE_NONE])
-        if LICENSE_NONE in f.licenses:
-            stance = stance | df["license"].isna().to_numpy()
-        keep &= stance
-    return keep
+    return query.mask(df, f.selection())
 
 
 def apply(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -144,7 +98,7 @@ def apply(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 def apply_documents(documents: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """The documents table under the filters it has columns for (dates, languages, sources)."""
-    return documents[document_mask(documents, f)]
+    return documents[query.mask(documents, f.selection().documents())]
 
 
 # --- the date widget ------------------------------------------------------------------------------

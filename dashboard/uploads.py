@@ -58,8 +58,9 @@ class Worker:
         self.process = subprocess.Popen([sys.executable, "-m", "dashboard.uploads"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, cwd=ROOT, env=env)
 
-    def ask(self, request: dict, timeout: float):
-        """Send a request and wait for its answer, at most `timeout` seconds."""
+    def ask(self, request: dict, timeout: float, on_progress=None):
+        """Send a request and wait for its answer, at most `timeout` seconds; progress frames
+        on the way ({"progress": …}) go to `on_progress`."""
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.process.stdin.write(_FRAME.pack(len(data)) + data)
@@ -67,8 +68,13 @@ class Worker:
         except OSError:
             raise UploadFailed(self._died()) from None
         deadline = time.monotonic() + timeout
-        size = _FRAME.unpack(self._read(_FRAME.size, deadline, timeout))[0]
-        return pickle.loads(self._read(size, deadline, timeout))
+        while True:
+            size = _FRAME.unpack(self._read(_FRAME.size, deadline, timeout))[0]
+            answer = pickle.loads(self._read(size, deadline, timeout))
+            if "progress" not in answer:
+                return answer
+            if on_progress is not None:
+                on_progress(answer["progress"])
 
     def _read(self, n: int, deadline: float, timeout: float) -> bytes:
         stream, chunks, got = self.process.stdout, [], 0
@@ -150,9 +156,55 @@ def extract_in_worker(files: list[tuple[str, bytes]], environ: Mapping[str, str]
     return answer["tables"]
 
 
+def add_in_worker(files: list[tuple[str, bytes]], store: Path, added_by: str | None, on_progress=None,
+                  environ: Mapping[str, str] = os.environ):
+    """etl.add_uploads(files, store, added_by) in a worker process: the real incremental ETL into
+    the shared store, under its lock (the worker waits for a run that holds it). `on_progress`
+    gets (documents done, documents in all) or a line of text while waiting. Returns the added
+    Tables; raises UploadFailed as extract_in_worker does."""
+    doc_timeout = seconds(environ, ENV_DOC_TIMEOUT, DEFAULT_DOC_TIMEOUT)
+    upload_timeout = seconds(environ, ENV_UPLOAD_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT)
+    worker = _take(environ)
+    request = {"files": files, "doc_timeout": doc_timeout, "store": str(store), "added_by": added_by,
+               "wait": upload_timeout}
+    try:
+        answer = worker.ask(request, upload_timeout, on_progress)
+    except BaseException:
+        worker.stop()  # killed in the middle of a run: the kernel drops its lock, the next run cleans up
+        raise
+    _give_back(worker, sum(len(data) for _, data in files) if "error" not in answer else 0)
+    if "error" in answer:
+        raise UploadFailed(answer["error"])
+    return answer["tables"]
+
+
+def _answer(request: dict, send) -> dict:
+    """One request in the worker: extract in memory, or add to the shared store (waiting for
+    its lock while another run holds it, telling the page so)."""
+    import etl
+    from etl.corpus import read_bytes
+    from etl.runner import add_to_store
+    from etl.store import StoreBusy
+
+    if "store" not in request:
+        return {"tables": etl.extract_uploads(request["files"], doc_timeout=request["doc_timeout"])}
+    items = [item for name, data in request["files"] for item in read_bytes(Path(name).name, data)]
+    deadline = time.monotonic() + request.get("wait", DEFAULT_UPLOAD_TIMEOUT)
+    while True:
+        try:
+            tables = add_to_store(items, Path(request["store"]), request["added_by"],
+                                  progress=lambda done: send({"progress": (done, len(items))}),
+                                  doc_timeout=request["doc_timeout"])
+            return {"tables": tables}
+        except StoreBusy:
+            if time.monotonic() > deadline:
+                raise
+            send({"progress": "waiting for the ETL run that is writing the store…"})
+            time.sleep(1.0)
+
+
 def serve(stdin, stdout) -> None:
     """The worker's side: warm up, then answer requests until stdin closes."""
-    import etl
     from etl.pipeline import warm_up
 
     warm_up()
@@ -161,13 +213,17 @@ def serve(stdin, stdout) -> None:
         if len(head) < _FRAME.size:
             return  # the server went away
         request = pickle.loads(stdin.read(_FRAME.unpack(head)[0]))
+
+        def send(message: dict) -> None:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            stdout.write(_FRAME.pack(len(data)) + data)
+            stdout.flush()
+
         try:
-            answer = {"tables": etl.extract_uploads(request["files"], doc_timeout=request["doc_timeout"])}
+            answer = _answer(request, send)
         except Exception as exc:  # the message only: no traceback, no paths
             answer = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        stdout.write(_FRAME.pack(len(data)) + data)
-        stdout.flush()
+        send(answer)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ from etl.corpus import CorpusNotFound, read_bytes, read_corpus
 from etl.documents import Document, ReadError
 from etl.export import to_csv_bytes, write_csv
 from etl.paths import SEEDS_DIR
-from etl.runner import RunResult, extract_tables, extract_uploads, run_corpus
+from etl.runner import RunResult, add_uploads, extract_tables, extract_uploads, run_corpus
 from etl.store import Tables, load, merge, write
 
 __all__ = [
-    "CorpusNotFound", "Document", "ReadError", "RunResult", "SEEDS_DIR", "Tables", "extract_tables", "extract_uploads", "load", "merge", "read_bytes",
+    "CorpusNotFound", "Document", "ReadError", "RunResult", "SEEDS_DIR", "Tables", "add_uploads", "extract_tables", "extract_uploads", "load", "merge", "read_bytes",
     "read_corpus", "run_corpus", "to_csv_bytes", "write", "write_csv",
 ]

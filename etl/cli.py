@@ -34,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--doc-timeout", type=_positive_float, default=DEFAULT_DOC_TIMEOUT,
                      help=f"seconds one document may take before it becomes an error row (default: {DEFAULT_DOC_TIMEOUT:g})")
 
+    watch = sub.add_parser("watch", help="re-run the incremental ETL on a folder where new articles land")
+    watch.add_argument("corpus", type=Path, help="the folder (or file) new articles are added to")
+    watch.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT.name}/)")
+    watch.add_argument("--every", default="15m", help="time between the starts of two runs: 30s, 15m, 1h (default: 15m)")
+    watch.add_argument("--rounds", type=int, default=None, help="stop after this many runs (default: until interrupted)")
+    watch.add_argument("--workers", type=int, default=None, help="processes (default: number of cores)")
+    watch.add_argument("--nlp", choices=("auto", "stanza", "rules"), default="auto", help="NER backend, as for run")
+
     export = sub.add_parser("export", help="write the (filtered) mentions table as CSV that Excel opens")
     export.add_argument("--store", type=Path, default=DEFAULT_OUT, help="folder written by `run` (default: out/)")
     export.add_argument("--csv", default="-", help="output file, or - for standard output (default)")
@@ -68,7 +76,38 @@ def _positive_float(value: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"run": _run, "export": _export, "review": _review, "models": _models}[args.command](args)
+    return {"run": _run, "export": _export, "review": _review, "models": _models, "watch": _watch}[args.command](args)
+
+
+def _watch(args) -> int:
+    from etl import run_corpus
+    from etl.engines import default_workers
+    from etl.nlp import NerBackend, resolve_backends
+    from etl.watch import parse_every, watch
+
+    try:
+        every = parse_every(args.every)
+    except ValueError as e:
+        print(f"error: --every {e}", file=sys.stderr)
+        return 2
+    if not args.corpus.exists():
+        print(f"error: corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    backends = resolve_backends(args.nlp, {"ar", "hi", "zh", "en"}, None)
+    ner = NerBackend(backends, None) if "stanza" in backends.values() else None
+
+    def once() -> str:
+        result = run_corpus(args.corpus, args.out, workers=args.workers or default_workers(), ner=ner)
+        return (f"{len(result.documents)} documents ({result.processed} extracted, {result.reused} reused), "
+                f"{sum(result.kinds.values())} rows, {len(result.errors)} errors, {result.seconds:.1f} s")
+
+    print(f"watching {args.corpus} every {args.every}; writing {args.out}", file=sys.stderr)
+    try:
+        watch(once, every, args.rounds)
+    except OSError as e:
+        print(f"error: {_unwritable(e, args.out)}", file=sys.stderr)
+        return EXIT_UNWRITABLE
+    return 0
 
 
 def _models(args) -> int:
@@ -116,25 +155,17 @@ def _unwritable(error: OSError, out: Path) -> str:
     return f"{out}: cannot write the output ({reason}){kept}"
 
 
-def filter_mentions(df: pd.DataFrame, kind=None, lang=None, entity=None, company=None, since=None, until=None) -> pd.DataFrame:
-    """The rows matching every given filter (each a list of accepted values, or a date bound).
-    Entity and company names match whatever their case ("openai" finds OpenAI)."""
-    keep = pd.Series(True, index=df.index)
-    for column, wanted in (("kind", kind), ("lang", lang)):
-        if wanted:
-            keep &= df[column].isin(wanted)
-    for column, wanted in (("entity", entity), ("company", company)):
-        if wanted:
-            keep &= _casefolded(df[column]).isin({w.casefold() for w in wanted})
-    if since:
-        keep &= df["published"] >= pd.Timestamp(since)
-    if until:
-        keep &= df["published"] <= pd.Timestamp(until)
-    return df[keep.fillna(False)]
+def export_selection(args):
+    """The rows `export` writes, as the one filter of the project (etl.query.Selection). Names
+    match whatever their case ("openai" finds OpenAI); dates are inclusive days."""
+    from etl.query import Selection
+
+    return Selection(langs=args.lang or (), kinds=args.kind or (), since=args.since, until=args.until,
+                     entities=args.entity or (), companies=args.company or (), casefold_names=True)
 
 
 def _casefolded(series: pd.Series) -> pd.Series:
-    return series.astype("string").str.casefold()
+    return series.astype("string").str.lower()
 
 
 def check_export_filters(args) -> str | None:
@@ -166,13 +197,16 @@ def check_export_filters(args) -> str | None:
 
 
 def _review(args) -> int:
+    from etl.query import Query, Selection
     from etl.review import review_candidates
-    from etl.store import exists, read_mentions
+    from etl.store import exists
 
     if not exists(args.store):
         print(f"error: {args.store}: no ETL output; run `python -m etl run --out {args.store}`", file=sys.stderr)
         return 2
-    table = review_candidates(read_mentions(args.store, kinds=["company", "product"]))
+    with Query(args.store) as query:
+        rows = query.frame(Selection(kinds=("company", "product")))
+    table = review_candidates(rows)
     return _write_table(table, args.csv)
 
 
@@ -193,7 +227,8 @@ def _write_table(df: pd.DataFrame, csv: str) -> int:
 
 def _export(args) -> int:
     from etl import schema
-    from etl.store import FILES, exists, read_mentions
+    from etl.query import Query
+    from etl.store import FILES, exists
 
     problem = check_export_filters(args)
     if problem:
@@ -203,14 +238,13 @@ def _export(args) -> int:
         print(f"error: {args.store}: no ETL output; run `python -m etl run --out {args.store}`", file=sys.stderr)
         return 2
     if args.table == "mentions":
-        # Language, kind and dates are pushed down to the store: other part files and row groups are not read.
-        df = read_mentions(args.store, langs=args.lang, kinds=args.kind, since=args.since, until=args.until)
-        df = filter_mentions(df, args.kind, args.lang, args.entity, args.company, args.since, args.until)
-        df = df.sort_values(["published", "source", "start"], na_position="last", kind="stable")  # parts are by language
+        # One SQL query: other languages' part files and row groups outside the dates are not read.
+        with Query(args.store) as query:
+            df = query.frame(export_selection(args), order=["published NULLS LAST", "source NULLS LAST", "start"])
         for option, column, wanted in (("--entity", "entity", args.entity), ("--company", "company", args.company)):
             present = set(_casefolded(df[column]).dropna()) if wanted else set()
             for name in wanted or ():
-                if name.casefold() not in present:
+                if name.lower() not in present:
                     print(f"note: {option} {name}: no exported row has it (names match whatever their case)", file=sys.stderr)
     elif args.table == "funding":
         from etl.events import read_funding

@@ -330,11 +330,12 @@ def read_funding(out) -> pd.DataFrame:
     existed, events computed from its money rows (one version read either way)."""
     from pathlib import Path
 
-    from etl.store import FUNDING, Reading, read_mentions
+    from etl.query import Query, Selection
+    from etl.store import FUNDING
 
-    with Reading(Path(out)) as reading:
-        path = reading.path / FUNDING
+    with Query(Path(out)) as query:  # one version for both
+        path = query.version / FUNDING
         if path.is_file():
             return schema.coerce(pd.read_parquet(path), schema.FUNDING_COLUMNS)
-        money = read_mentions(reading.path, kinds=["money"])
+        money = query.frame(Selection(kinds=("money",)))
     return events_table(with_event_ids(money))

@@ -86,6 +86,8 @@ class Run:
 
     previous: pd.DataFrame | None = None  # documents table of the earlier run
     ner: NerBackend | None = None
+    added_by: str | None = None  # recorded on the documents this run adds (an uploader's e-mail)
+    stamp: bool = False  # record added_at (runs into a store; an in-memory extraction has no "when added")
     batch_size: int = BATCH_SIZE
     _reusable: dict[str, Earlier] = field(default_factory=dict, init=False)  # by cache key
     _by_fingerprint: dict[str, Earlier] = field(default_factory=dict, init=False)
@@ -98,9 +100,12 @@ class Run:
     _processed: int = field(default=0, init=False)
     _skipped: int = field(default=0, init=False)
     _pos: int = field(default=0, init=False)
+    _started: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now("UTC").tz_localize(None), init=False)
 
     def __post_init__(self):
         docs = self.previous
+        if docs is not None:  # a store from before added_by/added_at: those are unknown
+            docs = docs.assign(**{c: None for c in ("added_by", "added_at") if c not in docs.columns})
         if docs is None or docs.empty or not {"cache_key", "fingerprint"} <= set(docs.columns):
             self.previous = None
             return
@@ -167,6 +172,7 @@ class Run:
             pos = row.pop("pos")
             if self._claim(row["doc_id"], pos, row["source"], row):
                 row["cache_key"] = cache_key(row["fingerprint"], self._backend(row["lang"]))
+                row["added_by"], row["added_at"] = self.added_by, self._started if self.stamp else None
             else:
                 rejected.append(row["doc_id"])
         for pos, doc_id, source in batch.copies:
@@ -309,20 +315,62 @@ def run_corpus(
     started = time.perf_counter()
     out = Path(out)
     previous = _previous_documents(out) if incremental else None
-    run = Run(previous, ner)
+    run = Run(previous, ner, stamp=True)
     items = read_corpus(corpus or SEEDS_DIR, known=run.known, defer=run.defer)
     bar = _ProgressBar() if progress else None
     with StoreWriter(out) as writer:
         outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar,
                               Limits(max_doc_mb, doc_timeout))
-        writer.keep(out, outcome.reused)
+        uploaded = _uploaded_elsewhere(previous, outcome)  # added through the dashboard: not the corpus's to remove
+        writer.keep(out, outcome.reused | set(uploaded["doc_id"]))
         funding = write_events(writer)
-        writer.commit(outcome.documents, outcome.errors, funding)
+        writer.commit(concat_frames(outcome.documents, uploaded), outcome.errors, funding)
     if bar:
         bar.close()
     kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
     return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
                      len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes, len(funding))
+
+
+def _uploaded_elsewhere(previous: pd.DataFrame | None, outcome: Outcome) -> pd.DataFrame:
+    """The earlier documents someone added through the dashboard that this run did not read."""
+    if previous is None or "added_by" not in previous.columns:
+        return schema.documents_frame([])
+    keep = previous["added_by"].notna() & ~previous["doc_id"].isin(outcome.order)
+    return schema.coerce(previous[keep].reindex(columns=list(schema.DOCUMENT_COLUMNS)), schema.DOCUMENT_COLUMNS)
+
+
+def add_to_store(items: Iterable, out: str | Path, added_by: str | None = None, today: date | None = None,
+                 progress: Callable[[int], None] | None = None,
+                 doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Tables:
+    """Extract `items` (e.g. uploaded files) and add them to the store in OUT as a new version,
+    keeping every document it has: an incremental run under the store's lock (StoreBusy when
+    another run holds it). A document the store already has (same doc_id) is not added again.
+    Returns the added documents, their rows and the errors of this run."""
+    out = Path(out)
+    added: list[pa.Table] = []
+    with StoreWriter(out) as writer:  # the lock first, then what the store holds now
+        previous = _previous_documents(out)
+        have = pa.array(sorted(set(previous["doc_id"].dropna())) if previous is not None else [], pa.large_string())
+
+        def sink(by_lang: dict[str, pa.Table]) -> None:
+            fresh = {lang: t.filter(pc.invert(pc.is_in(t["doc_id"], value_set=have))) for lang, t in by_lang.items()}
+            added.extend(fresh.values())
+            writer.add(fresh)
+
+        run = Run(None, added_by=added_by, stamp=True)
+        outcome = run.execute(items, sink, today or date.today(), progress=progress, limits=Limits(DEFAULT_MAX_DOC_MB, doc_timeout))
+        new = outcome.documents[~outcome.documents["doc_id"].isin(have.to_pylist())]
+        old_errors = pd.read_parquet(out / FILES["errors"]) if exists(out) else schema.errors_frame([])
+        if previous is not None:
+            writer.keep(out, set(previous["doc_id"].dropna()))
+        documents = schema.coerce(previous.reindex(columns=list(schema.DOCUMENT_COLUMNS)), schema.DOCUMENT_COLUMNS) \
+            if previous is not None else schema.documents_frame([])
+        funding = write_events(writer)  # an uploaded report joins (or starts) its funding event
+        writer.commit(concat_frames(documents, new.reset_index(drop=True)),
+                      concat_frames(schema.coerce(old_errors, schema.ERROR_COLUMNS), outcome.errors), funding)
+    mentions = schema.mentions_from_arrow(pa.concat_tables(added)) if added else schema.mentions_frame([])
+    return Tables(mentions, new.reset_index(drop=True), outcome.errors)
 
 
 def _previous_documents(out: Path) -> pd.DataFrame | None:
@@ -339,6 +387,15 @@ def extract_uploads(files: list[tuple[str, bytes]], today: date | None = None, p
     for name, data in files:
         items.extend(read_bytes(Path(name).name, data))
     return extract_tables(items, today=today, progress=progress, doc_timeout=doc_timeout)
+
+
+def add_uploads(files: list[tuple[str, bytes]], out: str | Path, added_by: str | None = None, progress=None,
+                doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Tables:
+    """Uploaded files (name, bytes) through the ETL into the store in OUT (see add_to_store)."""
+    items: list = []
+    for name, data in files:
+        items.extend(read_bytes(Path(name).name, data))
+    return add_to_store(items, out, added_by, progress=progress, doc_timeout=doc_timeout)
 
 
 class _ProgressBar:

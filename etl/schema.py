@@ -60,6 +60,8 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "mentions": "Int64",
     "fingerprint": "string",  # hash of the raw record, where it was read and its metadata
     "cache_key": "string",  # fingerprint + NER backend + extractor version: unchanged key = rows reused
+    "added_by": "string",  # who added it through the dashboard (their e-mail); null for a corpus run
+    "added_at": "datetime64[ns]",  # when it first entered the store (UTC)
 }
 
 # funding.parquet: one row per funding event (etl/events.py).

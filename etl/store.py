@@ -5,8 +5,8 @@
     errors.parquet       one row per input that could not be read
 
 `pd.read_parquet(DIR / "mentions.parquet")` reads the whole table. Part files hold one language
-and each row group carries min/max statistics of its columns, so `read_mentions` with a language
-or date filter skips whole files, and row groups whose dates lie outside the range (a news
+and each row group carries min/max statistics of its columns, so a query (etl/query.py) with a
+language or date condition skips whole files, and row groups whose dates lie outside the range (a news
 archive grows by date, so its row groups cover narrow ranges), without reading them.
 
 Versions: the three names are symbolic links through `DIR/current`, itself a link to one complete
@@ -23,7 +23,6 @@ import shutil
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -110,7 +109,7 @@ class StoreWriter:
         if not doc_ids:
             return
         wanted = pa.array(sorted(doc_ids), type=pa.large_string())
-        for n, part in enumerate(_part_files(Path(store) / FILES["mentions"])):
+        for n, part in enumerate(part_files(Path(store) / FILES["mentions"])):
             ids = pq.read_table(part, columns=["doc_id"])["doc_id"]
             inside = pc.is_in(ids, value_set=wanted)
             count = pc.sum(inside).as_py() or 0
@@ -129,7 +128,7 @@ class StoreWriter:
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
-        return _part_files(self.mentions_dir)
+        return part_files(self.mentions_dir)
 
     def replace_part(self, part: Path, table: pa.Table) -> None:
         """Put `table` in place of one of this version's parts (a hard link to an earlier
@@ -281,10 +280,16 @@ def _part_lang(lang: str | None) -> str:
     return lang if lang and _LANG_NAME.fullmatch(lang) else "other"
 
 
-def _part_files(mentions: Path) -> list[Path]:
+def part_files(mentions: Path, langs: Iterable[str] | None = None) -> list[Path]:
+    """The part files of a mentions folder; with `langs`, only those of these languages (their
+    names start with the language), so the others are never opened."""
     if mentions.is_file():  # a store written before mentions.parquet became a folder
         return [mentions]
-    return sorted(p for p in mentions.glob("*.parquet") if p.is_file()) if mentions.is_dir() else []
+    files = sorted(p for p in mentions.glob("*.parquet") if p.is_file()) if mentions.is_dir() else []
+    if langs is not None:
+        wanted = {_part_lang(lang) for lang in langs}
+        files = [f for f in files if f.name.split("-", 1)[0] in wanted]
+    return files
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -430,41 +435,12 @@ def load(out: Path) -> Tables:
         )
 
 
-def mentions_dataset(out: Path, langs: Iterable[str] | None = None) -> pads.Dataset:
-    """The mentions table as a pyarrow dataset; with `langs`, only the part files of those
-    languages (the others are not even opened). The files are those of the version current now
-    (a `Reading`'s path keeps them from being deleted while the dataset is scanned)."""
-    out = Path(out)
-    files = _part_files((_current_version(out) or out) / FILES["mentions"])
-    if langs is not None and files and files[0].name != FILES["mentions"]:
-        wanted = {_part_lang(lang) for lang in langs}
-        files = [f for f in files if f.name.split("-", 1)[0] in wanted]
-    return pads.dataset([str(f) for f in files], format="parquet", schema=MENTIONS_SCHEMA)
-
-
-def mentions_filter(langs=None, kinds=None, since: date | None = None, until: date | None = None) -> pads.Expression | None:
-    """A pyarrow filter for the mentions table (row groups whose statistics rule it out are skipped)."""
-    conditions = []
-    if langs is not None:
-        conditions.append(pads.field("lang").isin(list(langs)))
-    if kinds is not None:
-        conditions.append(pads.field("kind").isin(list(kinds)))
-    if since is not None:
-        conditions.append(pads.field("published") >= pa.scalar(pd.Timestamp(since).as_unit("ns"), pa.timestamp("ns")))
-    if until is not None:
-        conditions.append(pads.field("published") <= pa.scalar(pd.Timestamp(until).as_unit("ns"), pa.timestamp("ns")))
-    expression = None
-    for condition in conditions:
-        expression = condition if expression is None else expression & condition
-    return expression
-
-
-def read_mentions(out: Path, columns: list[str] | None = None, langs=None, kinds=None, since=None, until=None) -> pd.DataFrame:
-    """Mentions rows (the contract's dtypes) of the current version, reading only what the
-    filters can match."""
+def read_mentions(out: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """The whole mentions table (the contract's dtypes) of the current version. A selection of
+    rows is a question for etl.query (SQL over the part files)."""
     with Reading(out) as reading:
-        dataset = mentions_dataset(reading.path, langs)
-        table = dataset.to_table(columns=columns, filter=mentions_filter(langs, kinds, since, until))
+        files = part_files(reading.path / FILES["mentions"])
+        table = pads.dataset([str(f) for f in files], format="parquet", schema=MENTIONS_SCHEMA).to_table(columns=columns)
     wanted = {c: t for c, t in schema.MENTION_COLUMNS.items() if columns is None or c in columns}
     return schema.coerce(table.to_pandas(), wanted)
 

@@ -11,6 +11,7 @@ from etl import extract_tables, run_corpus
 from etl.documents import Document
 from etl.events import events_table, read_funding
 from etl.store import FUNDING, read_mentions
+from etl.query import Query, Selection
 from tests.corpus_reader import corpus_rows
 
 TODAY = date(2026, 1, 1)
@@ -80,7 +81,7 @@ def test_a_run_writes_funding_parquet_and_event_ids(tmp_path):
     assert sorted(funding.company) == ["Anthropic", "OpenAI"]
     openai = funding[funding.company == "OpenAI"].iloc[0]
     assert (openai.mentions, openai.documents, openai.lead_investor) == (2, 2, "Thrive Capital")
-    money = read_mentions(out, kinds=["money"])
+    money = Query(out).frame(Selection(kinds=("money",)))
     assert set(money.event_id) == set(funding.event_id)
     assert len(read_funding(out)) == 2
 
@@ -98,7 +99,7 @@ def test_incremental_runs_join_and_leave_events(tmp_path):
     joined = pd.read_parquet(out / FUNDING).set_index("company")
     assert joined.loc["OpenAI", "mentions"] == 2 and joined.loc["OpenAI", "event_id"] == first.loc["OpenAI", "event_id"]
     assert joined.loc["Anthropic", "event_id"] == first.loc["Anthropic", "event_id"]
-    money = read_mentions(out, kinds=["money"])
+    money = Query(out).frame(Selection(kinds=("money",)))
     assert money[money.company == "OpenAI"].event_id.nunique() == 1
     (corpus / "b.txt").unlink()
     run_corpus(corpus, out, today=TODAY)

@@ -1,10 +1,13 @@
 """Incremental runs, a process pool and a Dask cluster give the same table as one process."""
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from etl import extract_tables, read_corpus, run_corpus, schema, store
+from etl.query import Query, Selection
 from etl.synthetic import generate, write_jsonl
 
 TODAY = date(2026, 11, 26)
@@ -50,7 +53,7 @@ def test_the_store_written_by_a_pool_equals_the_one_written_by_one_process(corpu
     assert (one.processed, two.processed) == (300, 300)
     a, b = store.load(tmp_path / "one"), store.load(tmp_path / "two")
     pd.testing.assert_frame_equal(canonical(a.mentions), canonical(b.mentions))
-    pd.testing.assert_frame_equal(a.documents, b.documents)
+    pd.testing.assert_frame_equal(a.documents.drop(columns="added_at"), b.documents.drop(columns="added_at"))  # when each run wrote
 
 
 def test_dask_local_cluster_output_equals_one_process(corpus, serial):
@@ -79,7 +82,7 @@ def test_incremental_run_reuses_unchanged_documents(tmp_path):
     full = extract_tables(read_corpus(path), today=TODAY)
     on_disk = store.load(out)
     pd.testing.assert_frame_equal(canonical(on_disk.mentions), canonical(full.mentions))
-    pd.testing.assert_frame_equal(on_disk.documents.drop(columns="cache_key"), full.documents.drop(columns="cache_key"))
+    pd.testing.assert_frame_equal(on_disk.documents.drop(columns=["cache_key", "added_at"]), full.documents.drop(columns=["cache_key", "added_at"]))
     assert removed["source"] not in set(on_disk.documents.source)
     assert "OpenAI raised $6.6 billion in October 2024." in set(on_disk.mentions.sentence)
 
@@ -127,9 +130,9 @@ def test_the_store_is_language_parts_that_pandas_reads_whole(corpus, serial, tmp
 def test_a_language_filter_opens_only_that_languages_files(corpus, serial, tmp_path):
     out = tmp_path / "out"
     run_corpus(corpus, out, today=TODAY)
-    opened = store.mentions_dataset(out, langs=["hi"]).files
-    assert opened and all("/hi-" in f for f in opened)
-    hindi = store.read_mentions(out, langs=["hi"], kinds=["money"])
+    with Query(out, scope=Selection(langs=("hi",))) as query:
+        assert query.files and all(f.name.startswith("hi-") for f in query.files)
+        hindi = query.frame(Selection(kinds=("money",)))
     expected = serial.mentions[(serial.mentions.lang == "hi") & (serial.mentions.kind == "money")]
     assert len(hindi) > 0
     pd.testing.assert_frame_equal(canonical(hindi), canonical(expected))
@@ -140,14 +143,33 @@ def test_a_date_filter_skips_row_groups_by_their_statistics(tmp_path, monkeypatc
     archive = sorted(generate(300, doc_bytes=600), key=lambda r: r["published"])  # a news archive grows by date
     out = tmp_path / "out"
     run_corpus(write_jsonl(archive, tmp_path / "archive.jsonl"), out, today=TODAY)
-    dataset = store.mentions_dataset(out)
     since = date(2025, 1, 1)
-    groups = lambda expr: sum(len(f.split_by_row_group(expr)) for f in dataset.get_fragments(expr))  # noqa: E731
-    everything = sum(f.num_row_groups for f in dataset.get_fragments())
-    assert groups(store.mentions_filter(since=since)) < everything
-    got = store.read_mentions(out, since=since)
+    with Query(out) as query:
+        everything = row_groups_read(query, Selection())
+        assert row_groups_read(query, Selection(since=since)) < everything  # row groups before 2025 not read
+        got = query.frame(Selection(since=since))
     full = store.read_mentions(out)
     pd.testing.assert_frame_equal(canonical(got), canonical(full[full.published >= pd.Timestamp(since)]))
+
+
+def row_groups_read(query, selection) -> int:
+    """Row groups DuckDB's Parquet scan read for a count under `selection` (its profile)."""
+    import json
+
+    from etl.query import where
+
+    con = query.cursor()
+    profile = Path(tempfile.mkdtemp()) / "profile.json"
+    con.execute("PRAGMA enable_profiling = 'json'")
+    con.execute(f"PRAGMA profiling_output = '{profile}'")
+    condition, params = where(selection)
+    con.execute(f"SELECT count(*) FROM mentions WHERE {condition}", params).fetchall()
+    con.execute("PRAGMA disable_profiling")
+    def scanned(node) -> int:
+        own = node.get("row_groups_scanned", 0) if node.get("type") == "TABLE_SCAN" else 0
+        return own + sum(scanned(child) for child in node.get("children", []))
+
+    return sum(scanned(node) for node in json.loads(profile.read_text())["operator"])
 
 
 def test_unchanged_records_are_not_even_parsed(tmp_path, monkeypatch):
@@ -211,7 +233,7 @@ def test_identical_documents_count_once_across_batches_and_runs(tmp_path):
     assert kept.duplicates == f"{records[1]['source']}; {records[100]['source']}"
     serial = extract_tables(read_corpus(path), today=TODAY)
     pd.testing.assert_frame_equal(canonical(store.load(tmp_path / "out").mentions), canonical(serial.mentions))
-    pd.testing.assert_frame_equal(docs.drop(columns="cache_key"), serial.documents.drop(columns="cache_key"))
+    pd.testing.assert_frame_equal(docs.drop(columns=["cache_key", "added_at"]), serial.documents.drop(columns=["cache_key", "added_at"]))
 
     # Next day a new record with that text arrives *before* the kept one: it becomes the kept copy,
     # exactly as a full run would decide, and the earlier run's rows for the text are not kept twice.
@@ -222,5 +244,5 @@ def test_identical_documents_count_once_across_batches_and_runs(tmp_path):
     full = extract_tables(read_corpus(path), today=TODAY)
     on_disk = store.load(tmp_path / "out")
     pd.testing.assert_frame_equal(canonical(on_disk.mentions), canonical(full.mentions))
-    columns = [c for c in full.documents.columns if c != "cache_key"]
+    columns = [c for c in full.documents.columns if c not in ("cache_key", "added_at")]
     pd.testing.assert_frame_equal(on_disk.documents[columns], full.documents[columns])

@@ -1,0 +1,142 @@
+"""Load and isolation: a real server on loopback, 10 concurrent websocket sessions changing
+filters and opening entity drill-downs for a bounded time. No error; every page shows its own
+session's numbers (what the store says for that session's filters, never another's); another
+session's local uploads are never seen; server memory stays bounded and comes back down when the
+sessions close."""
+import asyncio
+import gc
+import statistics
+import threading
+import time
+
+import psutil
+import pytest
+
+from dashboard import drilldown, filters, wsclient
+from dashboard.filters import Filters
+from dashboard.sample import synthetic_mentions, tiny_tables
+from etl import store
+from etl.query import Query
+
+SESSIONS = 10
+SECONDS = 25
+LANGS = ("ar", "hi", "zh", "en")
+COMPANIES = ("OpenAI", "Google", "Anthropic", "Meta", "DeepSeek", "Alibaba", "Microsoft", "Baidu", "xAI", "Mistral AI")
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory):
+    t = synthetic_mentions(60_000, seed=7)
+    out = tmp_path_factory.mktemp("load") / "store"
+    store.write(store.Tables(t.mentions, t.documents, t.errors), out)
+    return out
+
+
+def plan(n: int) -> list[tuple[list[str], list[str], str]]:
+    """Session n's own filter states (languages, companies) and the entity it drills into."""
+    lang, other = LANGS[n % 4], LANGS[(n + 1) % 4]
+    company = COMPANIES[n % len(COMPANIES)]
+    return [([lang], [company], company), ([lang, other], [], company), ([], [company], COMPANIES[(n + 3) % 10])]
+
+
+def mentions_metric(q: Query, langs, companies) -> str:
+    return f"{q.count(Filters(langs=tuple(langs), companies=tuple(companies)).selection()):,}"
+
+
+async def drive(url: str, n: int, deadline: float, expected: dict, log: list) -> None:
+    async with wsclient.Session(url) as session:
+        page = await session.run()
+        assert not page.exceptions
+        states = plan(n)
+        i = 0
+        while time.monotonic() < deadline:
+            langs, companies, entity = states[i % len(states)]
+            page = await session.run(values={"Languages": langs, "Companies": companies,
+                                             "Show the sentences that mention…": entity})
+            assert not page.exceptions, page.exceptions
+            want, drilled = expected[(tuple(langs), tuple(companies), entity)]
+            assert page.metrics["Mentions"] == want, (n, langs, companies, page.metrics)  # its own filters only
+            assert any(f"entity = {entity}**: {drilled:,} mentions" in m for m in page.markdown), (n, entity)
+            log.append(page.seconds)
+            i += 1
+
+
+def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_back(synthetic_store):
+    rows = store.read_mentions(synthetic_store)
+    with Query(synthetic_store) as q:
+        expected = {}
+        for n in range(SESSIONS):
+            for langs, companies, entity in plan(n):
+                view = filters.apply(rows, Filters(langs=tuple(langs), companies=tuple(companies)))
+                drilled = int(drilldown.rows_mask(view, drilldown.Target.of(entity=entity)).sum())
+                expected[(tuple(langs), tuple(companies), entity)] = (mentions_metric(q, langs, companies), drilled)
+    assert len({v for v in expected.values()}) > SESSIONS  # the sessions' pages really differ
+    port = wsclient.free_port()
+    server = wsclient.start_server(synthetic_store, port)
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    process = psutil.Process(server.pid)
+    samples, sampling = [], threading.Event()
+
+    def sample():
+        while not sampling.is_set():
+            samples.append(process.memory_info().rss)
+            time.sleep(0.2)
+
+    try:
+        warm = []
+        asyncio.run(drive(url, 0, time.monotonic() + 2, expected, warm))  # one session: the data loaded, caches warm
+        baseline = process.memory_info().rss
+        thread = threading.Thread(target=sample)
+        thread.start()
+        log: list[float] = []
+
+        async def everyone():
+            deadline = time.monotonic() + SECONDS
+            await asyncio.gather(*(drive(url, n, deadline, expected, log) for n in range(SESSIONS)))
+
+        asyncio.run(everyone())
+        sampling.set()
+        thread.join()
+        peak = max(samples)
+        gc.collect()
+        after = baseline
+        for _ in range(60):  # the sessions are gone: their state is dropped after the TTL (2 s)
+            time.sleep(1)
+            after = process.memory_info().rss
+            if after <= baseline + 0.5 * (peak - baseline) + 20 * 2**20:
+                break
+        p95 = statistics.quantiles(log, n=20)[-1]
+        print(f"\n{len(log)} filter changes by {SESSIONS} sessions in {SECONDS} s: median {statistics.median(log):.3f} s, "
+              f"p95 {p95:.3f} s; server RSS baseline {baseline / 2**20:.0f} MiB, peak {peak / 2**20:.0f} MiB, "
+              f"after close {after / 2**20:.0f} MiB")
+        assert len(log) >= SESSIONS * 2
+        assert server.poll() is None
+        assert peak < baseline + 1024 * 2**20  # bounded: ten sessions hold small frames, not tables
+        assert after <= baseline + 0.5 * (peak - baseline) + 20 * 2**20  # and most of it comes back
+    finally:
+        wsclient.stop_server(server)
+
+
+def test_a_sessions_local_uploads_stay_in_that_session(tmp_path, monkeypatch):
+    """Two sessions of one process (the cached dataset is shared): the rows one session uploaded
+    are not in the other's counts, charts or drill-down."""
+    from streamlit.testing.v1 import AppTest
+
+    t = tiny_tables()
+    out = store.write(store.Tables(t.mentions, t.documents, t.errors), tmp_path / "store")
+    monkeypatch.setenv("AI_TRENDS_DATA", str(out))
+    extra = synthetic_mentions(200, seed=1)
+    app = str(wsclient.APP)
+    uploader, other = AppTest.from_file(app, default_timeout=120), AppTest.from_file(app, default_timeout=120)
+    uploader.session_state["uploads"] = [(["mine.jsonl"], store.Tables(extra.mentions, extra.documents, extra.errors))]
+    uploader.run()
+    other.run()
+    uploader.run()
+    assert not uploader.exception and not other.exception
+
+    def mentions(at):
+        return next(m.value for m in at.metric if m.label == "Mentions")
+
+    assert mentions(uploader) == f"{len(t.mentions) + len(extra.mentions):,}"
+    assert mentions(other) == f"{len(t.mentions):,}"
+    assert not any("mine.jsonl" in c.value or "uploaded files" in c.value for c in other.caption)

@@ -1,0 +1,169 @@
+"""etl/query.py: the one filter (Selection) over the store in SQL and over frames in memory,
+aggregates and pages, checked against a row-by-row reading of the documented semantics."""
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard.sample import tiny_tables
+from etl import schema, store
+from etl.query import Query, Selection, mask, where
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return tiny_tables()
+
+
+@pytest.fixture(scope="module")
+def store_dir(tables, tmp_path_factory):
+    out = tmp_path_factory.mktemp("query") / "store"
+    store.write(store.Tables(tables.mentions, tables.documents, tables.errors), out)
+    return out
+
+
+def expected(row: dict, sel: Selection) -> bool:
+    """The Selection's documented meaning, one row at a time (deliberately not vectorised)."""
+    published = row["published"]
+    dated = published is not None and not pd.isna(published)
+    bounded = sel.since is not None or sel.until is not None
+    keep_undated = sel.undated if sel.undated is not None else not bounded
+    if dated:
+        day = pd.Timestamp(published).date()
+        if (sel.since and day < sel.since) or (sel.until and day > sel.until):
+            return False
+    elif not keep_undated:
+        return False
+    for column, values in (("lang", sel.langs), ("kind", sel.kinds), ("source", sel.sources)):
+        if values and row[column] not in values:
+            return False
+    if sel.source_text and sel.source_text.lower() not in str(row["source"]).lower():
+        return False
+
+    def named(column, values):
+        value = row[column]
+        if value is None or pd.isna(value):
+            return False
+        return (value.lower() in {v.lower() for v in values}) if sel.casefold_names else value in values
+
+    tests = [named(c, v) for c, v in (("entity", sel.entities), ("company", sel.companies)) if v]
+    if tests and not (any(tests) if sel.either_name else all(tests)):
+        return False
+    if sel.licenses:
+        stance = row["license"]
+        stance = "none" if stance is None or pd.isna(stance) else stance
+        if stance not in sel.licenses:
+            return False
+    return True
+
+
+SELECTIONS = {
+    "everything": Selection(),
+    "languages": Selection(langs=("ar", "hi")),
+    "kind": Selection(kinds=("money",)),
+    "since": Selection(since=date(2024, 6, 1)),
+    "until, undated kept": Selection(until=date(2024, 6, 1), undated=True),
+    "undated out": Selection(undated=False),
+    "one day": Selection(since=date(2024, 3, 10), until=date(2024, 3, 10)),
+    "entity and company": Selection(entities=("ChatGPT",), companies=("OpenAI",)),
+    "entity or company": Selection(entities=("OpenAI", "Llama"), companies=("OpenAI",), either_name=True),
+    "any case": Selection(entities=("openai", "DEEPSEEK"), casefold_names=True),
+    "stance none": Selection(licenses=("none",)),
+    "open or none": Selection(licenses=("open", "none"), langs=("zh", "en")),
+    "source text": Selection(source_text="ZH"),
+    "a quote in a value": Selection(companies=("O'Brien AI",), sources=("it's.txt",)),
+}
+
+
+@pytest.mark.parametrize("name", SELECTIONS)
+def test_sql_over_the_store_and_over_a_frame_agree_with_the_meaning(name, tables, store_dir):
+    sel = SELECTIONS[name]
+    frame = tables.mentions
+    reference = [expected(row, sel) for row in frame.to_dict("records")]
+    assert (mask(frame, sel) == reference).all()
+    with Query(store_dir) as query:
+        got = query.frame(sel, columns=["doc_id", "start", "kind"])
+        assert query.count(sel) == sum(reference)
+    want = frame[reference]
+    assert sorted(zip(got.doc_id, got.start)) == sorted(zip(want.doc_id, want.start))
+
+
+def test_some_selections_keep_rows_and_some_do_not(tables):
+    """The reference is not vacuous: the selections above cut the table in different places."""
+    sizes = {name: int(mask(tables.mentions, sel).sum()) for name, sel in SELECTIONS.items()}
+    assert sizes["everything"] == len(tables.mentions)
+    assert 0 < sizes["languages"] < sizes["everything"] and 0 < sizes["since"] < sizes["everything"]
+    assert sizes["entity or company"] > sizes["entity and company"] > 0
+    assert sizes["any case"] > 0 and sizes["a quote in a value"] == 0
+    assert len(set(sizes.values())) >= 8
+
+
+def test_values_are_bound_never_pasted_into_sql():
+    condition, params = where(Selection(companies=("x') OR TRUE --",), source_text="'; DROP TABLE mentions"))
+    assert "DROP" not in condition and "OR TRUE" not in condition
+    assert "x') OR TRUE --" in params
+
+
+def test_scope_is_inside_every_view(tables, store_dir):
+    scope = Selection(langs=("ar",), since=date(2024, 1, 1))
+    with Query(store_dir, scope=scope) as query:
+        assert all(f.name.startswith("ar-") for f in query.files)
+        rows = query.frame()
+        docs = query.table("documents")
+    assert set(rows.lang) == {"ar"} and rows.published.min() >= pd.Timestamp("2024-01-01")
+    assert len(rows) == int(mask(tables.mentions, scope).sum())
+    assert set(docs.lang) == {"ar"} and len(docs) == int(mask(tables.documents, scope.documents()).sum())
+
+
+def test_counts_per_period_entity_and_language(tables, store_dir):
+    m = tables.mentions
+    with Query(store_dir) as query:
+        per_lang = query.count_by(Selection(), ["lang"]).set_index("lang")["n"].to_dict()
+        per_month = query.count_by(Selection(kinds=("company", "product")), ["entity", "published"], grain="month")
+        usd = query.count_by(Selection(kinds=("money",)), ["company"], total="amount_usd", extra="amount_usd IS NOT NULL")
+        docs = query.count_by(Selection(), ["lang"], distinct="doc_id").set_index("lang")["n"].to_dict()
+    assert per_lang == m.lang.value_counts().to_dict()
+    assert docs == m.groupby("lang").doc_id.nunique().to_dict()
+    ents = m[m.kind.isin(["company", "product"])].dropna(subset=["published"])
+    want = ents.groupby([ents.entity, ents.published.dt.to_period("M").dt.start_time]).size()
+    got = per_month.dropna(subset=["published"]).set_index(["entity", "published"])["n"]
+    assert got.sort_index().tolist() == want.sort_index().tolist()
+    money = m[(m.kind == "money") & m.amount_usd.notna()]
+    assert usd.dropna(subset=["company"]).set_index("company")["n"].sort_index().round(2).to_dict() == \
+        money.groupby("company").amount_usd.sum().sort_index().round(2).to_dict()
+
+
+def test_pages_of_rows_in_order(tables, store_dir):
+    with Query(store_dir) as query:
+        first = query.page(Selection(), order=["amount_usd DESC NULLS LAST", "doc_id", "start"], limit=3)
+        second = query.page(Selection(), order=["amount_usd DESC NULLS LAST", "doc_id", "start"], limit=3, offset=3)
+        bounds = query.bounds()
+    usd = tables.mentions.amount_usd.dropna().sort_values(ascending=False).tolist()
+    assert first.amount_usd.tolist() == usd[:3] and list(first.columns) == list(schema.MENTION_COLUMNS)
+    assert second.amount_usd.dropna().tolist() == usd[3:6]
+    published = tables.mentions.published.dropna()
+    assert bounds == (published.min().date(), published.max().date())
+
+
+def test_a_query_holds_its_version_while_a_run_replaces_it(tables, tmp_path):
+    out = tmp_path / "store"
+    store.write(store.Tables(tables.mentions, tables.documents, tables.errors), out)
+    with Query(out) as query:
+        smaller = tables.mentions[tables.mentions.lang == "ar"]
+        store.write(store.Tables(smaller, tables.documents, tables.errors), out)  # a new run switches
+        assert query.count() == len(tables.mentions)  # still the version it opened
+    with Query(out) as query:
+        assert query.count() == len(smaller)
+
+
+def test_an_empty_language_scope_is_an_empty_table(store_dir):
+    with Query(store_dir, scope=Selection(langs=("fr",))) as query:
+        assert query.files == [] and query.count() == 0 and query.bounds() is None
+        assert list(query.page().columns) == list(schema.MENTION_COLUMNS)
+
+
+def test_until_is_the_whole_day(tables):
+    day = tables.mentions.published.dropna().min().date()
+    sel = Selection(until=day)
+    assert mask(tables.mentions, sel).sum() == (tables.mentions.published.dt.date == day).sum()
+    assert mask(tables.mentions, Selection(until=day - timedelta(days=1))).sum() == 0
