@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from itertools import chain
 
-from etl.extract.currency import currency_words
+from etl.extract.currency import country_words, currency_words
 from etl.extract.date_rules import date_words
 from etl.extract.money_type import cue_words
 from etl.extract.numbers import number_words
@@ -17,7 +17,7 @@ from etl.lexicon import Lexicon
 SHARED = (lambda: knowledge_base().words(), stance_words)
 # Lists per language: (lang) -> (word, Entry) pairs: dates, currencies, number words, money cues
 # (currencies before number words: a currency reading of a spelling wins).
-PER_LANGUAGE: tuple = (date_words, currency_words, number_words, cue_words)
+PER_LANGUAGE: tuple = (date_words, currency_words, number_words, cue_words, country_words)
 
 
 @cache

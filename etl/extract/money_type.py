@@ -73,6 +73,7 @@ class Figure:
     lo: object  # Decimal
     hi: object  # Decimal | None
     iso: str
+    unit: object = None  # the currency's `numbers.Word`
 
 
 class Sentences:
