@@ -243,6 +243,7 @@ class RunResult:
     seconds: float
     skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
     notes: list[str] = field(default_factory=list)  # what the run recovered from (a stale lock …)
+    no_rate: int = 0  # money rows whose currency no exchange-rate source knows (amount_usd null)
 
     def summary(self) -> str:
         docs = self.documents
@@ -252,6 +253,8 @@ class RunResult:
         lines = [
             f"documents  {len(docs)} ({dups} with identical copies counted once, {undated} without a date)",
             f"rows       {sum(self.kinds.values())} ({per_kind})",
+            *([f"no rate    {self.no_rate} money rows in a currency no exchange-rate source knows (amount_usd empty)"]
+              if self.no_rate else []),
             f"errors     {len(self.errors)}",
             *([f"skipped    {self.skipped} archive records that are not HTML pages (requests, metadata, images ...)"]
               if self.skipped else []),
@@ -316,9 +319,11 @@ def run_corpus(
         writer.commit(outcome.documents, outcome.errors)
     if bar:
         bar.close()
-    kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
+    written = read_mentions(out, columns=["kind", "amount", "amount_usd"])
+    kinds = written["kind"].value_counts()
+    no_rate = int(((written["kind"] == "money") & written["amount"].notna() & written["amount_usd"].isna()).sum())
     return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
-                     len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes)
+                     len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes, no_rate)
 
 
 def _previous_documents(out: Path) -> pd.DataFrame | None:

@@ -36,6 +36,8 @@ MENTION_COLUMNS: dict[str, str] = {
     "published_grain": "string",  # day, month or year: how much of `published` the source states
     "title": "string",  # the document's title, so a row names its article without a join
     "url": "string",  # the document's http(s) address
+    "fx_date": "string",  # money: the date of the rate amount_usd used (a day, or YYYY-MM / YYYY for an average)
+    "fx_from": "string",  # money: where that rate came from: ecb, peg or table (null: US dollars, or no source)
 }
 
 DOCUMENT_COLUMNS: dict[str, str] = {
