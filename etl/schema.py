@@ -69,7 +69,7 @@ ERROR_COLUMNS: dict[str, str] = {
 
 KINDS = ("company", "product", "money", "date")
 LICENSES = ("open", "closed")
-MONEY_TYPES = ("funding", "investment", "valuation", "aggregate", "other")
+from etl.spans import MONEY_TYPES  # noqa: E402,F401 (one list, in spans.py beside MoneySpan)
 
 
 def frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
