@@ -60,6 +60,7 @@ _LEFT, _RIGHT = 24, 64  # characters tokenised before and after an anchor
 _TOKEN_LISTS = ("currency", "number")
 _MONEY_LISTS = frozenset({"currency", "number", "money_cue", "money_round", "currency_country"})
 _GAP = re.compile(r"[^\S\n]*")
+_DIGIT_BEFORE = re.compile("[0-9]")
 _CLOSE = re.compile(r"[^\S\n]*[)）\]]")
 # Folded to "," by normalisation, but "،5" and "，5" end a clause where "1,5" is a number: kept.
 _RESTORED = re.compile(f"[،，](?=[0-9{''.join(lang.digits for lang in LANGUAGES.values())}])")
@@ -307,7 +308,9 @@ def _money_lexicon(lang: str) -> WordLexicon:
 def _anchors(t: _Text) -> list[int]:
     anchors = [m.start() for m in DIGIT_RUN.finditer(t.text)]
     anchors += [s for s in t.starts if t.word_at[s][1].anchor]
-    anchors += t.currencies  # number words before it (three pounds, خمسة دولارات, 九元)
+    # number words before a currency (three pounds, خمسة دولارات, 九元): the currency is the anchor
+    # (one with a digit just before it is reached from that digit)
+    anchors += [c for c in t.currencies if t.word_at[c][1].position != "pre" and not _DIGIT_BEFORE.search(t.text, max(0, c - _LEFT), c)]
     return sorted(anchors)
 
 

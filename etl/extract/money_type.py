@@ -137,15 +137,21 @@ class Clause:
         return [*left, *right]  # no cue overlaps a figure (dropped before)
 
     def nearer_another(self, cue: Cue, fig: Figure) -> bool:
-        """Whether the cue stands nearer another figure than `fig` ("raised $1B at a valuation of
-        $4B", "جمعت مليار دولار بتقييم 4 مليارات"): it is that figure's."""
+        """Whether the cue stands nearer another figure than `fig`, in that figure's clause
+        ("جمعت مليار دولار بتقييم 4 مليارات"): it is that figure's."""
         if cue.start >= fig.end:
             i = bisect_left(self.fig_starts, cue.end)
-            return i < len(self.fig_starts) and self.fig_starts[i] - cue.end < cue.start - fig.end
-        if cue.end <= fig.start:
+            if i == len(self.fig_starts):
+                return False
+            other_gap, own_gap, lo, hi = self.fig_starts[i] - cue.end, cue.start - fig.end, cue.end, self.fig_starts[i]
+        elif cue.end <= fig.start:
             i = bisect_right(self.fig_ends, cue.start) - 1
-            return i >= 0 and self.fig_starts[i] != fig.start and cue.start - self.fig_ends[i] < fig.start - cue.end
-        return False
+            if i < 0 or self.fig_starts[i] == fig.start:
+                return False
+            other_gap, own_gap, lo, hi = cue.start - self.fig_ends[i], fig.start - cue.end, self.fig_ends[i], cue.start
+        else:
+            return False
+        return other_gap < own_gap and bisect_left(self.breaks, hi) == bisect_left(self.breaks, lo)
 
     def rank(self, cue: Cue, fig: Figure) -> tuple[int, bool, int]:
         if cue.end <= fig.start:
