@@ -3,17 +3,19 @@ lexicon words (list "currency", value a `numbers.Word` of kind "cur"), and the c
 decide what a bare shared name means (etl/data/currency_countries.csv, list "currency_country").
 
 A row of the text's language beats a * row with the same spelling (¥ is CNY in Chinese text and
-JPY elsewhere): rows are registered in `scope` order and the first entry of a spelling wins. An ISO
-code counts only in capitals ("TRY 5", not "try 5").
+JPY elsewhere): rows are registered in `scope` order and the first entry of a spelling wins. Codes
+and Latin abbreviations count only as written ("TRY 5", not "try 5"; "Rs", "RM").
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from etl.extract.numbers import Word, decimal, rows_in_scope
-from etl.lexicon import Entry, exact_form
+from etl.lang import LANGUAGES
+from etl.lexicon import Entry
 from etl.textnorm import normalize
 
 CURRENCY_FILE = "currencies.csv"
@@ -38,12 +40,44 @@ def currency_rows(lang: str) -> list[tuple[str, Word]]:
     return out
 
 
+def is_code(surface: str) -> bool:
+    """A code or Latin abbreviation (USD, Rs., RM, Dhs, c): matched as written, in place (see
+    `Codes`), not by the lexicon, where "le" or "rs" would be hits inside every English word."""
+    core = surface.rstrip(".")
+    return surface.isascii() and core.isalpha() and len(core) <= 4 and (len(core) == 1 or any(ch.isupper() for ch in core))
+
+
 def currency_words(lang: str) -> Iterator[tuple[str, Entry]]:
-    """The currencies of a language as lexicon entries. Digits may touch them ("USD5", "25k$")."""
+    """The currency names and symbols of a language as lexicon entries (codes: `codes`). Digits
+    may touch them ("25k$", "5美元")."""
     for surface, word in currency_rows(lang):
-        # An ISO code counts in capitals only ("TRY 5", not "try"), a one-letter unit as written ("25c", not "2C").
-        exact = frozenset({exact_form(surface)}) if _ISO.fullmatch(surface) or len(surface) == 1 and surface.isalpha() else None
-        yield surface, Entry("currency", word, glue_digits=True, exact=exact)
+        if not is_code(surface):
+            yield surface, Entry("currency", word, glue_digits=True)
+
+
+class Codes:
+    """The codes and Latin abbreviations of a language, found by one case-sensitive regex over the
+    original text: on no Latin letter either side (digits may touch: "USD5", "5USD"); a one-letter
+    unit only right after a digit ("25c", not "2C" or "c. 2020")."""
+
+    def __init__(self, lang: str):
+        self.words: dict[str, Word] = {}
+        for surface, word in currency_rows(lang):
+            if is_code(surface):
+                self.words.setdefault(surface, word)
+        digits = "0-9" + "".join(language.digits for language in LANGUAGES.values())
+        parts = [(f"(?<=[{digits}])" if len(w.rstrip(".")) == 1 else "") + re.escape(w)
+                 for w in sorted(self.words, key=lambda w: (-len(w), w))]
+        self.pattern = re.compile("(?<![A-Za-z])(?:" + "|".join(parts) + ")(?![A-Za-z])" if parts else "(?!)")
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, Word]]:
+        for m in self.pattern.finditer(text):
+            yield m.start(), m.end(), self.words[m.group()]
+
+
+@cache
+def codes(lang: str) -> Codes:
+    return Codes(lang)
 
 
 @dataclass(frozen=True, slots=True)

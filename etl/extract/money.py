@@ -40,7 +40,7 @@ from itertools import chain
 from etl.context import Sentence, sentence_of
 from etl.datafiles import read_csv
 from etl.extract.fx import to_usd
-from etl.extract.currency import ANY_LETTER, country_words, currency_words
+from etl.extract.currency import ANY_LETTER, codes, country_words, currency_words
 from etl.extract.legacy_patterns import Lexicon, compile_pattern, needs_full  # noqa: F401 (funding.py, until rewritten)
 from etl.extract.legacy_patterns import alternation as legacy_alternation
 from etl.extract.money_type import MONEY_TYPES, ROUNDS, Figure, cue_words, types
@@ -108,7 +108,7 @@ class _Text:
     """A sentence as money reads it: normalised text, its money hits (local offsets) and the
     token that starts at each place (the longest currency or number word there)."""
 
-    def __init__(self, sentence: Sentence, lang: str):
+    def __init__(self, sentence: Sentence, lang: str, found_codes: list = ()):
         lo, hi = sentence.norm_start, sentence.norm_end
         text = sentence.norm.text[lo:hi]
         restored = [m for m in _RESTORED.finditer(sentence.text)] if "،" in sentence.text or "，" in sentence.text else []
@@ -126,6 +126,11 @@ class _Text:
                 word = next((x.value for x in h.entries if x.list in _TOKEN_LISTS), None)
                 if word is not None and not _glued_dollar(text, h.start):
                     self.word_at[h.start] = (h.end, word)
+        for s, e, word in found_codes:  # original offsets -> normalised
+            ns = sentence.norm.to_normalized(sentence.start + s) - lo
+            got = self.word_at.get(ns)
+            if got is None or got[0] < ns + (e - s):
+                self.word_at[ns] = (sentence.norm.to_normalized(sentence.start + e) - lo, word)
         self.inline = inline_words(lang)
         self.starts = sorted(self.word_at)
         self.currencies = [s for s in self.starts if self.word_at[s][1].kind == "cur"]
@@ -281,9 +286,10 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
         lang = lang or detect_lang(sentence)
         sentence = sentence_of(sentence, _money_lexicon(lang))
     lang = lang or sentence.doc.lang
-    if not any(x.list == "currency" for h in sentence.hits for x in h.entries):
+    found_codes = list(codes(lang).finditer(sentence.text))
+    if not found_codes and not any(x.list == "currency" for h in sentence.hits for x in h.entries):
         return []
-    t = _Text(sentence, lang)
+    t = _Text(sentence, lang, found_codes)
     figs = _scan(t)
     if not figs:
         return []
