@@ -60,19 +60,26 @@ class Codes:
     original text: on no Latin letter either side (digits may touch: "USD5", "5USD"); a one-letter
     unit only right after a digit ("25c", not "2C" or "c. 2020")."""
 
+    # Candidates, found by a C-level scan: a capitalised Latin word of up to four letters (and a
+    # dot), or a lower-case letter glued to a digit; a dictionary says which are codes.
+    _CANDIDATE = re.compile(r"[A-Z](?<![A-Za-z][A-Z])[A-Za-z]{0,3}\.?(?![A-Za-z])|(?<=[0-9])[a-z](?![A-Za-z])")
+
     def __init__(self, lang: str):
         self.words: dict[str, Word] = {}
         for surface, word in currency_rows(lang):
-            if is_code(surface):
+            if is_code(surface) and (len(surface.rstrip(".")) > 1 or surface.islower()):
                 self.words.setdefault(surface, word)
-        digits = "0-9" + "".join(language.digits for language in LANGUAGES.values())
-        parts = [(f"(?<=[{digits}])" if len(w.rstrip(".")) == 1 else "") + re.escape(w)
-                 for w in sorted(self.words, key=lambda w: (-len(w), w))]
-        self.pattern = re.compile("(?<![A-Za-z])(?:" + "|".join(parts) + ")(?![A-Za-z])" if parts else "(?!)")
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, Word]]:
-        for m in self.pattern.finditer(text):
-            yield m.start(), m.end(), self.words[m.group()]
+        words = self.words
+        for m in self._CANDIDATE.finditer(text):
+            found = m.group()
+            word = words.get(found)
+            if word is None and found.endswith("."):  # "… in USD." : the sentence's full stop
+                found = found[:-1]
+                word = words.get(found)
+            if word is not None and (len(found) > 1 or m.start() > 0):
+                yield m.start(), m.start() + len(found), word
 
 
 @cache

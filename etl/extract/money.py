@@ -287,8 +287,9 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
         sentence = sentence_of(sentence, _money_lexicon(lang))
     lang = lang or sentence.doc.lang
     found_codes = list(codes(lang).finditer(sentence.text))
-    if not found_codes and not any(x.list == "currency" for h in sentence.hits for x in h.entries):
-        return []
+    if not found_codes and not any(x.list == "currency" and x.value.position != "compound"
+                                   for h in sentence.hits for x in h.entries):
+        return []  # no currency (分 alone, minutes or points, opens nothing)
     t = _Text(sentence, lang, found_codes)
     figs = _scan(t)
     if not figs:
