@@ -22,6 +22,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import charts, data, drilldown, filters, signin, summaries  # noqa: E402
+from dashboard import funding_tab as events_tab  # noqa: E402
 from etl.formats import suffixes  # noqa: E402
 
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
@@ -199,6 +200,9 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
     st.selectbox("Time step", filters.GRAINS, key="v_grain")
     st.slider("Entities on the timeline", *filters.TOP_RANGE, key="v_top")
     st.toggle("Timeline as share of all mentions", key="v_share")
+    st.toggle("Products as families (Qwen for Qwen2.5-VL, Qwen 2.5 Max …)", key="v_family",
+              help="Off: every version is its own line. On: the versions of a product count under its family, "
+                   "on the timeline and in the source sentences.")
     f = filters.Filters(
         date_from=date_from, date_to=date_to, undated=ss["f_undated"], langs=ss["f_langs"],
         companies=ss["f_companies"], products=ss["f_products"], kinds=ss["f_kinds"], licenses=ss["f_licenses"],
@@ -277,7 +281,8 @@ def overview_tab(dataset, view, f) -> None:
     with right:
         plot(charts.mentions_by_language(view), "chart_languages")
     st.subheader(f"New organisations for review: {o.unlinked_organisations:,}")
-    st.caption(f"Found by NER but not in the knowledge base ({o.unlinked_mentions:,} mentions). "
+    st.caption(f"Found by the rules (a suffix or a frame) or by Stanza, but not in the knowledge base "
+               f"({o.unlinked_mentions:,} mentions). "
                "Click a bar to read their sentences.")
     if o.unlinked_organisations:
         plot(charts.new_organisations(view), "chart_new_orgs")
@@ -319,26 +324,45 @@ def download(label: str, build, dataset: data.Dataset, index: pd.Index, file_nam
 
 
 def funding_tab(dataset, view) -> None:
-    facts = summaries.priced_facts(view)  # shared by both charts
+    """Totals, chart and table of funding events (dashboard/funding_tab.py): each event once."""
+    table = events_tab.events(view)
     left, right = st.columns(2)
     with left:
-        plot(charts.funding_by_company(view, facts=facts), "chart_funding_company")
+        plot(events_tab.totals_chart(table), "chart_funding_company")
     with right:
-        plot(charts.funding_events(view, facts=facts), "chart_funding_events")
-    st.caption("Company totals add funding and investment facts, each fact once (the same company, type, round and "
-               "amount reported by several articles counts once). Valuations and market aggregates are not added.")
+        plot(events_tab.events_chart(table), "chart_funding_events")
+    st.caption("Totals and charts count funding events: the reports of one round (same company, amounts within 5%, "
+               "compatible round and lead, dates within 45 days) are one event, however many articles repeat it. "
+               "Valuations and market aggregates are not added.")
     aggregate_rows = view.index[summaries.aggregate_mask(view)]
     if len(aggregate_rows):
         st.markdown(f"**Aggregate figures** (market totals and the like, not part of any company's total): "
                     f"{len(aggregate_rows):,}" + (f", the first {TABLE_ROWS:,} shown" if len(aggregate_rows) > TABLE_ROWS else ""))
         st.dataframe(summaries.aggregate_table(dataset.rows(aggregate_rows[:TABLE_ROWS])), hide_index=True,
                      column_config=MONEY_COLUMNS)
+    reports = int(table["mentions"].sum()) if len(table) else 0
+    st.markdown(f"**Funding events**: {len(table):,} events from {reports:,} mentions"
+                + (f", the {TABLE_ROWS:,} largest shown" if len(table) > TABLE_ROWS else "")
+                + ". Select a row to read every sentence that reports the event.")
+    shown = events_tab.table_view(table, dataset.documents, TABLE_ROWS)
+    picked = st.dataframe(shown, hide_index=True, key="funding_events_table", on_select="rerun",
+                          selection_mode="single-row",
+                          column_config={"amount (USD)": st.column_config.NumberColumn(format="compact"),
+                                         "valuation (USD)": st.column_config.NumberColumn(format="compact"),
+                                         "event": None})
+    rows = list(getattr(getattr(picked, "selection", None), "rows", None) or [])
+    seen = ss.setdefault("_seen_selection", {})
+    if seen.get("funding_events_table") != rows:
+        seen["funding_events_table"] = rows
+        if rows and rows[0] < len(shown):
+            ss["drill"] = drilldown.Target.of(event_id=str(shown["event"].iloc[rows[0]]))
+    def events_csv() -> bytes:
+        return events_tab.events_csv(table, dataset.documents)
+
+    st.download_button("Download funding events (CSV)", events_csv() if len(table) <= INLINE_CSV_ROWS else events_csv,
+                       file_name="funding_events.csv", mime="text/csv", key="download_funding_events", on_click="ignore")
     money = view.index[summaries.money_mask(view)]
-    st.markdown(f"**Funding facts**: {len(money):,} money mentions" + (f", the {TABLE_ROWS:,} largest shown" if len(money) > TABLE_ROWS else ""))
-    shown = dataset.rows(view.index[summaries.funding_rows(view, TABLE_ROWS)])
-    table = summaries.funding_table(shown)
-    st.dataframe(table.assign(url=drilldown.safe_urls(table["url"])), hide_index=True, column_config=MONEY_COLUMNS)
-    download("Download funding table (CSV)", data.funding_csv, dataset, money, "funding.csv", "download_funding")
+    download("Download funding mentions (CSV)", data.funding_csv, dataset, money, "funding.csv", "download_funding")
 
 
 def table_tab(dataset, view) -> None:
@@ -367,6 +391,7 @@ except data.DataUnavailable as exc:
 prepare_widget_state(choices, bounds)
 with filter_box:
     chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
+full_view = events_tab.with_event_ids(full_view, recompute=bool(dataset.uploads))  # funding events over every row
 view = filters.apply(full_view, chosen)
 
 st.title("AI industry trends")
@@ -387,9 +412,11 @@ else:
     if overview.open:
         with overview:
             overview_tab(dataset, view, chosen)
+    # Versions under their family (the toggle): on the timeline and in the source sentences.
+    entity_view = filters.by_family(view) if ss.get("v_family") else view
     if timeline.open:
         with timeline:
-            timeline_tab(view, chosen, view_options)
+            timeline_tab(entity_view, chosen, view_options)
     if license_.open:
         with license_:
             license_tab(view, view_options)
@@ -399,7 +426,7 @@ else:
     if table.open:
         with table:
             table_tab(dataset, view)
-    drilldown_section(dataset, view, choices)
+    drilldown_section(dataset, entity_view, choices)
 
 view_options = filters.View(view_options.grain, view_options.top, view_options.share, ss.get("tab", filters.TABS[0]))
 write_url(chosen, view_options)

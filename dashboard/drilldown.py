@@ -33,7 +33,9 @@ GRAIN_OFFSETS = {
     "day": pd.DateOffset(days=1), "week": pd.DateOffset(days=7), "month": pd.DateOffset(months=1),
     "quarter": pd.DateOffset(months=3), "year": pd.DateOffset(years=1),
 }
-COLUMNS = ("entity", "company", "kind", "lang", "license", "license_from", "money_type", "doc_id", "start", "linked", "source")
+COLUMNS = ("entity", "company", "kind", "lang", "license", "license_from", "money_type", "doc_id", "start", "linked", "source",
+           "event_id")
+WORDS = {"event_id": "funding event"}  # a column named in words in the label
 
 
 # --- what was clicked ---------------------------------------------------------------------------
@@ -55,7 +57,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        parts = [f"{k} = {'(none)' if v is None else v}" for k, v in self.equals]
+        parts = [f"{WORDS.get(k, k)} = {'(none)' if v is None else v}" for k, v in self.equals]
         if self.period:
             parts.append(f"{self.grain or 'day'} of {self.period}")
         return ", ".join(parts) or "all rows"

@@ -284,3 +284,18 @@ def _note_unknown(notices: list[str], key: str, values: Sequence[str], allowed: 
 def _shown(value: str, limit: int = 40) -> str:
     """A URL value as it may be quoted back on the page: short."""
     return value if len(value) <= limit else value[:limit] + "…"
+
+
+def by_family(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with each versioned product under its family ("Qwen2.5-VL" and "Qwen 2.5 Max"
+    count as Qwen): the timeline's and the drill-down's "families" view. Companies, dates,
+    money and rows without a family (an older store) keep their entity."""
+    if "family" not in df.columns or df.empty:
+        return df
+    use = (df["kind"].astype("string") == "product").fillna(False).to_numpy(bool) & df["family"].notna().to_numpy(bool)
+    if not use.any():
+        return df
+    entity = df["entity"].astype("string").to_numpy(dtype=object).copy()
+    entity[use] = df["family"].astype("string").to_numpy(dtype=object)[use]
+    mapped = pd.Series(entity, index=df.index, dtype="string")
+    return df.assign(entity=mapped.astype("category") if isinstance(df["entity"].dtype, pd.CategoricalDtype) else mapped)

@@ -37,13 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the (filtered) mentions table as CSV that Excel opens")
     export.add_argument("--store", type=Path, default=DEFAULT_OUT, help="folder written by `run` (default: out/)")
     export.add_argument("--csv", default="-", help="output file, or - for standard output (default)")
-    export.add_argument("--table", choices=("mentions", "documents", "errors"), default="mentions")
+    export.add_argument("--table", choices=("mentions", "documents", "errors", "funding"), default="mentions",
+                        help="mentions (default), documents, errors, or funding (one row per funding event)")
     export.add_argument("--kind", action="append", help="company, product, money or date (repeatable)")
     export.add_argument("--lang", action="append", help="ISO 639-1 code (repeatable)")
     export.add_argument("--entity", action="append", help="canonical entity name (repeatable)")
     export.add_argument("--company", action="append", help="company the row is about (repeatable)")
     export.add_argument("--since", help="published on or after (YYYY-MM-DD)")
     export.add_argument("--until", help="published on or before (YYYY-MM-DD)")
+    review = sub.add_parser("review", help="organisations and product versions the knowledge base lacks, as CSV rows for etl/data/")
+    review.add_argument("--store", type=Path, default=DEFAULT_OUT, help="folder written by `run` (default: out/)")
+    review.add_argument("--csv", default="-", help="output file, or - for standard output (default)")
     models = sub.add_parser("models", help="manage Stanza models")
     models_sub = models.add_subparsers(dest="models_command", required=True)
     download = models_sub.add_parser("download", help="download Stanza tokenize+ner models (needs internet)")
@@ -64,7 +68,7 @@ def _positive_float(value: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"run": _run, "export": _export, "models": _models}[args.command](args)
+    return {"run": _run, "export": _export, "review": _review, "models": _models}[args.command](args)
 
 
 def _models(args) -> int:
@@ -96,7 +100,7 @@ def _run(args) -> int:
         print(f"error: {_unwritable(e, args.out)}", file=sys.stderr)
         return EXIT_UNWRITABLE
     print(result.summary())
-    print(f"wrote      {args.out}/mentions.parquet, documents.parquet, errors.parquet")
+    print(f"wrote      {args.out}/mentions.parquet, documents.parquet, errors.parquet, funding.parquet")
     return 0
 
 
@@ -161,9 +165,34 @@ def check_export_filters(args) -> str | None:
     return None
 
 
+def _review(args) -> int:
+    from etl.review import review_candidates
+    from etl.store import exists, read_mentions
+
+    if not exists(args.store):
+        print(f"error: {args.store}: no ETL output; run `python -m etl run --out {args.store}`", file=sys.stderr)
+        return 2
+    table = review_candidates(read_mentions(args.store, kinds=["company", "product"]))
+    return _write_table(table, args.csv)
+
+
+def _write_table(df: pd.DataFrame, csv: str) -> int:
+    """The table as Excel-safe CSV to a file or standard output; exit code."""
+    from etl.export import to_csv_bytes, write_csv
+
+    try:
+        if csv == "-":
+            sys.stdout.buffer.write(to_csv_bytes(df))
+        else:
+            print(f"wrote {len(df)} rows to {write_csv(df, Path(csv))}", file=sys.stderr)
+    except OSError as e:
+        print(f"error: {csv}: cannot write the CSV ({e.strerror or e})", file=sys.stderr)
+        return EXIT_UNWRITABLE
+    return 0
+
+
 def _export(args) -> int:
     from etl import schema
-    from etl.export import to_csv_bytes, write_csv
     from etl.store import FILES, exists, read_mentions
 
     problem = check_export_filters(args)
@@ -183,15 +212,11 @@ def _export(args) -> int:
             for name in wanted or ():
                 if name.casefold() not in present:
                     print(f"note: {option} {name}: no exported row has it (names match whatever their case)", file=sys.stderr)
+    elif args.table == "funding":
+        from etl.events import read_funding
+
+        df = read_funding(args.store)
     else:
         columns = schema.DOCUMENT_COLUMNS if args.table == "documents" else schema.ERROR_COLUMNS
         df = schema.coerce(pd.read_parquet(args.store / FILES[args.table]), columns)
-    try:
-        if args.csv == "-":
-            sys.stdout.buffer.write(to_csv_bytes(df))
-        else:
-            print(f"wrote {len(df)} rows to {write_csv(df, Path(args.csv))}", file=sys.stderr)
-    except OSError as e:
-        print(f"error: {args.csv}: cannot write the CSV ({e.strerror or e})", file=sys.stderr)
-        return EXIT_UNWRITABLE
-    return 0
+    return _write_table(df, args.csv)

@@ -16,8 +16,10 @@ from pathlib import Path
 from etl.documents import Document
 from etl.extract.dates import scan_dates
 from etl.extract.entities import find_entities
+from etl.extract.organisations import find_organisations
+from etl.extract.stanza_ner import with_rule_candidates
 from etl.extract.published import fallback_in, published_in
-from etl.extract.funding import attribute_all
+from etl.extract.funding import roles_all
 from etl.extract.fx import convert, converter
 from etl.extract.money import find_money
 from etl.extract.stance import find_breaks, find_stance_cues, stances
@@ -44,7 +46,8 @@ def extract_document(
     ner_spans: Sequence[EntitySpan] = (),
 ) -> DocumentResult:
     """All mention rows of one document. `ner_spans` (document offsets) come from an NER backend;
-    they only add mentions the knowledge base did not find."""
+    they and the rule candidates (etl/extract/organisations.py) only add mentions the knowledge
+    base did not find."""
     kb = kb or knowledge_base()
     today = today or date.today()
     text = doc.text
@@ -80,7 +83,8 @@ def extract_document(
     for sent in sents:
         row_base = {**base, "sentence_id": sent.index, "sentence": sent.text}
         entities = find_entities(sent, kb)
-        entities += _new_from_ner(ner_by_sentence.get(sent.index, ()), entities)
+        new = with_rule_candidates(ner_by_sentence.get(sent.index, ()), find_organisations(sent, entities))
+        entities += _new_from_ner(new, entities)
         rows += _entity_rows(row_base, sent, entities, kb)
         dates = dates_by_sentence.get(sent.index, [])
         rows += [_date_row(row_base, sent, d) for d in dates]
@@ -114,7 +118,8 @@ def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb)
     for e, license_ in zip(entities, licenses):
         license_from = "context" if license_ else None
         if license_ is None and e.linked:
-            license_ = kb.entities[e.entity].license
+            known = kb.entities.get(e.entity) or kb.entities.get(e.family or "")
+            license_ = known.license if known else None
             license_from = "knowledge_base" if license_ else None
         rows.append({
             **row_base,
@@ -128,6 +133,7 @@ def _entity_rows(row_base: dict, sent: Sentence, entities: list[EntitySpan], kb)
             "license_from": license_from,
             "extractor": e.extractor,
             "linked": e.linked,
+            "family": e.family,
         })
     return rows
 
@@ -151,12 +157,13 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
     figures = find_money(sent, lang)
     if not figures:
         return rows
-    for m, (company, investor) in zip(figures, attribute_all(figures, sent.text, entities, lang)):
+    for m, roles in zip(figures, roles_all(figures, sent, entities, dates)):
+        company, investor = roles.company, roles.investor
         if company is None and not entities and m.money_type != "aggregate" and previous_entities:
             # "… Inflection AI. After raising $1.3 billion …": a sentence that names nobody is
             # about the last company named in the sentence before.
             company = next((e.company for e in reversed(previous_entities) if e.company != investor), None)
-        when = dates[0] if dates else None
+        when = roles.date
         rate = convert(m.amount, m.currency, when.value if when else None, published, row_base["published_grain"])
         rows.append({
             **row_base,
@@ -173,8 +180,9 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
             "fx_date": rate.fx_date,
             "fx_from": rate.fx_from,
             "money_type": m.money_type,
-            "round": m.round,
+            "round": roles.round,
             "investor": investor,
+            "investors": "; ".join(roles.investors) or None,
             "date": when.value if when else None,
             "date_grain": when.grain if when else None,
             "extractor": "rules",
@@ -196,7 +204,7 @@ def _assign_to_sentences(spans: Sequence[S], sents: list[Sentence]) -> dict[int,
 
 
 def _new_from_ner(ner: Iterable[EntitySpan], found: list[EntitySpan]) -> list[EntitySpan]:
-    """NER spans that overlap nothing the knowledge base found (Stanza only adds)."""
+    """NER and rule spans that overlap nothing the knowledge base found (they only add)."""
     return [n for n in ner if not any(n.start < f.end and f.start < n.end for f in found)]
 
 

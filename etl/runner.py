@@ -28,6 +28,7 @@ from etl.corpus import Unparsed, read_bytes, read_corpus
 from etl.documents import Document, Known, ReadError, Skipped
 from etl.paths import SEEDS_DIR
 from etl.store import FILES, StoreWriter, Tables, concat_frames, exists, read_mentions
+from etl.events import with_event_ids, write_events
 from etl.engines import BATCH_SIZE, DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_DOC_MB, Limits, run_batches
 from etl.nlp import NerBackend
 from etl.lang import detect_lang
@@ -243,6 +244,7 @@ class RunResult:
     seconds: float
     skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
     notes: list[str] = field(default_factory=list)  # what the run recovered from (a stale lock …)
+    events: int = 0  # funding events in funding.parquet
     no_rate: int = 0  # money rows whose currency no exchange-rate source knows (amount_usd null)
 
     def summary(self) -> str:
@@ -255,6 +257,7 @@ class RunResult:
             f"rows       {sum(self.kinds.values())} ({per_kind})",
             *([f"no rate    {self.no_rate} money rows in a currency no exchange-rate source knows (amount_usd empty)"]
               if self.no_rate else []),
+            f"events     {self.events} funding events (funding.parquet)",
             f"errors     {len(self.errors)}",
             *([f"skipped    {self.skipped} archive records that are not HTML pages (requests, metadata, images ...)"]
               if self.skipped else []),
@@ -286,7 +289,7 @@ def extract_tables(items: Iterable[Document | ReadError], today: date | None = N
     mentions = schema.mentions_from_arrow(pa.concat_tables(tables)) if tables else schema.mentions_frame([])
     if outcome.reused:
         mentions = concat_frames(mentions, previous.mentions[previous.mentions.doc_id.isin(outcome.reused)])
-    return Tables(in_document_order(mentions, outcome.order), outcome.documents, outcome.errors)
+    return Tables(in_document_order(with_event_ids(mentions), outcome.order), outcome.documents, outcome.errors)
 
 
 def run_corpus(
@@ -316,14 +319,15 @@ def run_corpus(
         outcome = run.execute(items, writer.add, today or date.today(), workers, engine, scheduler, bar,
                               Limits(max_doc_mb, doc_timeout))
         writer.keep(out, outcome.reused)
-        writer.commit(outcome.documents, outcome.errors)
+        funding = write_events(writer)
+        writer.commit(outcome.documents, outcome.errors, funding)
     if bar:
         bar.close()
     written = read_mentions(out, columns=["kind", "amount", "amount_usd"])
     kinds = written["kind"].value_counts()
     no_rate = int(((written["kind"] == "money") & written["amount"].notna() & written["amount_usd"].isna()).sum())
     return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
-                     len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes, no_rate)
+                     len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes, len(funding), no_rate)
 
 
 def _previous_documents(out: Path) -> pd.DataFrame | None:

@@ -36,6 +36,9 @@ MENTION_COLUMNS: dict[str, str] = {
     "published_grain": "string",  # day, month or year: how much of `published` the source states
     "title": "string",  # the document's title, so a row names its article without a join
     "url": "string",  # the document's http(s) address
+    "family": "string",  # a product's family: Qwen for Qwen2.5-VL (its own name for an unversioned product)
+    "investors": "string",  # every named investor of a money figure, the lead first, "; "-joined
+    "event_id": "string",  # the funding event a money row belongs to (etl/events.py; funding.parquet)
     "fx_date": "string",  # money: the date of the rate amount_usd used (a day, or YYYY-MM / YYYY for an average)
     "fx_from": "string",  # money: where that rate came from: ecb, peg or table (null: US dollars, or no source)
 }
@@ -59,6 +62,27 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "mentions": "Int64",
     "fingerprint": "string",  # hash of the raw record, where it was read and its metadata
     "cache_key": "string",  # fingerprint + NER backend + extractor version: unchanged key = rows reused
+}
+
+# funding.parquet: one row per funding event (etl/events.py).
+FUNDING_COLUMNS: dict[str, str] = {
+    "event_id": "string",  # the money rows of mentions.parquet that report it carry it
+    "company": "string",  # the recipient
+    "money_type": "string",  # funding or investment (the most frequent among its reports)
+    "round": "string",
+    "amount": "Float64",  # in original units, from its most precise report
+    "amount_upper": "Float64",
+    "currency": "string",
+    "amount_usd": "Float64",
+    "valuation_usd": "Float64",  # a valuation reported with it (same company, same document)
+    "date": "string",  # the finest date its reports give, else the first publication date
+    "date_grain": "string",
+    "lead_investor": "string",
+    "investors": "string",  # every investor its reports name, the lead first, "; "-joined
+    "mentions": "Int64",  # money mentions that report it
+    "documents": "Int64",  # documents that report it
+    "first_published": "datetime64[ns]",
+    "sources": "string",  # doc_ids of those documents, "; "-joined, earliest first
 }
 
 ERROR_COLUMNS: dict[str, str] = {

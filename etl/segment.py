@@ -35,6 +35,14 @@ def kept_paragraphs(text: str) -> tuple[list[tuple[int, int]], int]:
     return kept, repeated
 
 
+# Longest sentence kept whole. News sentences are far shorter; longer "sentences" are lists,
+# dumps or text without sentence marks (Chinese without 。), and every row of a sentence
+# carries it verbatim, so an unbounded one makes the table grow with its square. Such a run is
+# cut at its last clause mark or space in the second half of the limit, else at the limit.
+MAX_SENTENCE_CHARS = 2000
+_SOFT_BREAK = re.compile(r"[,;:，、；：،؛\s]+")
+_SPACES = re.compile(r"\s*")
+
 # A letter or digit (exactly str.isalnum: \w is alphanumerics plus the underscore).
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -60,5 +68,11 @@ def _add_trimmed(out: list[tuple[int, int]], text: str, s: int, e: int) -> None:
         return
     s += len(piece) - len(left)
     e -= len(left) - len(left.rstrip())
+    while e - s > MAX_SENTENCE_CHARS:
+        cut = s + MAX_SENTENCE_CHARS
+        for m in _SOFT_BREAK.finditer(text, s + MAX_SENTENCE_CHARS // 2, cut):
+            cut = m.end()
+        _add_trimmed(out, text, s, cut)
+        s = _SPACES.match(text, cut, e).end()
     if _ALNUM.search(text, s, e):
         out.append((s, e))

@@ -23,8 +23,9 @@ class EntitySpan:
     entity: str  # canonical name; for an unlinked NER span, its normalised surface form
     kind: str  # "company" or "product"
     company: str | None  # the entity itself for a company, the maker for a product
-    extractor: str = "gazetteer"
+    extractor: str = "gazetteer"  # gazetteer, stanza, rules, or stanza+rules when both found it
     linked: bool = True
+    family: str | None = None  # a product's family: Qwen for Qwen2.5-VL (etl/extract/versions.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 from etl import schema
 
 FILES = {"mentions": "mentions.parquet", "documents": "documents.parquet", "errors": "errors.parquet"}
+FUNDING = "funding.parquet"  # one row per funding event (etl/events.py); linked like the three
 CURRENT = "current"
 VERSIONS = ".versions"
 READERS = ".readers"  # in each version: readers hold a shared flock on it while they read
@@ -121,15 +122,29 @@ class StoreWriter:
                 pq.write_table(table, self.mentions_dir / f"{language}-{self.version.name}-{n}.parquet",
                                row_group_size=ROW_GROUP_ROWS)
 
-    def commit(self, documents: pd.DataFrame, errors: pd.DataFrame) -> Path:
-        """Finish this version and make it the store's current one."""
+    def close_parts(self) -> list[Path]:
+        """Write out what is buffered and close the part files; returns this version's parts."""
         for name in list(self._buffers):
             self._flush(name)
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
+        return _part_files(self.mentions_dir)
+
+    def replace_part(self, part: Path, table: pa.Table) -> None:
+        """Put `table` in place of one of this version's parts (a hard link to an earlier
+        version's file is replaced, never written through)."""
+        tmp = part.with_name(f".{part.name}.tmp")
+        pq.write_table(table.cast(MENTIONS_SCHEMA), tmp, row_group_size=ROW_GROUP_ROWS)
+        os.replace(tmp, part)
+
+    def commit(self, documents: pd.DataFrame, errors: pd.DataFrame, funding: pd.DataFrame | None = None) -> Path:
+        """Finish this version and make it the store's current one."""
+        self.close_parts()
         documents.to_parquet(self.version / FILES["documents"], index=False)
         errors.to_parquet(self.version / FILES["errors"], index=False)
+        if funding is not None:
+            funding.to_parquet(self.version / FUNDING, index=False)
         if not any(self.mentions_dir.iterdir()):  # no rows at all: an empty table, still readable
             pq.write_table(MENTIONS_SCHEMA.empty_table(), self.mentions_dir / "empty.parquet")
         _switch(self.out, self.version)
@@ -288,8 +303,10 @@ def _switch(out: Path, version: Path) -> None:
     link = out / f".current-{version.name}"
     os.symlink(Path(VERSIONS) / version.name, link)
     os.replace(link, current)  # the switch: one rename
-    for filename in FILES.values():
+    for filename in (*FILES.values(), FUNDING):
         path = out / filename
+        if not (version / filename).exists():
+            continue
         if path.is_symlink() and os.readlink(path) == str(Path(CURRENT) / filename):
             continue
         tmp = out / f".{filename}-{version.name}"

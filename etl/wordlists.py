@@ -7,17 +7,19 @@ from itertools import chain
 
 from etl.extract.currency import country_words, currency_words
 from etl.extract.date_rules import date_words
+from etl.extract.funding_cues import funding_words
 from etl.extract.money_type import cue_words
 from etl.extract.numbers import number_words
-from etl.knowledge import KnowledgeBase, knowledge_base, stance_words
+from etl.knowledge import KnowledgeBase, knowledge_base, org_words, stance_words
 from etl.lexicon import Lexicon
 
 # Lists that do not depend on the text's language: names and stance cues cross languages
 # ("OpenAI" in Arabic text, "open source" in Hindi text).
 SHARED = (lambda: knowledge_base().words(), stance_words)
-# Lists per language: (lang) -> (word, Entry) pairs: dates, currencies, number words, money cues
-# (currencies before number words: a currency reading of a spelling wins).
-PER_LANGUAGE: tuple = (date_words, currency_words, number_words, cue_words, country_words)
+# Lists per language: (lang) -> (word, Entry) pairs: dates, currencies, number words, money and funding cues
+# (currencies before number words: a currency reading of a spelling wins), organisation cues, the
+# country words that decide a shared currency name.
+PER_LANGUAGE: tuple = (date_words, currency_words, number_words, cue_words, funding_words, org_words, country_words)
 
 
 @cache

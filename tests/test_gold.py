@@ -1,6 +1,5 @@
-"""The hand annotations of the seeds (tests/gold/seeds.json, a copy of shared/gold) as tests.
-
-Mirrors ../shared/check_gold.py: names compare loosely (case, spaces, dots, hyphens)."""
+"""The hand annotations of the seeds (tests/gold/seeds.json) as tests: every annotated mention,
+value and trap of the seeds is one test case. Names compare loosely (case, spaces, dots, hyphens)."""
 import json
 import re
 import unicodedata

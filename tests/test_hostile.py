@@ -2,7 +2,7 @@
 
 Each case builds its input in the test at 10 KB and 1 MB (and 100 KB in between) and runs the
 whole per-document extraction on it. The assertion is a ratio measured in the same run, so a
-noisy machine does not decide it: the time per MB at 1 MB must stay within 3x of the time per MB
+noisy machine does not decide it (CPU time of the process): the time per MB at 1 MB must stay within 3x of the time per MB
 at 10 KB (a quadratic step makes it ~100x). Property tests then feed the same shapes, at random,
 to every extractor on its own: nothing raises and every span points into its text.
 """
@@ -33,10 +33,12 @@ TODAY = date(2026, 1, 1)
 def _seconds(text: str, lang: str | None = None) -> float:
     doc = Document(text=text, source="hostile.txt", lang=lang)
     best = float("inf")
-    for _ in range(2 if len(text) < 200 * KB else 1):
-        started = time.perf_counter()
+    # CPU time of this process, best of a few: the machine is shared, and waiting for a core is
+    # not this code's cost.
+    for _ in range(3 if len(text) < 200 * KB else 1):
+        started = time.process_time()
         extract_document(doc, today=TODAY)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
@@ -94,3 +96,16 @@ def test_every_extractor_survives_hostile_text(text, lang):
     for d in find_dates(text, lang, TODAY):
         assert text[d.start:d.end] == d.text
     infer_published(text, lang, TODAY)
+
+
+@pytest.mark.parametrize("name", ["figures in one sentence", "Chinese without full stops", "entities in one sentence"])
+def test_rows_carry_bounded_sentences(name):
+    """Every row holds its sentence verbatim, so a 1 MB "sentence" would make the table grow with
+    its square (a 2.6 MB one took 22 GB); it is cut into pieces of bounded length instead."""
+    from etl.segment import MAX_SENTENCE_CHARS
+
+    text = CASES[name](1024 * KB)
+    rows = extract_document(Document(text=text, source="x.txt"), today=TODAY).mentions
+    assert rows, "the document still gives its rows"
+    assert max(len(r["sentence"]) for r in rows) <= MAX_SENTENCE_CHARS
+    assert all(text[r["start"]:r["end"]] == r["text"] and r["text"] in r["sentence"] for r in rows)

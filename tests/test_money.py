@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.extract.funding import attribute
+from etl.extract.funding_cues import ROLES as FUNDING_ROLES, SIDES as FUNDING_SIDES
 from etl.extract.money import MONEY_TYPES, ROUNDS, find_money, read_csv, to_usd
 from etl.spans import EntitySpan, MoneySpan
 
@@ -348,8 +349,9 @@ def test_data_files_are_well_formed():
         if r["kind"] == "round":
             assert r["value"] in ROUNDS or r["value"] == "series_{L}", r
     for r in read_csv("funding_cues.csv"):
-        assert r["role"] in ("investor", "company", "source", "join"), r
-        assert r["side"] in ("before", "after", "between"), r
+        assert r["role"] in FUNDING_ROLES, r
+        assert r["side"] in FUNDING_SIDES, r
+        assert (r["side"] == "between") == (r["role"] in ("join", "split", "break", "relative")), r
         assert all(t in MONEY_TYPES for t in r["types"].split("|") if t), r
 
 
@@ -472,14 +474,14 @@ def test_money_dense_text_costs_linear_time():
     def per_mb(part: str) -> float:
         best = float("inf")
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0 = time.process_time()  # CPU time: waiting for a core on a shared machine is not cost
             found = find_money(part, "ar")
-            best = min(best, time.perf_counter() - t0)
+            best = min(best, time.process_time() - t0)
         assert found
         return best / len(part)
 
     small, big = per_mb(text[:100_000]), per_mb(text)
-    assert big < 1.5 * small, f"{big / small:.2f}x per MB"
+    assert big < 2 * small, f"{big / small:.2f}x per MB"  # a quadratic step would be ~10x
 
 
 @settings(max_examples=300, deadline=None)

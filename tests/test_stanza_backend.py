@@ -242,9 +242,27 @@ def test_rows_with_stanza_spans_are_the_rule_rows_plus_new_companies():
     cols = ("start", "end", "text", "kind", "entity", "company", "license", "extractor")
     without = [tuple(r.get(c) for c in cols) for r in pipeline.extract_document(document, KB).mentions]
     with_ner = [tuple(r.get(c) for c in cols) for r in pipeline.extract_document(document, KB, ner_spans=spans).mentions]
-    added = [r for r in with_ner if r not in without]
-    assert [r for r in with_ner if r in without] == without
-    assert {(r[2], r[7]) for r in added} == {("Mistral AI", "stanza"), ("Allen Institute", "stanza")}
+    # The rules alone find "Mistral AI" (a suffix; this small knowledge base lacks it): with Stanza
+    # agreeing it is the same row, named by both; Stanza adds what no rule finds.
+    assert ("Mistral AI", "rules") in {(r[2], r[7]) for r in without}
+    agreed = {r[:7]: r[7] for r in with_ner}
+    assert all(r[:7] in agreed for r in without)
+    assert {r[2]: r[7] for r in with_ner if r[7] != "gazetteer"} == {"Mistral AI": "stanza+rules", "Allen Institute": "stanza"}
+    assert len(with_ner) == len(without) + 1
+
+
+def test_stanza_and_rule_candidates_merge_into_one_span():
+    from etl.extract.stanza_ner import with_rule_candidates
+    from etl.spans import EntitySpan
+
+    rule = EntitySpan(10, 20, "Nova Labs", "Nova Labs", "company", "Nova Labs", extractor="rules", linked=False)
+    other = EntitySpan(30, 38, "Lux Capital", "Lux Capital", "company", "Lux Capital", extractor="rules", linked=False)
+    ner = EntitySpan(10, 15, "Nova", "Nova", "company", "Nova", extractor="stanza", linked=False)
+    alone = EntitySpan(50, 60, "Allen Inst", "Allen Inst", "company", "Allen Inst", extractor="stanza", linked=False)
+    merged = with_rule_candidates([ner, alone], [rule, other])
+    assert [(m.text, m.extractor) for m in merged] == [
+        ("Nova Labs", "stanza+rules"), ("Lux Capital", "rules"), ("Allen Inst", "stanza")]
+    assert with_rule_candidates([], [rule]) == [rule]
 
 
 # --- Choosing the backend --------------------------------------------------------------------

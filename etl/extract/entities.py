@@ -1,10 +1,12 @@
 """Company and product mentions, linked to the knowledge base through its normalised aliases
-(the "alias" list of the lexicon: etl/knowledge.py, etl/lexicon.py)."""
+(the "alias" list of the lexicon: etl/knowledge.py, etl/lexicon.py), with versioned products
+(etl/extract/versions.py) in place of the family mentions they extend."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from etl.context import Sentence, sentence_of
+from etl.extract.versions import find_versions, with_versions
 from etl.knowledge import KnowledgeBase, knowledge_base
 from etl.lexicon import longest
 from etl.spans import EntitySpan
@@ -26,9 +28,22 @@ def candidates(sentence: Sentence | str, kb: KnowledgeBase | None = None) -> lis
         alias = entries[0].value
         s, e = sentence.to_original(start, end)
         entity = kb.entities[alias.entity]
-        out.append(Candidate(EntitySpan(s, e, sentence.text[s:e], entity.name, entity.type, entity.company),
-                             alias.needs_context))
+        span = EntitySpan(s, e, sentence.text[s:e], entity.name, entity.type, entity.company,
+                          family=kb.family_of(entity.name))
+        out.append(Candidate(span, alias.needs_context))
     return out
+
+
+def versioned_candidates(sentence: Sentence | str, kb: KnowledgeBase | None = None) -> list[Candidate]:
+    """`candidates` with versioned products ("Qwen2.5-VL") in place of their family mentions, and
+    every product's family."""
+    kb = kb or knowledge_base()
+    sentence = _as_sentence(sentence, kb)
+    return with_versions(candidates(sentence, kb), find_versions(sentence, kb), sentence.text, _versioned)
+
+
+def _versioned(start, end, text, entity, family, maker, needs_context) -> Candidate:
+    return Candidate(EntitySpan(start, end, text, entity, "product", maker, family=family), needs_context)
 
 
 def accept(found: list[Candidate]) -> list[EntitySpan]:
@@ -40,7 +55,7 @@ def accept(found: list[Candidate]) -> list[EntitySpan]:
 
 def find_entities(sentence: Sentence | str, kb: KnowledgeBase | None = None) -> list[EntitySpan]:
     """Company and product mentions in one sentence (offsets relative to its text)."""
-    return accept(candidates(sentence, kb))
+    return accept(versioned_candidates(sentence, kb))
 
 
 def _as_sentence(sentence: Sentence | str, kb: KnowledgeBase) -> Sentence:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 
 from etl.extract.date_rules import BEFORE_CHECKS, COMMON, CHECK_KINDS
 from etl.extract.dates import DateScan, Found, scan_text
@@ -33,6 +34,7 @@ from etl.extract.dates import DateScan, Found, scan_text
 _REACH = 40  # characters before a year in which a founding or deadline cue may stand
 _GAP = re.compile(r"(?:\s+\S+){0,2}\s*")  # "founded back in 2015": the cue, then at most two words
 _WORD_CHAR = re.compile(COMMON["WORD_CHAR"])
+_SPACES = re.compile(r"\s*")
 
 
 def published_in(scan: DateScan, today: dt.date) -> dt.date | None:
@@ -73,18 +75,25 @@ def _stated_years(scan: DateScan, today: dt.date, *, keep_past: bool) -> list[in
 
 def _dates_another_time(f: Found, needs_start: bool) -> bool:
     """Whether a founding or deadline cue stands right before the phrase (at most two words
-    between) or right after it."""
+    between) or right after it. Only the hits in those two windows are looked at (the hits are
+    in start order), so a sentence dense with dates stays linear."""
     sentence = f.sentence
     text = sentence.norm.text
     start, end = f.norm_start + sentence.norm_start, f.norm_end + sentence.norm_start
-    for h in sentence.hits:
-        kinds = {e.value.kind for e in h.entries if e.list == "date" and e.value.kind in CHECK_KINDS}
-        if not kinds:
-            continue
-        if h.end <= start and h.start >= start - _REACH and kinds & BEFORE_CHECKS:
+    hits = sentence.hits
+    first = bisect_left(hits, start - _REACH, key=lambda h: h.start)
+    for h in hits[first:bisect_left(hits, start, key=lambda h: h.start)]:
+        if h.end <= start and _kinds(h) & BEFORE_CHECKS:
             glued = needs_start and h.start > sentence.norm_start and _WORD_CHAR.match(text, h.start - 1)
             if not glued and _GAP.fullmatch(text, h.end, start):
                 return True
-        if h.start >= end and kinds - BEFORE_CHECKS and not text[end:h.start].strip():
+    after = _SPACES.match(text, end).end()  # a cue right after: only white space between
+    for h in hits[bisect_left(hits, end, key=lambda h: h.start):bisect_right(hits, after, key=lambda h: h.start)]:
+        if _kinds(h) - BEFORE_CHECKS:
             return True
     return False
+
+
+def _kinds(hit) -> set[str]:
+    """The date-check kinds (founding, deadline …) a lexicon hit stands for."""
+    return {e.value.kind for e in hit.entries if e.list == "date" and e.value.kind in CHECK_KINDS}

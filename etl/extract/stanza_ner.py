@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import replace
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from etl.context import sentence_of
 from etl.extract.entities import candidates
+from etl.extract.organisations import name_of
 from etl.knowledge import KnowledgeBase, knowledge_base
 from etl.lang import ARABIC_CLITICS as ARABIC_CLITIC_PREFIXES
 from etl.models import PROCESSORS, ModelsMissing, default_resources_dir, install_command
@@ -54,8 +58,6 @@ _CLITIC_BEFORE_LATIN = re.compile(f"^([{_ARABIC}]+)(?=[A-Za-z0-9])")
 _THE = re.compile(r"^the\s+(?=\S)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\s*['’]s$")
 _POSSESSIVE_SUFFIX = re.compile(r"^\s*['’]s\W*$")
-_INVISIBLE = re.compile("[\u0640\u064B-\u065F\u0670\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]")
-_SPACES = re.compile(r"\s+")
 _KEEP_AT_EDGE = frozenset(".&!+#")  # "Inc.", "Yahoo!", "C++" keep their last character
 
 
@@ -222,7 +224,7 @@ def _unlinked(ent, text: str, start: int, end: int) -> EntitySpan | None:
         end = start + m.start()
     start = _skip_arabic_clitics(ent, text, start, end)
     surface = text[start:end]
-    entity = _SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", surface))).strip()
+    entity = name_of(surface)
     if len(entity) < 2 or not any(ch.isalpha() for ch in entity):
         return None
     return EntitySpan(start, end, surface, entity, "company", entity, extractor="stanza", linked=False)
@@ -249,3 +251,30 @@ def _skip_arabic_clitics(ent, text: str, start: int, end: int) -> int:
     if m and normalize(m.group(1)) in ARABIC_CLITIC_PREFIXES:
         return start + m.end()
     return start
+
+
+def with_rule_candidates(ner: Iterable[EntitySpan], rules: list[EntitySpan]) -> list[EntitySpan]:
+    """Stanza's spans and the rule candidates of one sentence together, one span per organisation:
+    an unlinked Stanza organisation that overlaps a rule candidate is that candidate, with
+    `extractor = stanza+rules` (the rule span: a suffix or frame bounds the name more reliably
+    than a model trained on other news); the others as they are."""
+    ner = list(ner)
+    if not ner or not rules:
+        return ner or rules
+    agreed = set()
+    out = []
+    starts = [r.start for r in rules]  # in order, apart
+    for n in ner:
+        match = None
+        if not n.linked:
+            i = max(0, bisect_right(starts, n.start) - 1)
+            while i < len(rules) and rules[i].start < n.end and match is None:
+                match = i if n.start < rules[i].end else None
+                i += 1
+        if match is None:
+            out.append(n)
+        elif match not in agreed:
+            agreed.add(match)
+            out.append(replace(rules[match], extractor="stanza+rules"))
+    out += [r for i, r in enumerate(rules) if i not in agreed]
+    return sorted(out, key=lambda s: (s.start, -s.end))

@@ -1,0 +1,174 @@
+"""The Funding tab from funding events (etl/events.py): totals, the events chart and the events
+table count each event once, however many articles report it. Pure functions, no Streamlit.
+
+The rows of the page's view carry the `event_id` the ETL run gave them; rows that came without
+one (a store from before events), and every row once documents are uploaded into the page, get
+theirs from the same merge rule over the view's money rows (`with_event_ids`), so a round repeated
+by an upload is one event there too.
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import MONEY_COLOURS, _layout, empty_figure, label, labels, target
+from dashboard.drilldown import document_label
+from etl import events as etl_events
+from etl import schema
+from etl.export import to_csv_bytes
+
+RAISED = etl_events.EVENT_TYPES
+NEEDED = [c for c in etl_events.NEEDED]
+TABLE_LABELS = {  # column -> words on the page (and in the CSV header)
+    "company": "company", "round": "round", "amount_usd": "amount (USD)", "valuation_usd": "valuation (USD)",
+    "date": "date", "lead_investor": "lead investor", "investors": "investors", "mentions": "mentions",
+    "documents": "articles", "articles": "reported by", "money_type": "type", "event_id": "event",
+}
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """The event columns with the contract's dtypes (the view holds categoricals)."""
+    types = {c: schema.MENTION_COLUMNS[c] for c in NEEDED}
+    out = pd.DataFrame(index=df.index)
+    for col, dtype in types.items():
+        series = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
+        out[col] = pd.to_datetime(series, errors="coerce") if dtype.startswith("datetime") else series.astype(dtype)
+    return out
+
+
+def _missing_ids(view: pd.DataFrame) -> bool:
+    if "event_id" not in view.columns:
+        return True
+    eligible = (view["kind"] == "money") & view["money_type"].isin(RAISED) & view["company"].notna() & view["amount_usd"].notna()
+    return bool((eligible & view["event_id"].isna()).to_numpy(dtype=bool, na_value=False).any())
+
+
+_DONE: dict[tuple[int, bool], tuple[weakref.ref, pd.DataFrame]] = {}  # frame id -> the frame, with its ids
+_KEEP = 4  # frames remembered (one per dataset a process serves, or so)
+
+
+def with_event_ids(frame: pd.DataFrame, recompute: bool = False) -> pd.DataFrame:
+    """`frame` itself when every funding row has its event id, else (or with `recompute`: rows
+    uploaded into the page were merged among themselves only) a copy with the ids of the merge
+    rule over all its money rows. Remembered per frame object: the page's dataset is the same
+    object on every rerun, so the merge runs once per dataset, not per filter change."""
+    if frame.empty or not (recompute or _missing_ids(frame)):
+        return frame
+    key = (id(frame), recompute)
+    held = _DONE.get(key)
+    if held is not None and held[0]() is frame:
+        return held[1]
+    money = frame.index[(frame["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+    ids = etl_events.assign(_plain(frame.loc[money]))
+    out = frame.copy()
+    out["event_id"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    out.loc[money, "event_id"] = ids
+    while len(_DONE) >= _KEEP:
+        _DONE.pop(next(iter(_DONE)))
+    _DONE[key] = (weakref.ref(frame), out)
+    return out
+
+
+def events(view: pd.DataFrame) -> pd.DataFrame:
+    """One row per event reported in `view` (its mentions, articles and sources within the view)."""
+    money = view[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+    return etl_events.events_table(_plain(money))
+
+
+def with_articles(table: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
+    """`table` with `articles`: the documents that report each event, by title and site (looked
+    up for these rows only)."""
+    wanted = {d for s in table["sources"].dropna() for d in str(s).split("; ")}
+    names = _document_names(documents, wanted)
+    return table.assign(articles=[" · ".join(names.get(d, d) for d in str(s).split("; ")) if pd.notna(s) else ""
+                                  for s in table["sources"]])
+
+
+def _document_names(documents: pd.DataFrame | None, wanted: set[str]) -> dict[str, str]:
+    if documents is None or not len(documents) or not wanted:
+        return {}
+    docs = documents[documents["doc_id"].astype(str).isin(wanted).to_numpy(dtype=bool)]
+    site = docs["site"] if "site" in docs.columns else pd.Series(None, index=docs.index)
+    return {str(d): document_label(t, s, src) for d, t, s, src in zip(docs["doc_id"], docs["title"], site, docs["source"])}
+
+
+def totals(table: pd.DataFrame) -> pd.DataFrame:
+    """USD per company and type, each event once: company, money_type, amount_usd, events."""
+    priced = table[table["amount_usd"].notna()]
+    if priced.empty:
+        return pd.DataFrame(columns=["company", "money_type", "amount_usd", "events"])
+    grouped = priced.groupby(["company", "money_type"], observed=True, sort=False)
+    return grouped.agg(amount_usd=("amount_usd", "sum"), events=("event_id", "size")).reset_index()
+
+
+def totals_chart(table: pd.DataFrame, top: int = 15) -> go.Figure:
+    """Total USD raised per company (funding + investment events, each event once)."""
+    title = f"Money raised by company, USD (each funding event once, top {top})"
+    data = totals(table)
+    if data.empty:
+        return empty_figure(title)
+    order = list(data.groupby("company")["amount_usd"].sum().sort_values(ascending=False, kind="stable").index[:top])
+    data = data[data["company"].isin(order)]
+    fig = go.Figure()
+    for money_type in RAISED:
+        rows = data[data["money_type"] == money_type]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(
+            y=labels(rows["company"]), x=rows["amount_usd"], name=label(money_type), orientation="h",
+            marker={"color": MONEY_COLOURS[money_type]}, text=[f"{n} events" if n > 1 else "1 event" for n in rows["events"]],
+            customdata=[target(kind="money", company=c, money_type=money_type) for c in rows["company"]],
+            hovertemplate="%{y}: $%{x:,.0f} (%{text})<extra></extra>", textposition="none",
+        ))
+    _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
+    fig.update_xaxes(title=None, tickformat="$.3s")
+    return fig
+
+
+def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
+    """Events over time: one bubble per event (area = USD), coloured by type; clicking one reads
+    every sentence that reports it. At most the `limit` largest are drawn (the title says so)."""
+    title = "Funding events (one bubble each, size = USD)"
+    data = table[table["amount_usd"].notna() & table["date"].notna()].copy()
+    if data.empty:
+        return empty_figure(title)
+    if len(data) > limit:
+        title += f": the {limit:,} largest of {len(data):,}"
+        data = data.iloc[np.argsort(-data["amount_usd"].to_numpy(dtype="float64"), kind="stable")[:limit]]
+    data["when"] = pd.to_datetime(data["date"].astype(str), errors="coerce", format="mixed")
+    data = data[data["when"].notna()]
+    sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2) if len(data) else 1.0
+    fig = go.Figure()
+    for money_type, rows in data.groupby("money_type", sort=False):
+        fig.add_trace(go.Scatter(
+            x=rows["when"], y=labels(rows["company"]), name=label(money_type), mode="markers",
+            marker={"size": rows["amount_usd"].astype(float), "sizemode": "area", "sizeref": sizeref, "sizemin": 5,
+                    "color": MONEY_COLOURS.get(str(money_type), "#333333"), "line": {"width": 0.5, "color": "white"}},
+            customdata=[target(event_id=e) for e in rows["event_id"]],
+            text=[f"{int(m)} mentions in {int(d)} articles" for m, d in zip(rows["mentions"], rows["documents"])],
+            hovertemplate="%{y}<br>%{x|%Y-%m-%d}: $%{marker.size:,.0f} " + label(money_type) + "<br>%{text}<extra></extra>",
+        ))
+    _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
+    fig.update_yaxes(title=None)
+    fig.update_xaxes(title=None, tickformat="%d %b %Y")  # days, never hours: an event has a date, not a time
+    if data["when"].max() - data["when"].min() < pd.Timedelta(days=10):
+        fig.update_xaxes(dtick=86_400_000)
+    return fig
+
+
+def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The events as the page shows them (the `limit` largest, largest first), with the articles
+    that report them, columns named in words."""
+    shown = table.sort_values("amount_usd", ascending=False, na_position="last", kind="stable")
+    shown = with_articles(shown.head(limit) if limit is not None else shown, documents)
+    shown = shown[[c for c in TABLE_LABELS if c in shown.columns]].rename(columns=TABLE_LABELS)
+    return shown.reset_index(drop=True)
+
+
+def events_csv(table: pd.DataFrame, documents: pd.DataFrame | None = None) -> bytes:
+    """The events table as CSV (funding.parquet's columns plus the articles), Excel-safe."""
+    return to_csv_bytes(with_articles(table, documents))

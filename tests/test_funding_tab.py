@@ -1,0 +1,96 @@
+"""The Funding tab's pure functions (dashboard/funding_tab.py) on a corpus with a repeated event:
+OpenAI's round reported by three articles in three languages (one with a headline), Amazon's
+investment in Anthropic once, and a market aggregate."""
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import funding_tab
+from dashboard.drilldown import Target, rows_for
+from etl import extract_tables, read_corpus
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "funding"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return extract_tables(read_corpus(FIXTURE), today=date(2026, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def events(tables):
+    return funding_tab.events(tables.mentions)
+
+
+def test_a_repeated_round_is_one_event(tables, events):
+    assert sorted(events.company) == ["Anthropic", "OpenAI"]
+    openai = events[events.company == "OpenAI"].iloc[0]
+    assert (openai.mentions, openai.documents) == (4, 3)
+    assert openai.lead_investor == "Thrive Capital"
+    assert openai.investors == "Thrive Capital; Microsoft; Nvidia"
+    assert openai.amount_usd == pytest.approx(6.57e9)  # the most precise report
+    shown = funding_tab.table_view(events, tables.documents)
+    reported_by = shown[shown.company == "OpenAI"]["reported by"].iloc[0]
+    assert "OpenAI完成66亿美元融资" in reported_by and "OpenAI raises $6.6 billion" in reported_by
+
+
+def test_totals_count_each_event_once(events):
+    totals = funding_tab.totals(events).set_index("company")
+    assert totals.loc["OpenAI", "amount_usd"] == pytest.approx(6.57e9)
+    assert totals.loc["OpenAI", "events"] == 1
+    bars = funding_tab.totals_chart(events).data
+    assert sorted(c for trace in bars for c in trace.y) == ["Anthropic", "OpenAI"]
+
+
+def test_clicking_an_event_reads_all_its_sentences(tables, events):
+    fig = funding_tab.events_chart(events)
+    points = [json.loads(c) for trace in fig.data for c in trace.customdata]
+    assert sorted(p["event_id"] for p in points) == sorted(events.event_id)
+    openai = events[events.company == "OpenAI"].event_id.iloc[0]
+    rows = rows_for(tables.mentions, Target.of(event_id=openai))
+    assert len(rows) == 4 and set(rows.lang) == {"en", "zh", "ar"}
+    assert Target.of(event_id=openai).label == f"funding event = {openai}"
+
+
+def test_rows_without_ids_get_them_from_the_same_rule(tables, events):
+    uploaded = tables.mentions.drop(columns=["event_id"])  # as documents uploaded into the page
+    again = funding_tab.events(funding_tab.with_event_ids(uploaded))
+    assert sorted(zip(again.company, again.mentions)) == sorted(zip(events.company, events.mentions))
+    assert funding_tab.with_event_ids(tables.mentions) is tables.mentions  # ids present: nothing recomputed
+
+
+def test_an_upload_repeating_a_stored_round_joins_its_event(tables):
+    from etl import extract_tables as extract
+    from etl.documents import Document
+
+    upload = extract([Document(text="OpenAI raised $6.6 billion in a round led by Thrive Capital, sources said.",
+                               source="upload.txt", lang="en", published=date(2024, 10, 5))], today=date(2026, 1, 1))
+    both = pd.concat([tables.mentions, upload.mentions], ignore_index=True)
+    assert both[both.kind == "money"].event_id.nunique() == 3  # merged apart: the stored event and the upload's
+    events = funding_tab.events(funding_tab.with_event_ids(both, recompute=True))
+    assert events[events.company == "OpenAI"].mentions.tolist() == [5]
+
+
+def test_the_table_names_columns_in_words_and_the_csv_is_safe(events):
+    shown = funding_tab.table_view(events)
+    assert list(shown.company) == ["OpenAI", "Anthropic"]  # largest first
+    assert {"lead investor", "investors", "mentions", "reported by"} <= set(shown.columns)
+    csv = pd.read_csv(__import__("io").BytesIO(funding_tab.events_csv(events)), encoding="utf-8-sig")
+    assert len(csv) == 2 and {"event_id", "articles"} <= set(csv.columns)
+    assert len(funding_tab.table_view(events, limit=1)) == 1
+
+
+def test_no_events_give_empty_figures():
+    empty = funding_tab.events(extract_tables([], today=date(2026, 1, 1)).mentions)
+    assert empty.empty
+    assert not funding_tab.totals_chart(empty).data and not funding_tab.events_chart(empty).data
+
+
+def test_the_merge_runs_once_per_frame(tables):
+    frame = tables.mentions.drop(columns=["event_id"])
+    first = funding_tab.with_event_ids(frame)
+    assert funding_tab.with_event_ids(frame) is first  # a rerun of the page reuses it
+    assert funding_tab.with_event_ids(frame.copy()) is not first  # another frame is merged anew
