@@ -286,7 +286,9 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
         lang = lang or detect_lang(sentence)
         sentence = sentence_of(sentence, _money_lexicon(lang))
     lang = lang or sentence.doc.lang
-    found_codes = list(codes(lang).finditer(sentence.text))
+    # A code (USD, Rs, 25c) makes a figure only with digits near: a sentence without digits is not scanned for them.
+    has_digit = _DIGIT_BEFORE.search(sentence.norm.text, sentence.norm_start, sentence.norm_end) is not None
+    found_codes = list(codes(lang).finditer(sentence.text)) if has_digit else []
     if not found_codes and not any(x.list == "currency" and x.value.position != "compound"
                                    for h in sentence.hits for x in h.entries):
         return []  # no currency (分 alone, minutes or points, opens nothing)
