@@ -289,9 +289,8 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
     # A code (USD, Rs, 25c) makes a figure only with digits near: a sentence without digits is not scanned for them.
     has_digit = _DIGIT_BEFORE.search(sentence.norm.text, sentence.norm_start, sentence.norm_end) is not None
     found_codes = list(codes(lang).finditer(sentence.text)) if has_digit else []
-    if not found_codes and not any(x.list == "currency" and x.value.position != "compound"
-                                   for h in sentence.hits for x in h.entries):
-        return []  # no currency (分 alone, minutes or points, opens nothing)
+    if not found_codes and not _has_currency(sentence.hits):
+        return []
     t = _Text(sentence, lang, found_codes)
     figs = _scan(t)
     if not figs:
@@ -306,6 +305,15 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
         out.append(MoneySpan(s, e, sentence.text[s:e], float(fig.lo), fig.iso, money_type, round_,
                              None if fig.hi is None else float(fig.hi)))
     return out
+
+
+def _has_currency(hits: list[Hit]) -> bool:
+    """Whether a currency word is among the hits (分 alone, minutes or points, opens nothing)."""
+    for h in hits:
+        for x in h.entries:
+            if x.list == "currency" and x.value.position != "compound":
+                return True
+    return False
 
 
 @cache
