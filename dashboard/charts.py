@@ -29,7 +29,7 @@ STANCES = {
     ("closed", "knowledge_base"): ("closed · from knowledge base", "#ef8a62", "/"),
 }
 MONEY_COLOURS = {
-    "funding": "#1f77b4", "investment": "#17becf", "valuation": "#9467bd", "aggregate": "#7f7f7f", "other": "#bcbd22",
+    "funding": "#1f77b4", "investment": "#17becf", "valuation": "#9467bd", "aggregate": "#7f7f7f", "revenue": "#2ca02c", "price": "#ff7f0e", "other": "#bcbd22",
 }
 KIND_COLOURS = {"company": "#4c78a8", "product": "#f58518", "money": "#54a24b", "date": "#b279a2"}
 

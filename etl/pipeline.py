@@ -20,7 +20,8 @@ from etl.extract.organisations import find_organisations
 from etl.extract.stanza_ner import with_rule_candidates
 from etl.extract.published import fallback_in, published_in
 from etl.extract.funding import roles_all
-from etl.extract.money import find_money, to_usd
+from etl.extract.fx import convert, converter
+from etl.extract.money import find_money
 from etl.extract.stance import find_breaks, find_stance_cues, stances
 from etl.context import DocumentContext, Sentence
 from etl.datafiles import read_csv
@@ -163,7 +164,7 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
             # about the last company named in the sentence before.
             company = next((e.company for e in reversed(previous_entities) if e.company != investor), None)
         when = roles.date
-        year = int(when.value[:4]) if when else (published.year if published else None)
+        rate = convert(m.amount, m.currency, when.value if when else None, published, row_base["published_grain"])
         rows.append({
             **row_base,
             "start": sent.start + m.start,
@@ -175,7 +176,9 @@ def _money_rows(row_base, sent, lang, entities, dates, published, previous_entit
             "amount": m.amount,
             "amount_upper": m.upper,
             "currency": m.currency,
-            "amount_usd": to_usd(m.amount, m.currency, year),
+            "amount_usd": rate.usd,
+            "fx_date": rate.fx_date,
+            "fx_from": rate.fx_from,
             "money_type": m.money_type,
             "round": roles.round,
             "investor": investor,
@@ -208,6 +211,7 @@ def _new_from_ner(ner: Iterable[EntitySpan], found: list[EntitySpan]) -> list[En
 def warm_up() -> None:
     """Build every lazily compiled pattern and parser cache (all languages) in this process, by
     extracting one short sentence per language (etl/data/warm_up.csv). Worker processes forked
-    afterwards inherit them instead of each paying ~2 s to build them again."""
+    afterwards inherit them instead of each paying ~2 s to build them again (the ECB rates too)."""
+    converter()
     for row in read_csv("warm_up.csv"):
         extract_document(Document(text=row["text"], source="warm-up", lang=row["lang"]), today=date(2026, 1, 1))

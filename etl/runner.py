@@ -251,6 +251,7 @@ class RunResult:
     skipped: int = 0  # records skipped on purpose (WARC records that are not HTML responses)
     notes: list[str] = field(default_factory=list)  # what the run recovered from (a stale lock …)
     events: int = 0  # funding events in funding.parquet
+    no_rate: int = 0  # money rows whose currency no exchange-rate source knows (amount_usd null)
 
     def summary(self) -> str:
         docs = self.documents
@@ -260,6 +261,8 @@ class RunResult:
         lines = [
             f"documents  {len(docs)} ({dups} with identical copies counted once, {undated} without a date)",
             f"rows       {sum(self.kinds.values())} ({per_kind})",
+            *([f"no rate    {self.no_rate} money rows in a currency no exchange-rate source knows (amount_usd empty)"]
+              if self.no_rate else []),
             f"events     {self.events} funding events (funding.parquet)",
             f"errors     {len(self.errors)}",
             *([f"skipped    {self.skipped} archive records that are not HTML pages (requests, metadata, images ...)"]
@@ -327,9 +330,11 @@ def run_corpus(
         writer.commit(concat_frames(outcome.documents, uploaded), outcome.errors, funding)
     if bar:
         bar.close()
-    kinds = read_mentions(out, columns=["kind"])["kind"].value_counts()
+    written = read_mentions(out, columns=["kind", "amount", "amount_usd"])
+    kinds = written["kind"].value_counts()
+    no_rate = int(((written["kind"] == "money") & written["amount"].notna() & written["amount_usd"].isna()).sum())
     return RunResult(outcome.documents, outcome.errors, {k: int(v) for k, v in kinds.items()}, outcome.processed,
-                     len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes, len(funding))
+                     len(outcome.reused), time.perf_counter() - started, outcome.skipped, writer.notes, len(funding), no_rate)
 
 
 def _uploaded_elsewhere(previous: pd.DataFrame | None, outcome: Outcome) -> pd.DataFrame:

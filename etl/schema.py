@@ -39,6 +39,8 @@ MENTION_COLUMNS: dict[str, str] = {
     "family": "string",  # a product's family: Qwen for Qwen2.5-VL (its own name for an unversioned product)
     "investors": "string",  # every named investor of a money figure, the lead first, "; "-joined
     "event_id": "string",  # the funding event a money row belongs to (etl/events.py; funding.parquet)
+    "fx_date": "string",  # money: the date of the rate amount_usd used (a day, or YYYY-MM / YYYY for an average)
+    "fx_from": "string",  # money: where that rate came from: ecb, peg or table (null: US dollars, or no source)
 }
 
 DOCUMENT_COLUMNS: dict[str, str] = {
@@ -93,7 +95,7 @@ ERROR_COLUMNS: dict[str, str] = {
 
 KINDS = ("company", "product", "money", "date")
 LICENSES = ("open", "closed")
-MONEY_TYPES = ("funding", "investment", "valuation", "aggregate", "other")
+from etl.spans import MONEY_TYPES  # noqa: E402,F401 (one list, in spans.py beside MoneySpan)
 
 
 def frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:

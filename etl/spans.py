@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What a money figure is: raised (funding), put in (investment), what a company is worth
+# (valuation), a sum over many (aggregate), earned (revenue), asked of a buyer (price); spending,
+# capex, market sizes and fines are "other".
+MONEY_TYPES = ("funding", "investment", "valuation", "aggregate", "revenue", "price", "other")
+
 
 @dataclass(frozen=True, slots=True)
 class EntitySpan:
@@ -42,7 +47,7 @@ class MoneySpan:
     text: str
     amount: float  # in original units, fully expanded (1.3 مليار دولار -> 1.3e9)
     currency: str  # ISO 4217
-    money_type: str = "other"  # funding, investment, valuation, aggregate, other
+    money_type: str = "other"  # one of MONEY_TYPES
     round: str | None = None  # seed, series_a, ...
     upper: float | None = None  # upper bound of a range ("$1-2 billion"): amount is the lower
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from itertools import chain
 
-from etl.extract.currency import currency_words
+from etl.extract.currency import country_words, currency_words
 from etl.extract.date_rules import date_words
 from etl.extract.funding_cues import funding_words
 from etl.extract.money_type import cue_words
@@ -17,8 +17,9 @@ from etl.lexicon import Lexicon
 # ("OpenAI" in Arabic text, "open source" in Hindi text).
 SHARED = (lambda: knowledge_base().words(), stance_words)
 # Lists per language: (lang) -> (word, Entry) pairs: dates, currencies, number words, money and funding cues
-# (currencies before number words: a currency reading of a spelling wins), organisation cues.
-PER_LANGUAGE: tuple = (date_words, currency_words, number_words, cue_words, funding_words, org_words)
+# (currencies before number words: a currency reading of a spelling wins), organisation cues, the
+# country words that decide a shared currency name.
+PER_LANGUAGE: tuple = (date_words, currency_words, number_words, cue_words, funding_words, org_words, country_words)
 
 
 @cache

@@ -40,14 +40,14 @@ from itertools import chain
 from etl.context import Sentence, sentence_of
 from etl.datafiles import read_csv
 from etl.extract.fx import to_usd
-from etl.extract.currency import currency_words
+from etl.extract.currency import ANY_LETTER, codes, country_words, currency_words
 from etl.extract.legacy_patterns import Lexicon, compile_pattern, needs_full  # noqa: F401 (funding.py, until rewritten)
 from etl.extract.legacy_patterns import alternation as legacy_alternation
 from etl.extract.money_type import MONEY_TYPES, ROUNDS, Figure, cue_words, types
 from etl.extract.numbers import alternation as words_alternation
 from etl.extract.numbers import (DIGIT_RUN, NUMBER, Tok, Word, inline_words, number_words, own_langs, parse_number,
                                  parse_tokens, rows_in_scope, scope)
-from etl.lang import LANGUAGES, detect_lang
+from etl.lang import LANGUAGES, detect_lang, script_of
 from etl.lexicon import Hit
 from etl.lexicon import Lexicon as WordLexicon
 from etl.spans import MoneySpan
@@ -58,8 +58,9 @@ __all__ = ["MONEY_TYPES", "ROUNDS", "find_money", "to_usd", "read_csv", "scope",
 
 _LEFT, _RIGHT = 24, 64  # characters tokenised before and after an anchor
 _TOKEN_LISTS = ("currency", "number")
-_MONEY_LISTS = frozenset({"currency", "number", "money_cue", "money_round"})
+_MONEY_LISTS = frozenset({"currency", "number", "money_cue", "money_round", "currency_country"})
 _GAP = re.compile(r"[^\S\n]*")
+_DIGIT_BEFORE = re.compile("[0-9]")
 _CLOSE = re.compile(r"[^\S\n]*[)）\]]")
 # Folded to "," by normalisation, but "،5" and "，5" end a clause where "1,5" is a number: kept.
 _RESTORED = re.compile(f"[،，](?=[0-9{''.join(lang.digits for lang in LANGUAGES.values())}])")
@@ -92,11 +93,22 @@ def _gaps(lang: str) -> _Gaps:
 
 
 # ----------------------------------------------------------------------------- one sentence
+def _glued_dollar(text: str, s: int) -> bool:
+    """A "$" right after letters is another dollar, listed apart (NT$, R$), unless the letters are a
+    scale glued to a number ("25k$")."""
+    if text[s] != "$":
+        return False
+    i = s
+    while i > 0 and text[i - 1].isascii() and text[i - 1].isalpha():
+        i -= 1
+    return i < s and not (i > 0 and text[i - 1].isdigit())
+
+
 class _Text:
     """A sentence as money reads it: normalised text, its money hits (local offsets) and the
     token that starts at each place (the longest currency or number word there)."""
 
-    def __init__(self, sentence: Sentence, lang: str):
+    def __init__(self, sentence: Sentence, lang: str, found_codes: list = ()):
         lo, hi = sentence.norm_start, sentence.norm_end
         text = sentence.norm.text[lo:hi]
         restored = [m for m in _RESTORED.finditer(sentence.text)] if "،" in sentence.text or "，" in sentence.text else []
@@ -112,9 +124,13 @@ class _Text:
         for h in self.hits:  # by start, longest first
             if h.start not in self.word_at:
                 word = next((x.value for x in h.entries if x.list in _TOKEN_LISTS), None)
-                if word is not None and not (text[h.start] == "$" and h.start and text[h.start - 1].isascii()
-                                             and text[h.start - 1].isalpha()):  # NT$, R$: listed apart
+                if word is not None and not _glued_dollar(text, h.start):
                     self.word_at[h.start] = (h.end, word)
+        for s, e, word in found_codes:  # original offsets -> normalised
+            ns = sentence.norm.to_normalized(sentence.start + s) - lo
+            got = self.word_at.get(ns)
+            if got is None or got[0] < ns + (e - s):
+                self.word_at[ns] = (sentence.norm.to_normalized(sentence.start + e) - lo, word)
         self.inline = inline_words(lang)
         self.starts = sorted(self.word_at)
         self.currencies = [s for s in self.starts if self.word_at[s][1].kind == "cur"]
@@ -131,9 +147,15 @@ class _Text:
         if got is None:
             return None
         e, w = got
-        if w.kind == "cur" and any(self.text.startswith(x, e) for x in w.not_followed_by):
+        if w.kind == "cur" and w.not_followed_by and self._followed(e, w.not_followed_by):
             return None
         return Tok(s, e, w.kind, w.value, w, self.text[s:e])
+
+    def _followed(self, e: int, words: tuple[str, ...]) -> bool:
+        if (ANY_LETTER in words and e < len(self.text) and script_of(self.text[e]) not in (None, "digit")
+                and self.inline.match(self.text, e, len(self.text)) is None):  # 五角三分: a numeral may follow
+            return True
+        return any(self.text.startswith(x, e) for x in words if x != ANY_LETTER)
 
     def token_at(self, q: int, limit: int) -> Tok | None:
         m = NUMBER.match(self.text, q, limit)
@@ -209,7 +231,7 @@ def _before(chain: list[Tok], used: int, cur: int) -> tuple[int, tuple[Decimal, 
     for k in range(used, end):
         if chain[k].kind not in _STARTS:
             continue
-        got = parse_tokens(chain[k:end])
+        got = parse_tokens(chain[k:end], units_alone=True)
         if got:
             if k > used and chain[k - 1].kind in _BLOCKERS:
                 return None  # 数十亿, "several billion", a number glued before: not an exact figure
@@ -229,12 +251,12 @@ def _figure_at(chain: list[Tok], i: int, used: int) -> tuple[Figure, int] | None
         got = _after(chain, i + 1)
         if got and not _looks_like_year(chain[i + 1:got[0]], cur):
             end, (lo, hi) = got
-            return Figure(cur.start, chain[end - 1].end, lo, hi, w.iso), end
-    if w.position in ("post", "both"):
+            return Figure(cur.start, chain[end - 1].end, lo, hi, w.iso, w), end
+    if w.position in ("post", "both", "compound"):
         got = _before(chain, used, i)
         if got and not _looks_like_year(chain[got[0]:i], cur):
             k, (lo, hi) = got
-            return Figure(chain[k].start, cur.end, lo, hi, w.iso), i + 1
+            return Figure(chain[k].start, cur.end, lo, hi, w.iso, w), i + 1
     return None
 
 
@@ -264,13 +286,19 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
         lang = lang or detect_lang(sentence)
         sentence = sentence_of(sentence, _money_lexicon(lang))
     lang = lang or sentence.doc.lang
-    if not any(x.list == "currency" for h in sentence.hits for x in h.entries):
+    # A code (USD, Rs, 25c) makes a figure only with digits near: a sentence without digits is not scanned for them.
+    has_digit = _DIGIT_BEFORE.search(sentence.norm.text, sentence.norm_start, sentence.norm_end) is not None
+    found_codes = list(codes(lang).finditer(sentence.text)) if has_digit else []
+    if not found_codes and not _has_currency(sentence.hits):
         return []
-    t = _Text(sentence, lang)
+    t = _Text(sentence, lang, found_codes)
     figs = _scan(t)
     if not figs:
         return []
-    figs = _drop_restatements(_merge_ranges(figs, t), t)
+    figs = _drop_restatements(_merge_ranges(_compounds(figs, t), t), t)
+    if not figs:
+        return []
+    _decide_bare_names(figs, t, sentence)
     out = []
     for fig, (money_type, round_) in zip(figs, types(figs, t.text, t.hits)):
         s, e = sentence.to_original(sentence.norm_start + fig.start, sentence.norm_start + fig.end)
@@ -279,15 +307,27 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
     return out
 
 
+def _has_currency(hits: list[Hit]) -> bool:
+    """Whether a currency word is among the hits (分 alone, minutes or points, opens nothing)."""
+    for h in hits:
+        for x in h.entries:
+            if x.list == "currency" and x.value.position != "compound":
+                return True
+    return False
+
+
 @cache
 def _money_lexicon(lang: str) -> WordLexicon:
     """The money words of a language alone: a plain string needs no names or dates."""
-    return WordLexicon(chain(currency_words(lang), number_words(lang), cue_words(lang)))
+    return WordLexicon(chain(currency_words(lang), number_words(lang), cue_words(lang), country_words(lang)))
 
 
 def _anchors(t: _Text) -> list[int]:
     anchors = [m.start() for m in DIGIT_RUN.finditer(t.text)]
     anchors += [s for s in t.starts if t.word_at[s][1].anchor]
+    # number words before a currency (three pounds, خمسة دولارات, 九元): the currency is the anchor
+    # (one with a digit just before it is reached from that digit)
+    anchors += [c for c in t.currencies if t.word_at[c][1].position != "pre" and not _DIGIT_BEFORE.search(t.text, max(0, c - _LEFT), c)]
     return sorted(anchors)
 
 
@@ -304,6 +344,49 @@ def _scan(t: _Text) -> list[Figure]:
         figs += _figures(chain)
         covered = max(covered, chain[-1].end)
     return figs
+
+
+def _compounds(figs: list[Figure], t: _Text) -> list[Figure]:
+    """Minor units in their currency, joined to the figure before them when they complete it:
+    "$7 and 25c" = 7.25, 九元五角 = 9.5, "5 euros and 50 cents" (cents of the euro). A unit that
+    only counts in a compound (分: also minutes, points) is dropped alone."""
+    out: list[Figure] = []
+    for f in figs:
+        factor = f.unit.factor
+        if factor is not None:
+            prev = out[-1] if out else None
+            if (prev is not None and prev.hi is None and f.hi is None and f.lo * factor < 1
+                    and (prev.unit.factor is None or prev.unit.factor > factor)
+                    and (_GAP.fullmatch(t.text, prev.end, f.start) or t.gaps.and_gap.fullmatch(t.text, prev.end, f.start))):
+                prev.lo += f.lo * factor
+                prev.end = f.end
+                prev.unit = f.unit if prev.unit.factor is not None else prev.unit
+                continue
+            if f.unit.position == "compound":
+                continue
+            f.lo, f.hi = f.lo * factor, None if f.hi is None else f.hi * factor
+        out.append(f)
+    return out
+
+
+def _decide_bare_names(figs: list[Figure], t: _Text, sentence: Sentence) -> None:
+    """A shared bare name (دينار, riyal, ليرة) takes the currency of the country word nearest it in
+    its sentence, else of the document's first country word for that name (currency_countries.csv)."""
+    for f in figs:
+        group = f.unit.group
+        if not group:
+            continue
+        near = [(abs(h.start - f.start), x.value.iso) for h in t.hits for x in h.entries
+                if x.list == "currency_country" and x.value.group == group]
+        if near:
+            f.iso = min(near)[1]
+            continue
+        for other in sentence.doc.sentences:
+            found = next((x.value.iso for h in other.hits for x in h.entries
+                          if x.list == "currency_country" and x.value.group == group), None)
+            if found:
+                f.iso = found
+                break
 
 
 def _merge_ranges(figs: list[Figure], t: _Text) -> list[Figure]:

@@ -1,7 +1,9 @@
 """The type and round of a money figure, from the cue words of its sentence (etl/data/money_cues.csv,
 lexicon lists "money_cue" and "money_round").
 
-- money_type: the nearest cue wins, ranked by (clause breaks between, another figure between,
+- money_type: funding, investment, valuation, aggregate, revenue (revenue, sales, ARR, إيرادات,
+  राजस्व, 营收), price (a price or a subscription) or other (spending, capex, market size, fines:
+  their cues say so, so a funding cue farther away does not type them). The nearest cue wins, ranked by (clause breaks between, another figure between,
   distance in characters); an aggregate cue in the figure's own clause beats the others, so
   "استثمر … أكثر من 40 مليار دولار … في الشركات الناشئة" is an aggregate. بقيمة ("worth",
   "amounting to") is deliberately no valuation cue: only قيمتها/تقييم/valued at are. No cue: "other".
@@ -20,9 +22,9 @@ from dataclasses import dataclass
 
 from etl.extract.numbers import rows_in_scope
 from etl.lexicon import Entry, Hit, longest
+from etl.spans import MONEY_TYPES  # noqa: F401 (re-exported)
 
 CUE_FILE = "money_cues.csv"
-MONEY_TYPES = ("funding", "investment", "valuation", "aggregate", "other")
 ROUNDS = ("pre_seed", "seed", "angel", "series_a", "series_b", "series_c", "series_d", "series_e",
           "series_f", "ipo", "strategic")
 SENTENCE_END = re.compile(r"[!?؟।。！？\n]|\.(?=\s|$)")
@@ -73,6 +75,7 @@ class Figure:
     lo: object  # Decimal
     hi: object  # Decimal | None
     iso: str
+    unit: object = None  # the currency's `numbers.Word`
 
 
 class Sentences:
@@ -133,6 +136,23 @@ class Clause:
         right = chosen[k:k + _CUES_NEAR]
         return [*left, *right]  # no cue overlaps a figure (dropped before)
 
+    def nearer_another(self, cue: Cue, fig: Figure) -> bool:
+        """Whether the cue stands nearer another figure than `fig`, in that figure's clause
+        ("جمعت مليار دولار بتقييم 4 مليارات"): it is that figure's."""
+        if cue.start >= fig.end:
+            i = bisect_left(self.fig_starts, cue.end)
+            if i == len(self.fig_starts):
+                return False
+            other_gap, own_gap, lo, hi = self.fig_starts[i] - cue.end, cue.start - fig.end, cue.end, self.fig_starts[i]
+        elif cue.end <= fig.start:
+            i = bisect_right(self.fig_ends, cue.start) - 1
+            if i < 0 or self.fig_starts[i] == fig.start:
+                return False
+            other_gap, own_gap, lo, hi = cue.start - self.fig_ends[i], fig.start - cue.end, self.fig_ends[i], cue.start
+        else:
+            return False
+        return other_gap < own_gap and bisect_left(self.breaks, hi) == bisect_left(self.breaks, lo)
+
     def rank(self, cue: Cue, fig: Figure) -> tuple[int, bool, int]:
         if cue.end <= fig.start:
             lo, hi = cue.end, fig.start
@@ -161,6 +181,8 @@ def type_of(clause: Clause, fig: Figure) -> tuple[str, str | None]:
     """(money_type, round) of a figure from the cues of its sentence."""
     money_type, best = "other", None
     for c in dict.fromkeys([*clause.near(fig, "all"), *clause.near(fig, "aggregate")]):
+        if c.kind == "type" and c.value == "valuation" and clause.nearer_another(c, fig):
+            continue
         kind = c.value if c.kind == "type" else "funding"
         clauses, between, dist = clause.rank(c, fig)
         key = (clauses, between, not (kind == "aggregate" and clauses == 0 and not between), dist,

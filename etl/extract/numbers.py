@@ -79,6 +79,8 @@ class Word:
     not_followed_by: tuple[str, ...] = ()
     code: bool = False  # a currency written as Latin letters (USD, Rs, RMB)
     anchor: bool = False  # a scale word of the text's own language: where a figure without digits may be
+    group: str = ""  # currencies: the shared bare name it is (dinar, riyal …), decided by country words
+    factor: Decimal | None = None  # currencies: a minor unit's value in its currency (cent: 0.01)
 
 
 def number_rows(lang: str) -> list[tuple[str, Word, str]]:
@@ -217,24 +219,46 @@ class Amount:
         self.lead_scale = lead_scale
 
 
-def _part(seq: list[Tok], i: int) -> tuple[Decimal, Decimal, bool, int] | None:
-    """One part's (base, scale, needs a scale, index after it) starting at seq[i]."""
+def _tens_and_ones(a: Decimal, b: Decimal) -> bool:
+    """Two number words that make one number: twenty five (20 + 5), خمسة عشر (5 + 10)."""
+    return (a >= 20 and a % 10 == 0 and a < 100 and 0 < b < 10) or (0 < a < 10 and a == a.to_integral() and b == 10)
+
+
+def _part(seq: list[Tok], i: int) -> tuple[Decimal, Decimal, bool | None, int] | None:
+    """One part's (base, scale, needs a scale: True/None for a number word/False, index after it)."""
     t, n = seq[i], len(seq)
     if t.kind == "num":
         return t.value, Decimal(1), False, i + 1
     if t.kind in ("unit", "article"):
         base, i = t.value, i + 1
+        while t.kind == "unit" and i < n and seq[i].kind == "unit" and _tens_and_ones(base, seq[i].value):
+            base, i = base + seq[i].value, i + 1
         while i + 1 < n and seq[i].kind == "and" and seq[i + 1].kind == "unit":
             base += seq[i + 1].value
             i += 2
-        return base, Decimal(1), True, i
+        return base, Decimal(1), True if t.kind == "article" else None, i
     if t.kind == "scale" and t.word.bare is not None:
         return t.word.bare, t.value, False, i + 1
     return None
 
 
-def amount(seq: list[Tok]) -> Amount | None:
-    """number scale* ((and)? number scale*)*, each later part smaller than the scale before it."""
+def _fold(parts: list[tuple[Decimal, Decimal]], value: Decimal, scale: Decimal) -> tuple[Decimal, Decimal] | None:
+    """两千五百万, 十五亿, "two thousand five hundred million": a scale after a run of smaller parts
+    scales their sum. Returns the folded (value, lead scale) and shortens `parts`, or None."""
+    k = len(parts)
+    while k and parts[k - 1][0] < scale:
+        k -= 1
+    if k == len(parts):
+        return None
+    total = sum(v for v, _ in parts[k:]) + value
+    lead = parts[k][1]
+    del parts[k:]
+    return total * scale, lead * scale
+
+
+def amount(seq: list[Tok], units_alone: bool = False) -> Amount | None:
+    """number scale* ((and)? number scale*)*, each later part smaller than the scale before it.
+    A number word needs a scale unless `units_alone` (right before a currency: خمسة دولارات)."""
     parts: list[tuple[Decimal, Decimal]] = []
     i, n = 0, len(seq)
     while i < n:
@@ -245,15 +269,19 @@ def amount(seq: list[Tok]) -> Amount | None:
         got = _part(seq, i)
         if got is None:
             return None
-        base, scale, needs_scale, i = got
-        mult = Decimal(1)
+        base, scale, needs, i = got
+        needs_scale = needs is True or (needs is None and not units_alone)
+        mult, folded = Decimal(1), None
         while i < n and seq[i].kind == "scale":
-            mult *= seq[i].value
+            if parts and (folded := _fold(parts, base * mult, seq[i].value)) is not None:
+                base, mult, scale = folded[0], Decimal(1), folded[1]
+            else:
+                mult *= seq[i].value
             i += 1
-        if needs_scale and mult == 1:
-            if parts and base < 1 and parts[-1][1] > 1:  # مليار ونصف: half of the scale before
-                parts.append((base * parts[-1][1], Decimal(1)))
-                continue
+        if needs is not False and mult == 1 and folded is None and parts and base < 1 and parts[-1][1] > 1:
+            parts.append((base * parts[-1][1], Decimal(1)))  # مليار ونصف: half of the scale before
+            continue
+        if needs_scale and mult == 1 and folded is None:
             return None
         parts.append((base * mult, scale * mult))
     if not parts:
@@ -264,30 +292,38 @@ def amount(seq: list[Tok]) -> Amount | None:
     return Amount(sum(v for v, _ in parts), parts[0][1] > 1, parts[0][1])
 
 
-def _range(left: list[Tok], right: list[Tok]) -> tuple[Decimal, Decimal] | None:
+def _range(left: list[Tok], right: list[Tok], units_alone: bool) -> tuple[Decimal, Decimal] | None:
     """A range's two ends; a lower end without its own scale takes the upper end's (10-20亿)."""
-    lo, hi = amount(left), amount(right)
+    lo, hi = amount(left, units_alone), amount(right, units_alone)
     if lo is None or hi is None:
         return None
     low = lo.value if lo.scaled else lo.value * hi.lead_scale
     return (low, hi.value) if low < hi.value else None
 
 
-def parse_tokens(seq: list[Tok]) -> tuple[Decimal, Decimal | None] | None:
+def _joining_hyphen(seq: list[Tok], i: int) -> bool:
+    """A hyphen glued between a number and its scale ("$5-billion") or two number words of one
+    number ("twenty-five") joins them: no range."""
+    t = seq[i]
+    if t.kind != "range" or not 0 < i < len(seq) - 1 or t.start != seq[i - 1].end or t.end != seq[i + 1].start:
+        return False
+    a, b = seq[i - 1], seq[i + 1]
+    return (a.kind == "num" and b.kind == "scale") or (a.kind == b.kind == "unit" and _tens_and_ones(a.value, b.value))
+
+
+def parse_tokens(seq: list[Tok], units_alone: bool = False) -> tuple[Decimal, Decimal | None] | None:
     """(value, upper bound of a range or None) of a run of number tokens, or None."""
     if not seq:
         return None
-    seq = [t for i, t in enumerate(seq)  # "$5-billion": a hyphen between a number and its scale joins them
-           if not (t.kind == "range" and 0 < i < len(seq) - 1 and seq[i - 1].kind == "num"
-                   and seq[i + 1].kind == "scale" and t.end == seq[i + 1].start and t.start == seq[i - 1].end)]
+    seq = [t for i, t in enumerate(seq) if not _joining_hyphen(seq, i)]
     if seq[0].kind == "between":
         seq = seq[1:]
         cut = next((i for i, t in enumerate(seq) if t.kind in ("and", "range")), None)
-        return None if cut is None else _range(seq[:cut], seq[cut + 1:])
+        return None if cut is None else _range(seq[:cut], seq[cut + 1:], units_alone)
     cuts = [i for i, t in enumerate(seq) if t.kind == "range"]
     if len(cuts) > 1:
         return None
     if cuts:
-        return _range(seq[:cuts[0]], seq[cuts[0] + 1:])
-    got = amount(seq)
+        return _range(seq[:cuts[0]], seq[cuts[0] + 1:], units_alone)
+    got = amount(seq, units_alone)
     return None if got is None else (got.value, None)
