@@ -23,8 +23,6 @@ def test_roles_per_language(lang):
         assert right / total >= TARGET, (field, right, total, [(c.line, f, v) for c, f, v in misses if f == field])
 
 
-@pytest.mark.xfail(reason="money types from the figure's frame are item 3 of issue 12 (etl/extract/money.py, "
-                          "another branch); remove this mark when it is merged", strict=False)
 @pytest.mark.parametrize("lang", LANGS)
 def test_money_type_per_language(lang):
     """Types the extractor knows (money.MONEY_TYPES); revenue and price rows count once it does."""
