@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLD = Path(__file__).resolve().parent / "gold" / "seeds.json"  # the repository's copy of shared/gold
 TODAY = dt.date(2026, 1, 1)
-ISO = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$"), "year": re.compile(r"^\d{4}$")}
+ISO = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "week": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+       "month": re.compile(r"^\d{4}-\d{2}$"), "quarter": re.compile(r"^\d{4}-Q[1-4]$"), "year": re.compile(r"^\d{4}$")}
 
 
 def read_corpus():
@@ -247,7 +248,8 @@ _TOKENS = [
     "في", "عام", "نهاية", "شهر", "يونيو", "القادم", "السادس عشر", "من", "مارس", "العام الماضي", "هذا العام",
     "كانون الثاني", "آذار", "تأسست", "بحلول", "in", "May", "next", "June", "last year", "the 14th of", "mid-",
     "में", "जून", "के अंत", "अगले", "पिछले साल", "वर्ष", "तक", "से अधिक", "年", "月", "日", "底", "明年", "去年", "三",
-    "2025", "٢٠٢٥", "२०२५", "２０２５", "1999", "31", "29", "0", "/", "-", ".", "%", ",", "، ", " ", "\u064b", "\u093c",
+    "yesterday", "Tuesday", "ago", "days", "three", "أمس", "منذ", "يومين", "الأسبوع الماضي", "कल", "पहले", "करेगी",
+    "昨天", "上周", "周二", "天前", "رمضان", "1446", "هـ", "2025", "٢٠٢٥", "२०२५", "２０２５", "1999", "31", "29", "0", "/", "-", ".", "%", ",", "، ", " ", "\u064b", "\u093c",
 ]
 _texts = st.one_of(st.text(), st.lists(st.sampled_from(_TOKENS) | st.text(max_size=3), max_size=30).map("".join))
 _bases = st.none() | st.dates()
@@ -259,6 +261,8 @@ def test_never_raises(text, lang, base, today):
     for s in find_dates(text, lang, base):
         assert 0 <= s.start < s.end <= len(text) and text[s.start : s.end] == s.text
         assert ISO[s.grain].match(s.value), s
+        if s.grain == "week":
+            assert dt.date.fromisoformat(s.value).weekday() == 0, s  # a week is its Monday
     got = infer_published(text, lang, today)
     assert got is None or (got.month, got.day) == (1, 1) and got <= today
     fallback_base(text, lang, today)
