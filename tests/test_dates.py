@@ -2,8 +2,9 @@
 the language data file, and a property test that nothing raises on arbitrary text.
 
 Corpus format: text<TAB>base<TAB>value<TAB>grain. ``base`` is the document's publication date
-(``-`` = unknown); ``value``/``grain`` list every date the sentence must yield, in order,
-separated by ``;``; ``-`` means the sentence must yield nothing.
+(``-`` = unknown; ``2025`` a year, ``2025-06`` a month, ``2025-06-11`` a day: relative phrases
+need a base as fine as they are); ``value``/``grain`` list every date the sentence must yield,
+in order, separated by ``;``; ``-`` means the sentence must yield nothing.
 """
 from __future__ import annotations
 
@@ -32,12 +33,22 @@ ISO = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "week": re.compile(r"^\d{4}-\d
        "month": re.compile(r"^\d{4}-\d{2}$"), "quarter": re.compile(r"^\d{4}-Q[1-4]$"), "year": re.compile(r"^\d{4}$")}
 
 
+def base_of(base: str) -> tuple[dt.date | None, str | None]:
+    """A corpus row's base and its grain."""
+    if base == "-":
+        return None, None
+    if len(base) == 4:
+        return dt.date(int(base), 1, 1), "year"
+    if len(base) == 7:
+        return dt.date(int(base[:4]), int(base[5:]), 1), "month"
+    return dt.date.fromisoformat(base), "day"
+
+
 def read_corpus():
     cases = []
     for lang, n, (text, base, value, grain) in corpus_rows("dates"):
-        base_date = None if base == "-" else dt.date.fromisoformat(base)
         want = [] if value == "-" else list(zip(value.split(";"), grain.split(";"), strict=True))
-        cases.append(pytest.param(lang, text, base_date, want, id=f"{lang}:{n}"))
+        cases.append(pytest.param(lang, text, *base_of(base), want, id=f"{lang}:{n}"))
     return cases
 
 
@@ -48,13 +59,17 @@ def test_corpus_size():
     per_lang = Counter(p.values[0] for p in CASES)
     assert set(per_lang) == set(SUPPORTED)
     assert all(n >= 20 for n in per_lang.values()), per_lang
-    negatives = Counter(p.values[0] for p in CASES if not p.values[3])
+    negatives = Counter(p.values[0] for p in CASES if not p.values[4])
     assert all(negatives[lang] >= 5 for lang in SUPPORTED), negatives
+    # Relative rows: a relative phrase (yesterday, last week, two years ago) read against the base.
+    relative = Counter(lang for lang, text, base, grain, want in (p.values for p in CASES)
+                       if want and any(f.relative for f in dates.scan_text(text, lang).found(base, grain)))
+    assert all(relative[lang] >= 25 for lang in SUPPORTED), relative
 
 
-@pytest.mark.parametrize("lang,text,base,want", CASES)
-def test_corpus(lang, text, base, want):
-    found = find_dates(text, lang, base)
+@pytest.mark.parametrize("lang,text,base,base_grain,want", CASES)
+def test_corpus(lang, text, base, base_grain, want):
+    found = find_dates(text, lang, base, base_grain)
     assert [(s.value, s.grain) for s in found] == want
     for s in found:
         assert text[s.start : s.end] == s.text

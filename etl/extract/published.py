@@ -21,6 +21,14 @@
     year the text states at all, founding years included (the article cannot be older), as
     Jan 1; else None. A lower bound: "نهاية مايو" in a 2023 article that only mentions a 2022
     founding comes out as 2022-05 (right month, possibly early year); ``published`` stays null.
+
+``dateline_in(scan)``
+    The day a dateline or byline states: a full date with its year in the first sentences,
+    standing alone between the place or agency and the story ("PARIS, June 11, 2024 —",
+    "Paris, June 11, 2024.", "نيودلهي - 11 يونيو 2024", "नई दिल्ली, 11 जून 2024", "新华社北京2024年6月11日电").
+    Before the date: nothing, or a few words without digits ending in a separator (, - — :), or
+    -- where the language marks a dateline after its date (电, 讯) -- a short name; after it: a
+    separator, the end of the sentence or that mark. "On June 11, 2024, OpenAI said" is no dateline.
 """
 from __future__ import annotations
 
@@ -45,6 +53,30 @@ def fallback_in(scan: DateScan, today: dt.date) -> dt.date | None:
     """The latest year the scan states at all, founding years included, as Jan 1; else None."""
     years = _stated_years(scan, today, keep_past=True)
     return dt.date(max(years), 1, 1) if years else None
+
+
+_DATELINE_SENTENCES = 3  # a dateline opens the text (a title line may come first)
+_DATELINE_PREFIX = re.compile(r"[^\d]{0,60}")
+_SEPARATOR_END = re.compile(r"[,،:\-—–|/]\s*$")
+_SEPARATOR_START = re.compile(r"^\s*(?:$|[—–\-.,،:|/)(।。])")
+
+
+def dateline_in(scan: DateScan) -> dt.date | None:
+    """The publication day a dateline states (see the module docstring), else None."""
+    marks = scan.grammar.inline.get("dateline_after", {}) if scan.grammar else {}
+    for f in scan.found(None):
+        if f.sentence.index >= _DATELINE_SENTENCES:
+            break
+        if f.span.grain != "day" or not f.explicit_year:
+            continue
+        before, after = f.sentence.text[:f.span.start], f.sentence.text[f.span.end:]
+        if not _DATELINE_PREFIX.fullmatch(before) or len(before.split()) > 6:
+            continue
+        marked = any(after.lstrip().startswith(m) for m in marks)
+        separated = not before.strip() or _SEPARATOR_END.search(before)
+        if marked or (separated and _SEPARATOR_START.match(after)):
+            return dt.date.fromisoformat(f.span.value)
+    return None
 
 
 def infer_published(text: str, lang: str, today: dt.date) -> dt.date | None:

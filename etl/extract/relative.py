@@ -229,9 +229,10 @@ def _hijri(p, g: Grammar) -> tuple[dt.date, bool] | None:
     if month is None:
         return None
     try:
-        d = Hijri(int(groups["hyear"]), month, int(groups["day"])).to_gregorian()
+        day = int(groups["day"]) if groups.get("day") else cue(p, g, "dayw", "ordinal_day")
+        d = Hijri(int(groups["hyear"]), month, day).to_gregorian()
         return dt.date(d.year, d.month, d.day), True
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):
         return None  # outside the Umm al-Qura table (1343-1500 AH), or no such day
 
 

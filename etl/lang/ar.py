@@ -39,7 +39,8 @@ DATES = DateGrammar(
         ("ago", "ago_before", r"{B}(?P<ago>{ago_before})\s+{UNITS}"),
         ("later", "later_before", r"{B}(?P<later>{later_before})\s+{UNITS}"),
         # "15 رمضان 1446 هـ": converted from the Umm al-Qura calendar
-        ("hijri", "hijri_month", r"{NUM_B}(?P<day>{DAY})(?![0-9.,])\s*(?:من\s+)?(?P<hmonth>{hijri_month}){E}\s*"
+        ("hijri", "hijri_month", r"(?:{NUM_B}(?P<day>{DAY})(?![0-9.,])\s*(?:من\s+)?|{B}(?P<dayw>{ordinal_day})\s+من\s+)"
+                                 r"(?:{MONTH_WORD})?(?P<hmonth>{hijri_month}){E}\s*"
                                  r"(?:{year_word}\s*)?(?P<hyear>1[345][0-9]{2})(?![0-9])(?:\s*{hijri_suffix}{E})?"),
     ),
 )
