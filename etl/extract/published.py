@@ -32,6 +32,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
@@ -56,7 +57,8 @@ def fallback_in(scan: DateScan, today: dt.date) -> dt.date | None:
 
 
 _DATELINE_SENTENCES = 3  # a dateline opens the text (a title line may come first)
-_DATELINE_PREFIX = re.compile(r"[^\d]{0,60}")
+_DATELINE_REACH = 60  # characters of place, agency or byline before a dateline's date
+_DATELINE_PREFIX = re.compile(r"[^\d]{0,%d}" % _DATELINE_REACH)
 _SEPARATOR_END = re.compile(r"[,،:\-—–|/]\s*$")
 _SEPARATOR_START = re.compile(r"^\s*(?:$|[—–\-.,،:|/)(।。])")
 
@@ -67,7 +69,7 @@ def dateline_in(scan: DateScan) -> dt.date | None:
     for f in scan.found(None):
         if f.sentence.index >= _DATELINE_SENTENCES:
             break
-        if f.span.grain != "day" or not f.explicit_year:
+        if f.span.grain != "day" or not f.explicit_year or f.span.start > _DATELINE_REACH:
             continue
         before, after = f.sentence.text[:f.span.start], f.sentence.text[f.span.end:]
         if not _DATELINE_PREFIX.fullmatch(before) or len(before.split()) > 6:
@@ -90,6 +92,7 @@ def fallback_base(text: str, lang: str, today: dt.date) -> dt.date | None:
 def _stated_years(scan: DateScan, today: dt.date, *, keep_past: bool) -> list[int]:
     """Years written out in full (year cue or full date), not after ``today``."""
     years = []
+    starts: dict[int, list[int]] = {}  # per sentence, the starts of its hits (sorted): a window is a bisection
     for f in scan.found(None):
         if not f.explicit_year:
             continue
@@ -97,19 +100,24 @@ def _stated_years(scan: DateScan, today: dt.date, *, keep_past: bool) -> list[in
         stated = dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
         if stated > today:
             continue
-        if not keep_past and _dates_another_time(f, scan.grammar.past_needs_start):
+        if not keep_past and _dates_another_time(f, scan.grammar.past_needs_start, starts):
             continue
         years.append(parts[0])
     return years
 
 
-def _dates_another_time(f: Found, needs_start: bool) -> bool:
+def _dates_another_time(f: Found, needs_start: bool, starts: dict[int, list[int]]) -> bool:
     """Whether a founding or deadline cue stands right before the phrase (at most two words
-    between) or right after it."""
+    between) or right after it. Only the hits within reach are read, so a sentence of a thousand
+    dates costs a thousand short looks, not a million."""
     sentence = f.sentence
     text = sentence.norm.text
     start, end = f.norm_start + sentence.norm_start, f.norm_end + sentence.norm_start
-    for h in sentence.hits:
+    hit_starts = starts.get(id(sentence))
+    if hit_starts is None:
+        hit_starts = starts[id(sentence)] = [h.start for h in sentence.hits]
+    lo, hi = bisect.bisect_left(hit_starts, start - _REACH), bisect.bisect_right(hit_starts, end + _REACH)
+    for h in sentence.hits[lo:hi]:
         kinds = {e.value.kind for e in h.entries if e.list == "date" and e.value.kind in CHECK_KINDS}
         if not kinds:
             continue

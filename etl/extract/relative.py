@@ -77,8 +77,9 @@ def future(p, g: Grammar) -> bool:
     text = p.tagged.text
     start, end = p.match.span()
     if g.future_after:
-        stop = _CLAUSE_BREAK.search(text, end)
-        return bool(g.future.search(text, end, min(stop.start() if stop else len(text), end + _REACH)))
+        limit = min(len(text), end + _REACH)
+        stop = _CLAUSE_BREAK.search(text, end, limit)
+        return bool(g.future.search(text, end, stop.start() if stop else limit))
     lo = max(0, start - _REACH)
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, start)]
     return bool(g.future.search(text, breaks[-1] if breaks else lo, start))
@@ -185,10 +186,9 @@ def _shift(p, g: Grammar, base: dt.date, sign: int):
 def _after_postposition(p) -> bool:
     """"लॉन्च से दो दिन पहले": a count right after a postposition is counted from another event."""
     start = p.match.start()
-    text = p.tagged.text
-    before = text[:start].rstrip()
-    word = before.rstrip("\uf8ff")
-    return bool(word) and "postp" in p.tagged.cues.get(len(word) - 1, {})
+    lo = max(0, start - 24)  # a postposition is a short word
+    word = p.tagged.text[lo:start].rstrip().rstrip("\uf8ff")  # its placeholder, then the rest of the word
+    return bool(word) and "postp" in p.tagged.cues.get(lo + len(word) - 1, {})
 
 
 def _ago(p, g: Grammar, base: dt.date):
