@@ -16,14 +16,14 @@ def server(tmp_path_factory):
     yield from serve(tmp_path_factory, data=None)
 
 
-def _page_text(server, query, shot, drill=None):
+def _page_text(server, query, shot, drill=None, ready=".js-plotly-plot .main-svg"):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
         page.goto(server + query, wait_until="domcontentloaded")
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+        page.wait_for_selector(ready, timeout=120_000)
         if drill:
             picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Show the sentences")
             picker.scroll_into_view_if_needed()
@@ -54,11 +54,6 @@ def test_overview_and_drill_down_show_years_as_years(server, tmp_path):
     assert main.count("2025-01-01") <= 1  # only as the first day the date filter offers ...
     assert "2025-12-31" in main  # ... which reaches the end of the year
     assert " · 2025 · " in main  # the drill-down's date line: the year the document states
-
-
-def test_mentions_table_shows_no_time_of_day(server, tmp_path):
-    main, _, errors = _page_text(server, "/?tab=Mentions+table", _shots(tmp_path) / "dates_table.png")
-    assert errors == 0 and "00:00:00" not in main
 
 
 def test_timeline_leaves_year_dates_out_of_months_and_shows_them_in_years(server, tmp_path):
