@@ -23,6 +23,8 @@ The year of a phrase that states none comes from ``base`` (the document's public
 "last June"/يونيو الماضي the last one before it; "June last year" is in ``base.year - 1``; "this
 year"/هذا العام/今年 is ``base.year`` at year grain. **With no base, such phrases are skipped**: a
 value with a guessed year would be wrong more often than a missing row.
+Relative phrases (yesterday, أمس, कल, 昨天, weekdays, last week, three days ago) are resolved by
+etl/extract/relative.py against the base and its grain: they need a base as fine as themselves.
 
 Never dates: a bare number (a 4-digit 19xx/20xx number counts only next to a year cue, or as one
 end of a range of years no more than 30 apart), section numbers ("Insight 07"), counts ("79
