@@ -144,13 +144,16 @@ def context(d):
     return DocumentContext(d["text"], d.get("lang"), lexicon(d.get("lang") or detect_lang(d["text"])))
 for c in [context(d) for d in docs[:3]]:
     scan_dates(c).by_sentence(published_in(scan_dates(c), today))
-contexts = [context(d) for d in docs]
-started = time.process_time()
-for c in contexts:
-    scan = scan_dates(c)
-    published = published_in(scan, today)
-    scan.by_sentence(published or fallback_in(scan, today))
-print(json.dumps({"seconds": time.process_time() - started, "mb": sum(len(d["text"].encode()) for d in docs) / 1e6}))
+best = float("inf")
+for _ in range(3):  # the best of three: the date work of a corpus is short, the machine noisy
+    contexts = [context(d) for d in docs]  # a fresh scan each time
+    started = time.process_time()
+    for c in contexts:
+        scan = scan_dates(c)
+        published = published_in(scan, today)
+        scan.by_sentence(published or fallback_in(scan, today))
+    best = min(best, time.process_time() - started)
+print(json.dumps({"seconds": best, "mb": sum(len(d["text"].encode()) for d in docs) / 1e6}))
 """
 
 

@@ -80,7 +80,11 @@ CHECK_KINDS = frozenset({"past_before", "past_after", "target_before", "target_a
 BEFORE_CHECKS = frozenset({"past_before", "target_before"})
 # A sentence holding one of these is read.
 ANCHOR_KINDS = frozenset({"month", "month_abbr", "rel_year", "rel_day", "rel_day_tensed", "weekday", "rel_week", "rel_month",
-                          "rel_quarter", "unit", "unit_dual", "hijri_month"})
+                          "rel_quarter"})
+# ... or a unit of time with a word that counts it from the base ("three days ago", منذ يومين), or
+# a Hijri month with a Hijri year (etl/extract/dates.py, _anchored).
+UNIT_KINDS = frozenset({"unit", "unit_dual"})
+SHIFT_KINDS = frozenset({"ago_before", "ago_after", "later_after"})
 
 PLACEHOLDER_BASE = 0xE000  # Private Use Area: never a word character, never in normalised news text
 FILL = "\uf8ff"  # the rest of a placeholder word
@@ -272,6 +276,28 @@ def _expand(template: str, names: dict[str, str], code: str, used: set[str], dep
         return _expand(names[name], names, code, used, depth + 1)
 
     return _REF.sub(sub, template)
+
+
+def anchored(words: list[dict], text: str, lo: int, hi: int) -> bool:
+    """Whether a sentence (text[lo:hi], with its date words' {kind: value}) is worth the rules: a
+    date word that anchors a phrase; a Hijri month with a Hijri year; or a unit of time ("days",
+    أيام) with a word that counts it from the base (ago, منذ, पहले) -- after "in"/بعد only with a
+    number ("in the coming months" is read no further)."""
+    if not words:
+        return False
+    kinds = set().union(*words)
+    if not ANCHOR_KINDS.isdisjoint(kinds):
+        return True
+    if "hijri_month" in kinds and _HIJRI_YEAR.search(text, lo, hi):
+        return True
+    if UNIT_KINDS.isdisjoint(kinds):
+        return False
+    return not SHIFT_KINDS.isdisjoint(kinds) or ("later_before" in kinds and (
+        "count" in kinds or "unit_dual" in kinds or _DIGIT.search(text, lo, hi) is not None))
+
+
+_HIJRI_YEAR = re.compile(r"1[345][0-9]{2}")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def hide_private_use(text: str) -> str:

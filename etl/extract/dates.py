@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from dateparser.date import DateDataParser
 
 from etl.context import DocumentContext, Sentence, sentence_of
-from etl.extract.date_rules import ANCHOR_KINDS, CHECK_KINDS, FILL, KINDS, YEAR_ANYWHERE, Grammar, grammar, hide_private_use
+from etl.extract.date_rules import CHECK_KINDS, FILL, KINDS, YEAR_ANYWHERE, Grammar, anchored, grammar, hide_private_use
 from etl.extract.relative import CALENDAR_RULES, RELATIVE_RULES, base_year, last_day, resolve_calendar, resolve_relative, \
     two_digit_year
 from etl.extract.relative import cue as _cue
@@ -87,15 +87,15 @@ def taggings(sentence: Sentence, g: Grammar) -> tuple[Tagged, Tagged] | None:
     longest phrase wins. None when the sentence holds no date word that anchors a phrase, no
     19xx/20xx number and none of the language's own anchors."""
     lo, hi = sentence.norm_start, sentence.norm_end
-    source = hide_private_use(sentence.norm.text[lo:hi])
     words: list[_Word] = []
     for h in sentence.hits:  # by start, longest first
         found = {e.value.kind: e.value.value for e in h.entries if e.list == "date" and e.value.kind not in CHECK_KINDS}
         if found:
             words.append((h.start - lo, h.end - lo, found))
-    if all(ANCHOR_KINDS.isdisjoint(w[2]) for w in words) and not YEAR_ANYWHERE.search(source) \
-            and not (g.anchor and g.anchor.search(source)):
+    text = sentence.norm.text
+    if not anchored([w[2] for w in words], text, lo, hi) and not YEAR_ANYWHERE.search(text, lo, hi) and not (g.anchor and g.anchor.search(text, lo, hi)):
         return None
+    source = hide_private_use(text[lo:hi])
     longest, split = _tile(words, source, False), _tile(words, source, True)
     first = _tagged(source, longest, g)
     return first, (_tagged(source, split, g) if split != longest else first)
