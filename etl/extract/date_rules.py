@@ -146,6 +146,7 @@ class Grammar:
     past_needs_start: bool
     future: re.Pattern[str]  # a future-tense cue of the tagged sentence
     future_after: bool  # the cue follows the dates it governs (Hindi verbs come last)
+    clause_words: re.Pattern[str] | None  # words that open another clause
 
 
 @cache
@@ -249,7 +250,8 @@ def _compile(code: str) -> Grammar:
     future = re.compile(_expand(spec.future, names, code, set()))
     return Grammar(code, tuple(rules), placeholders, {ch: kinds for kinds, ch in placeholders.items()},
                    {k: v for k, v in inline.items() if v}, canonical, re.compile(spec.anchor) if spec.anchor else None,
-                   spec.past_needs_start, future, spec.future_after)
+                   spec.past_needs_start, future, spec.future_after,
+                   re.compile(spec.clause_words) if spec.clause_words else None)
 
 
 def _kind_class(kind: str, placeholders: dict[frozenset[str], str], literals: dict[str, object]) -> str:

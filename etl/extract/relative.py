@@ -78,8 +78,10 @@ def future(p, g: Grammar) -> bool:
     start, end = p.match.span()
     if g.future_after:
         limit = min(len(text), end + _REACH)
-        stop = _CLAUSE_BREAK.search(text, end, limit)
-        return bool(g.future.search(text, end, stop.start() if stop else limit))
+        for breaks in (_CLAUSE_BREAK, g.clause_words):
+            stop = breaks.search(text, end, limit) if breaks else None
+            limit = stop.start() if stop else limit
+        return bool(g.future.search(text, end, limit))
     lo = max(0, start - _REACH)
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, start)]
     return bool(g.future.search(text, breaks[-1] if breaks else lo, start))

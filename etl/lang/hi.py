@@ -33,6 +33,7 @@ DATES = DateGrammar(
     # Future verbs end in -एगा/-एगी/-एंगे (करेगी, जाएगा, होगा): the verb closes the clause, after its dates.
     future=r"{future}|(?:ेगा|ेगी|ेंगे|ेंगी|ेगे|एगा|एगी|एंगे|एँगे|एंगी|होगा|होगी|होंगे|होंगी){E}",
     future_after=True,
+    clause_words=r"\s(?:कि|और|लेकिन|जबकि)\s",
 )
 
 LANGUAGE = Language(
