@@ -110,3 +110,16 @@ def test_run_summary_counts_relative_phrases_without_a_day():
     assert list(tables.documents.sort_values("source")["relative_undated"]) == [2, 0]
     dated = tables.mentions[tables.mentions.kind == "date"]
     assert list(dated["date"]) == ["2025-06-10"]
+
+
+def test_run_summary_line_names_the_relative_phrases_left_out(tmp_path):
+    from etl.runner import run_corpus
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("OpenAI released the model yesterday. In 2025 it grew.", encoding="utf-8")
+    (corpus / "b.txt").write_text("PARIS, June 11, 2024 — Mistral said yesterday it raised money.", encoding="utf-8")
+    result = run_corpus(corpus, tmp_path / "out", today=TODAY)
+    assert "relative   1 relative date phrases" in result.summary()
+    docs = result.documents.set_index("source")
+    assert docs.loc["b.txt", "published_from"] == "dateline" and docs.loc["a.txt", "published_grain"] == "year"
