@@ -292,12 +292,7 @@ def overview_tab(dataset, view, f) -> None:
     cols[3].metric("Companies & products", f"{o.entities:,}")
     cols[4].metric("Undated documents", f"{o.undated_documents:,}")
     cols[5].metric("ETL errors", f"{o.errors:,}")
-    if o.first_date is not None:
-        days = (o.last_date - o.first_date).days + 1
-        st.caption(f"Published between {o.first_date:%Y-%m-%d} and {o.last_date:%Y-%m-%d} "
-                   f"({days:,} day{'s' if days != 1 else ''}).")
-    else:
-        st.caption("No document has a date.")
+    st.caption(summaries.published_caption(o))
     left, right = st.columns(2)
     with left:
         plot(charts.top_entities(view), "chart_top_entities")
@@ -324,6 +319,9 @@ def timeline_tab(view, f, v) -> None:
     if mentions:
         st.caption(f"Left out of this chart for want of a date: {docs:,} document(s) with {mentions:,} "
                    "company/product mentions. They stay in the other views.")
+    coarse = summaries.coarse_note(summaries.coarse(view, v.grain))
+    if coarse:
+        st.caption(f"Left out of this {v.grain} chart: {coarse} (shown in the year view).")
     plot(charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.share), "chart_timeline")
 
 
@@ -392,7 +390,8 @@ def table_tab(dataset, view) -> None:
     shown = data.to_schema(dataset.rows(view.index[:TABLE_ROWS]))
     note = f"Showing the first {len(shown):,} of {len(view):,} rows" if len(view) > TABLE_ROWS else f"{len(view):,} rows"
     st.caption(note + "; the download holds every filtered row.")
-    st.dataframe(shown.assign(url=drilldown.safe_urls(shown["url"])), hide_index=True, column_config=ARTICLE_COLUMNS)
+    st.dataframe(summaries.for_display(shown).assign(url=drilldown.safe_urls(shown["url"])), hide_index=True,
+                 column_config=ARTICLE_COLUMNS)
     download(f"Download these {len(view):,} rows (CSV)", data.mentions_csv, dataset, view.index,
              "mentions.csv", "download_mentions")
 

@@ -86,7 +86,7 @@ def empty_figure(title: str = "", message: str = NO_DATA) -> go.Figure:
 
 def _period_counts(df: pd.DataFrame, keys: list[str], rows: np.ndarray, grain: str) -> pd.DataFrame:
     """Rows per (keys..., period) over the dated rows selected by `rows`; sorted by period."""
-    rows = rows & summaries.present(df["published"])
+    rows = rows & summaries.placeable(df, grain)  # a year-grain document is in year views only
     counts = summaries.count_by({**{k: df[k] for k in keys}, "period": df["published"]}, rows, grain=grain)
     counts["period"] = pd.to_datetime(counts["period"]).astype("datetime64[ns]")
     return counts.sort_values("period", kind="stable").reset_index(drop=True)
@@ -133,7 +133,8 @@ def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None
         fig.add_trace(go.Scatter(
             x=rows["period"], y=rows[value], name=label(entity), mode="lines+markers",
             customdata=[target(entity=str(entity), period=p.date().isoformat(), grain=grain) for p in rows["period"]],
-            hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}: %{y" + (":.1%" if share else "") + "}<extra></extra>",
+            hovertemplate="%{fullData.name}<br>%{x|" + TIME_FORMATS.get(grain, "%Y-%m-%d") + "}: %{y"
+                          + (":.1%" if share else "") + "}<extra></extra>",
         ))
     _layout(fig, title, hovermode="closest")
     fig.update_yaxes(title="share" if share else "mentions", tickformat=".0%" if share else None, rangemode="tozero")
@@ -199,7 +200,7 @@ def license_over_time(df: pd.DataFrame, grain: str = "month") -> go.Figure:
             x=rows["period"], y=rows["mentions"], name=name,
             marker={"color": colour, "pattern": {"shape": pattern}},
             customdata=[target(license=lic, license_from=src, period=p.date().isoformat(), grain=grain) for p in rows["period"]],
-            hovertemplate=name + "<br>%{x|%Y-%m-%d}: %{y}<extra></extra>",
+            hovertemplate=name + "<br>%{x|" + TIME_FORMATS.get(grain, "%Y-%m-%d") + "}: %{y}<extra></extra>",
         ))
     _layout(fig, title, barmode="stack")
     fig.update_yaxes(title="mentions")

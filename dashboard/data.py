@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.summaries import choices, funding_table
+from dashboard.summaries import choices, funding_table, published_bounds
 from dashboard.uploads import UploadFailed  # noqa: F401  (the app catches it)
 from etl import query as etl_query
 from etl import schema
@@ -437,9 +437,7 @@ class Prepared(NamedTuple):
 
 
 def prepare(dataset: Dataset) -> Prepared:
-    published = dataset.light["published"].dropna()
-    bounds = (published.min().date(), published.max().date()) if len(published) else None
-    return Prepared(dataset, dataset.light, choices(dataset.light), bounds)
+    return Prepared(dataset, dataset.light, choices(dataset.light), published_bounds(dataset.light))
 
 
 def mentions_csv(rows: pd.DataFrame) -> bytes:

@@ -112,6 +112,7 @@ def rows_mask(df: pd.DataFrame, target: Target) -> np.ndarray:
         end = start + GRAIN_OFFSETS.get(target.grain or "day", GRAIN_OFFSETS["day"])
         published = df["published"]
         keep &= ((published >= start) & (published < end)).to_numpy(dtype=bool, na_value=False)
+        keep &= summaries.placeable(df, target.grain or "day")  # the chart left coarser dates out
     return keep
 
 
@@ -299,7 +300,8 @@ def mentions_html(rows: pd.DataFrame, documents: pd.DataFrame | None = None, lim
             titles[doc_id] = (_text(title), _safe_url(_text(url)), _text(site))
     order, key = _order(rows)
     # plain arrays from here on: pandas indexing of categorical rows costs per call, not per row
-    col = {c: rows[c].to_numpy(dtype=object)[order] for c in ("doc_id", "lang", "source", "published", "sentence", "text")}
+    col = {c: rows[c].to_numpy(dtype=object)[order] for c in ("doc_id", "lang", "source", "sentence", "text")}
+    col["published"] = summaries.published_labels(rows).to_numpy(dtype=object)[order]  # "2025", never 2025-01-01
     groups: dict[int, list[int]] = {}
     for i, k in enumerate(key[order].tolist()):
         groups.setdefault(k, []).append(i)

@@ -144,6 +144,91 @@ def parse_iso_dates(series: pd.Series) -> pd.Series:
     return pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
 
 
+# --- publication dates at their grain -----------------------------------------------------------
+# A document's `published` is a date, but its `published_grain` says how much of it the source
+# states: a year-grain "2025" is stored as 2025-01-01 and must never be shown, counted or charted
+# as that day. Stores without the column are read as day grain.
+
+GRAIN_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
+# The publication grain a view grain needs: a week or a day needs the day, a quarter the month.
+_NEEDED = {"day": 0, "week": 0, "month": 2, "quarter": 2, "year": 4}
+_LABEL_FORMATS = {"year": "%Y", "month": "%b %Y"}
+
+
+def published_grains(df: pd.DataFrame) -> np.ndarray:
+    """Each row's publication grain as text ("day" where the column is missing or null)."""
+    if "published_grain" not in df.columns:
+        return np.full(len(df), "day", dtype=object)
+    return df["published_grain"].astype("object").where(df["published_grain"].notna(), "day").to_numpy(dtype=object)
+
+
+def placeable(df: pd.DataFrame, grain: str) -> np.ndarray:
+    """Rows whose publication date is known finely enough for periods of `grain` (a year-grain
+    document belongs in a year view only; in a month view it would claim January)."""
+    need = _NEEDED.get(grain, 0)
+    ranks = pd.Series(published_grains(df)).map(GRAIN_RANK).fillna(0).to_numpy()
+    return present(df["published"]) & (ranks <= need)
+
+
+def coarse(df: pd.DataFrame, grain: str, kinds: tuple[str, ...] = ENTITY_KINDS) -> dict[str, int]:
+    """Documents with rows of `kinds` dated, but too coarsely for `grain`: {"year": n, "month": n}."""
+    rows = is_in(df["kind"], kinds) & present(df["published"]) & ~placeable(df, grain)
+    grains = published_grains(df)[rows]
+    out = {}
+    for g in ("month", "year"):
+        n = n_distinct(df["doc_id"][rows][grains == g]) if rows.any() else 0
+        if n:
+            out[g] = n
+    return out
+
+
+def coarse_note(counts: dict[str, int]) -> str:
+    """"12 articles dated only by year, 3 only by month" (empty when none)."""
+    parts = [f"{n:,} article{'s' if n != 1 else ''} dated only by {g}" for g, n in sorted(counts.items(), reverse=True)]
+    return ", ".join(parts)
+
+
+def published_label(value, grain: str | None) -> str | None:
+    """A publication date as its grain states it: "2025", "Jun 2024", "2024-06-11"; None if missing."""
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).strftime(_LABEL_FORMATS.get(grain or "day", "%Y-%m-%d"))
+
+
+def published_labels(df: pd.DataFrame) -> pd.Series:
+    """`published_label` of every row, as text (never a time of day)."""
+    stamps = pd.to_datetime(df["published"]).astype("datetime64[ns]")
+    grains = published_grains(df)
+    out = stamps.dt.strftime("%Y-%m-%d").astype("object")
+    for g, fmt in _LABEL_FORMATS.items():
+        at = grains == g
+        if at.any():
+            out[at] = stamps[at].dt.strftime(fmt)
+    return pd.Series(out, index=df.index, dtype="string")
+
+
+def published_bounds(df: pd.DataFrame):
+    """(first, last) publication day the rows may stand for, as dates; None when nothing is dated.
+    A year-grain "2025" reaches 31 December and a month its last day, so the date filter offers
+    the whole period rather than a single 1 January."""
+    dated = present(df["published"])
+    if not dated.any():
+        return None
+    stamps = pd.Series(pd.to_datetime(df["published"]).to_numpy(dtype="datetime64[ns]")[dated])
+    grains = published_grains(df)[dated]
+    ends = stamps.copy()
+    for g, freq in (("month", "M"), ("year", "Y")):
+        at = grains == g
+        if at.any():
+            ends[at] = stamps[at].dt.to_period(freq).dt.end_time.dt.normalize().to_numpy(dtype="datetime64[ns]")
+    return stamps.min().date(), ends.max().date()
+
+
+def for_display(df: pd.DataFrame) -> pd.DataFrame:
+    """A table with `published` as the label of its grain (the CSV download keeps the date)."""
+    return df.assign(published=published_labels(df)) if "published" in df.columns else df
+
+
 # --- overview -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -159,6 +244,9 @@ class Overview:
     errors: int
     unlinked_mentions: int
     unlinked_organisations: int
+    first_grain: str | None = None  # the publication grain of the first and the last date
+    last_grain: str | None = None
+    coarse_documents: tuple[tuple[str, int], ...] = ()  # (grain, documents) dated only by year / month
 
 
 def _distinct(series: pd.Series) -> list[str]:
@@ -201,7 +289,40 @@ def overview(mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFra
         errors=int(len(errors)),
         unlinked_mentions=int(unlinked.sum()),
         unlinked_organisations=n_distinct(mentions["entity"][unlinked]),
+        **_date_span(source, published),
     )
+
+
+def _date_span(source: pd.DataFrame, published: pd.Series) -> dict:
+    """The grains of the first and last publication dates, and the documents dated only coarsely."""
+    if not published.notna().any():
+        return {}
+    grains = published_grains(source)
+    stamps = published.to_numpy(dtype="datetime64[ns]")
+    dated = ~np.isnat(stamps)
+    first, last = stamps[dated].min(), stamps[dated].max()
+    # The finest grain among the documents at each end (a day and a year on 1 January: the day).
+    pick = lambda at: min(grains[dated & (stamps == at)], key=lambda g: GRAIN_RANK.get(g, 0))  # noqa: E731
+    ids = source["doc_id"] if "doc_id" in source.columns else pd.Series(range(len(source)))
+    coarse_docs = tuple((g, n_distinct(ids[dated & (grains == g)])) for g in ("year", "month") if (dated & (grains == g)).any())
+    return {"first_grain": pick(first), "last_grain": pick(last), "coarse_documents": coarse_docs}
+
+
+def published_caption(o: Overview) -> str:
+    """The overview's date line at the grain of the dates: "Published in 2025 (5 articles dated only
+    by year)", "Published between Jun 2024 and 2025-03-03", "… (31 days)" only between two days."""
+    if o.first_date is None:
+        return "No document has a date."
+    first, last = published_label(o.first_date, o.first_grain), published_label(o.last_date, o.last_grain)
+    if first == last:
+        line = f"Published {'on' if (o.first_grain or 'day') == 'day' else 'in'} {first}"
+    else:
+        line = f"Published between {first} and {last}"
+        if (o.first_grain or "day") == "day" and (o.last_grain or "day") == "day":
+            days = (o.last_date - o.first_date).days + 1
+            line += f" ({days:,} days)"
+    note = coarse_note(dict(o.coarse_documents))
+    return line + (f" ({note})" if note else "") + "."
 
 
 def undated(df: pd.DataFrame, kinds: tuple[str, ...] = ENTITY_KINDS) -> tuple[int, int]:
@@ -339,6 +460,7 @@ def funding_table(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
                         for col in FUNDING_COLUMNS}).reset_index(drop=True)  # stores from before titles: no title, url
     for col in ("company", "money_type", "round", "investor", "currency", "date", "lang", "title", "url", "source", "sentence"):
         out[col] = out[col].astype("string")
+    out["published"] = published_labels(rows.reset_index(drop=True)) if "published" in rows.columns else out["published"]
     return out
 
 
@@ -350,6 +472,8 @@ def aggregate_table(df: pd.DataFrame) -> pd.DataFrame:
     """Aggregate money figures (market totals and the like), shown apart from company totals."""
     rows = df[aggregate_mask(df)]
     out = pd.DataFrame({col: rows[col] for col in AGGREGATE_COLUMNS if col in rows.columns}).reset_index(drop=True)
+    if "published" in out.columns:
+        out["published"] = published_labels(rows.reset_index(drop=True))
     for col in ("text", "company", "currency", "date", "lang", "source", "sentence"):
         if col in out.columns:
             out[col] = out[col].astype("string")

@@ -18,7 +18,7 @@ from etl.extract.dates import scan_dates
 from etl.extract.entities import find_entities
 from etl.extract.organisations import find_organisations
 from etl.extract.stanza_ner import with_rule_candidates
-from etl.extract.published import fallback_in, published_in
+from etl.extract.published import dateline_in, fallback_in, published_in
 from etl.extract.funding import roles_all
 from etl.extract.fx import convert, converter
 from etl.extract.money import find_money
@@ -56,15 +56,11 @@ def extract_document(
     # One date scan of the kept sentences: the publication date, the base and the date rows.
     scan = scan_dates(ctx)
 
-    if doc.published:
-        published, published_from, grain = doc.published, doc.published_from or "metadata", doc.published_grain or "day"
-    else:
-        published = published_in(scan, today)
-        published_from, grain = ("text", "year") if published else (None, None)
-
+    published, published_from, grain = _published(doc, scan, today)
     # Dates without a year take it from the publication date, else from the latest year the text
-    # states (a lower bound; `published` itself stays null then).
-    date_base = published or fallback_in(scan, today)
+    # states (a lower bound; `published` itself stays null then). Relative phrases need a base
+    # as fine as they are (yesterday: a day); the others are counted, not guessed.
+    date_base, base_grain = (published, grain) if published else (fallback_in(scan, today), "year")
     base = {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -76,7 +72,7 @@ def extract_document(
         "url": doc.url,
     }
     ner_by_sentence = _assign_to_sentences(ner_spans, sents)
-    dates_by_sentence = scan.by_sentence(date_base)
+    dates_by_sentence = scan.by_sentence(date_base, base_grain)
 
     rows: list[dict] = []
     previous_entities: list[EntitySpan] = []
@@ -91,7 +87,21 @@ def extract_document(
         rows += _money_rows(row_base, sent, lang, entities, dates, published, previous_entities)
         previous_entities = entities or previous_entities
 
-    return DocumentResult(_document_row(doc, base, ctx, len(rows)), rows)
+    document = _document_row(doc, base, ctx, len(rows))
+    document["relative_undated"] = scan.unresolved(date_base, base_grain)
+    return DocumentResult(document, rows)
+
+
+def _published(doc: Document, scan, today: date) -> tuple[date | None, str | None, str | None]:
+    """(published, published_from, published_grain): the metadata's date, else a dateline's day,
+    else the year the text implies."""
+    if doc.published:
+        return doc.published, doc.published_from or "metadata", doc.published_grain or "day"
+    line = dateline_in(scan)
+    if line is not None and line <= today:
+        return line, "dateline", "day"
+    published = published_in(scan, today)
+    return (published, "text", "year") if published else (None, None, None)
 
 
 def _document_row(doc: Document, base: dict, ctx: DocumentContext, mentions: int) -> dict:

@@ -269,6 +269,10 @@ class RunResult:
               if self.skipped else []),
             f"seconds    {self.seconds:.2f} ({self.processed} documents extracted, {self.reused} reused from the last run)",
         ]
+        relative = int(docs["relative_undated"].fillna(0).sum()) if len(docs) and "relative_undated" in docs else 0
+        if relative:
+            lines.insert(2, f"relative   {relative} relative date phrases (yesterday, last week …) without a row: "
+                            "their documents state no publication day")
         lines += [f"note       {note}" for note in self.notes]
         for _, err in self.errors.head(10).iterrows():
             where = f"{err['source']}" + (f":{err['line']}" if pd.notna(err["line"]) else "")

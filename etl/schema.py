@@ -49,7 +49,7 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "lang": "string",
     "lang_from": "string",  # metadata or script
     "published": "datetime64[ns]",
-    "published_from": "string",  # metadata, html, feed, crawl or text
+    "published_from": "string",  # metadata, html, feed, crawl, dateline or text
     "published_grain": "string",  # day, month or year
     "title": "string",
     "url": "string",  # http(s) only
@@ -60,6 +60,7 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "repeated_paragraphs": "Int64",  # paragraphs skipped because they repeat one above
     "duplicates": "string",  # other sources with the identical text (counted once), "; "-joined
     "mentions": "Int64",
+    "relative_undated": "Int64",  # relative date phrases (yesterday, last week) left out: no publication date to place them
     "fingerprint": "string",  # hash of the raw record, where it was read and its metadata
     "cache_key": "string",  # fingerprint + NER backend + extractor version: unchanged key = rows reused
     "added_by": "string",  # who added it through the dashboard (their e-mail); null for a corpus run

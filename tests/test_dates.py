@@ -2,8 +2,9 @@
 the language data file, and a property test that nothing raises on arbitrary text.
 
 Corpus format: text<TAB>base<TAB>value<TAB>grain. ``base`` is the document's publication date
-(``-`` = unknown); ``value``/``grain`` list every date the sentence must yield, in order,
-separated by ``;``; ``-`` means the sentence must yield nothing.
+(``-`` = unknown; ``2025`` a year, ``2025-06`` a month, ``2025-06-11`` a day: relative phrases
+need a base as fine as they are); ``value``/``grain`` list every date the sentence must yield,
+in order, separated by ``;``; ``-`` means the sentence must yield nothing.
 """
 from __future__ import annotations
 
@@ -28,15 +29,26 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLD = Path(__file__).resolve().parent / "gold" / "seeds.json"  # the repository's copy of shared/gold
 TODAY = dt.date(2026, 1, 1)
-ISO = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$"), "year": re.compile(r"^\d{4}$")}
+ISO = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "week": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+       "month": re.compile(r"^\d{4}-\d{2}$"), "quarter": re.compile(r"^\d{4}-Q[1-4]$"), "year": re.compile(r"^\d{4}$")}
+
+
+def base_of(base: str) -> tuple[dt.date | None, str | None]:
+    """A corpus row's base and its grain."""
+    if base == "-":
+        return None, None
+    if len(base) == 4:
+        return dt.date(int(base), 1, 1), "year"
+    if len(base) == 7:
+        return dt.date(int(base[:4]), int(base[5:]), 1), "month"
+    return dt.date.fromisoformat(base), "day"
 
 
 def read_corpus():
     cases = []
     for lang, n, (text, base, value, grain) in corpus_rows("dates"):
-        base_date = None if base == "-" else dt.date.fromisoformat(base)
         want = [] if value == "-" else list(zip(value.split(";"), grain.split(";"), strict=True))
-        cases.append(pytest.param(lang, text, base_date, want, id=f"{lang}:{n}"))
+        cases.append(pytest.param(lang, text, *base_of(base), want, id=f"{lang}:{n}"))
     return cases
 
 
@@ -47,13 +59,17 @@ def test_corpus_size():
     per_lang = Counter(p.values[0] for p in CASES)
     assert set(per_lang) == set(SUPPORTED)
     assert all(n >= 20 for n in per_lang.values()), per_lang
-    negatives = Counter(p.values[0] for p in CASES if not p.values[3])
+    negatives = Counter(p.values[0] for p in CASES if not p.values[4])
     assert all(negatives[lang] >= 5 for lang in SUPPORTED), negatives
+    # Relative rows: a relative phrase (yesterday, last week, two years ago) read against the base.
+    relative = Counter(lang for lang, text, base, grain, want in (p.values for p in CASES)
+                       if want and any(f.relative for f in dates.scan_text(text, lang).found(base, grain)))
+    assert all(relative[lang] >= 25 for lang in SUPPORTED), relative
 
 
-@pytest.mark.parametrize("lang,text,base,want", CASES)
-def test_corpus(lang, text, base, want):
-    found = find_dates(text, lang, base)
+@pytest.mark.parametrize("lang,text,base,base_grain,want", CASES)
+def test_corpus(lang, text, base, base_grain, want):
+    found = find_dates(text, lang, base, base_grain)
     assert [(s.value, s.grain) for s in found] == want
     for s in found:
         assert text[s.start : s.end] == s.text
@@ -247,7 +263,8 @@ _TOKENS = [
     "في", "عام", "نهاية", "شهر", "يونيو", "القادم", "السادس عشر", "من", "مارس", "العام الماضي", "هذا العام",
     "كانون الثاني", "آذار", "تأسست", "بحلول", "in", "May", "next", "June", "last year", "the 14th of", "mid-",
     "में", "जून", "के अंत", "अगले", "पिछले साल", "वर्ष", "तक", "से अधिक", "年", "月", "日", "底", "明年", "去年", "三",
-    "2025", "٢٠٢٥", "२०२५", "２０２５", "1999", "31", "29", "0", "/", "-", ".", "%", ",", "، ", " ", "\u064b", "\u093c",
+    "yesterday", "Tuesday", "ago", "days", "three", "أمس", "منذ", "يومين", "الأسبوع الماضي", "कल", "पहले", "करेगी",
+    "昨天", "上周", "周二", "天前", "رمضان", "1446", "هـ", "2025", "٢٠٢٥", "२०२५", "２０２５", "1999", "31", "29", "0", "/", "-", ".", "%", ",", "، ", " ", "\u064b", "\u093c",
 ]
 _texts = st.one_of(st.text(), st.lists(st.sampled_from(_TOKENS) | st.text(max_size=3), max_size=30).map("".join))
 _bases = st.none() | st.dates()
@@ -259,6 +276,8 @@ def test_never_raises(text, lang, base, today):
     for s in find_dates(text, lang, base):
         assert 0 <= s.start < s.end <= len(text) and text[s.start : s.end] == s.text
         assert ISO[s.grain].match(s.value), s
+        if s.grain == "week":
+            assert dt.date.fromisoformat(s.value).weekday() == 0, s  # a week is its Monday
     got = infer_published(text, lang, today)
     assert got is None or (got.month, got.day) == (1, 1) and got <= today
     fallback_base(text, lang, today)

@@ -49,12 +49,42 @@ KINDS = {
     "target_after": "deadline cue after a year (2030 तक)",
     "not_after": "word after a number that makes it a count or an amount (2000 دولار, 2000 से अधिक)",
     "range_sep": "joins two years or two months of a range or list (2020-2025, مايو ويونيو 2024)",
+    # Relative to the publication date (etl/extract/relative.py), and the smaller forms:
+    "rel_day": "a day relative to the base; value = offset (yesterday = -1, أمس, 昨天, आज = 0)",
+    "rel_day_tensed": "a day whose direction is the tense's (Hindi कल = 1: yesterday, or tomorrow in the future)",
+    "weekday": "weekday name; value = 0 (Monday) to 6 (Sunday)",
+    "weekday_after_week": "weekday written after a week word (上周二); value = 0 to 6",
+    "rel_week": "week relative to the base; value = offset (last week = -1, الأسبوع المقبل = 1, 上周)",
+    "rel_month": "month relative to the base; value = offset (الشهر الماضي = -1, this month = 0)",
+    "rel_quarter": "quarter relative to the base; value = offset (last quarter = -1, 本季度 = 0)",
+    "unit": "a unit of time counted (days, أيام, दिन, 天); value = day, week, month or year",
+    "unit_dual": "Arabic dual of a unit, two of it (يومين, أسبوعين); value = the unit",
+    "count": "a number word counting units (three, ثلاثة, दो, 两); value = the number",
+    "ago_before": "before a count of units: that long before the base (منذ يومين, قبل ثلاثة أيام)",
+    "ago_after": "after a count of units: that long before the base (two days ago, दो दिन पहले, 三天前)",
+    "later_before": "before a count of units: that long after the base (in two days, بعد أسبوعين)",
+    "later_after": "after a count of units: that long after the base (तीन दिन बाद, 三天后)",
+    "future": "a future-tense cue in the sentence: a bare weekday is the next one (will, سوف, 将)",
+    "not_date": "a name holding a date word, never a date (Patch Tuesday, Black Friday)",
+    "nth": "ordinal of a weekday in a month (the second Friday of May); value = 1-5, -1 = last",
+    "last_day": "before a month: its last day (the last day of March, آخر يوم من مارس)",
+    "last_day_after": "after a month: its last day (मार्च के आखिरी दिन, 3月最后一天)",
+    "hijri_month": "Hijri month name (رمضان, ذو الحجة); value = month number; the date is converted",
+    "hijri_suffix": "after a Hijri year (1446 هـ)",
+    "dateline_after": "right after a dateline's date (2024年6月11日电): the date is the publication date",
 }
-_NUMBER_KINDS = ("month", "month_abbr", "ordinal_day", "numeral", "rel_year")
+_NUMBER_KINDS = ("month", "month_abbr", "ordinal_day", "numeral", "rel_year", "rel_day", "rel_day_tensed", "weekday",
+                 "weekday_after_week", "rel_week", "rel_month", "rel_quarter", "count", "nth", "hijri_month")
 # Read around a year the rules found (is it a founding year, a deadline?), not by the rules.
 CHECK_KINDS = frozenset({"past_before", "past_after", "target_before", "target_after"})
 BEFORE_CHECKS = frozenset({"past_before", "target_before"})
-ANCHOR_KINDS = frozenset({"month", "month_abbr", "rel_year"})  # a sentence holding one is read
+# A sentence holding one of these is read.
+ANCHOR_KINDS = frozenset({"month", "month_abbr", "rel_year", "rel_day", "rel_day_tensed", "weekday", "rel_week", "rel_month",
+                          "rel_quarter"})
+# ... or a unit of time with a word that counts it from the base ("three days ago", منذ يومين), or
+# a Hijri month with a Hijri year (etl/extract/dates.py, _anchored).
+UNIT_KINDS = frozenset({"unit", "unit_dual"})
+SHIFT_KINDS = frozenset({"ago_before", "ago_after", "later_after"})
 
 PLACEHOLDER_BASE = 0xE000  # Private Use Area: never a word character, never in normalised news text
 FILL = "\uf8ff"  # the rest of a placeholder word
@@ -112,8 +142,11 @@ class Grammar:
     kinds_of: dict[str, frozenset[str]]  # placeholder character -> kinds
     inline: dict[str, dict[str, int | str | None]]  # kind -> literal normalised word -> value
     canonical_month: dict[int, str]  # month -> the name dateparser knows
-    anchor: str
+    anchor: re.Pattern[str] | None
     past_needs_start: bool
+    future: re.Pattern[str]  # a future-tense cue of the tagged sentence
+    future_after: bool  # the cue follows the dates it governs (Hindi verbs come last)
+    clause_words: re.Pattern[str] | None  # words that open another clause
 
 
 @cache
@@ -152,7 +185,8 @@ def _spellings(code: str) -> dict[str, tuple[str, dict[str, int | str | None]]]:
 def _entry(kind: str, value, text: str, code: str) -> Entry:
     # English month names count as written ("May", "MAY"); a year cue may touch the year (FY2025);
     # cues after a number read on into the word, as they always did ("نموذجًا", "2022年成立的").
-    exact = frozenset({exact_form(text), exact_form(text.upper())}) if code == "en" and kind in ("month", "month_abbr") else None
+    exact = frozenset({exact_form(text), exact_form(text.upper())}) \
+        if code == "en" and kind in ("month", "month_abbr", "weekday", "not_date") else None
     return Entry("date", Cue(kind, value), clitics=True,
                  glue_digits=kind in ("year_word", "past_before", "target_before", "not_after", "past_after", "target_after"),
                  stem=kind in ("not_after", "past_after", "target_after"), exact=exact)
@@ -213,8 +247,11 @@ def _compile(code: str) -> Grammar:
             canonical.setdefault(value, text)
     if len(placeholders) > FILL_INDEX:
         raise ValueError(f"etl/data/{DATA_FILE}: too many kinds of {code} date words share spellings")
+    future = re.compile(_expand(spec.future, names, code, set()))
     return Grammar(code, tuple(rules), placeholders, {ch: kinds for kinds, ch in placeholders.items()},
-                   {k: v for k, v in inline.items() if v}, canonical, spec.anchor, spec.past_needs_start)
+                   {k: v for k, v in inline.items() if v}, canonical, re.compile(spec.anchor) if spec.anchor else None,
+                   spec.past_needs_start, future, spec.future_after,
+                   re.compile(spec.clause_words) if spec.clause_words else None)
 
 
 def _kind_class(kind: str, placeholders: dict[frozenset[str], str], literals: dict[str, object]) -> str:
@@ -241,6 +278,28 @@ def _expand(template: str, names: dict[str, str], code: str, used: set[str], dep
         return _expand(names[name], names, code, used, depth + 1)
 
     return _REF.sub(sub, template)
+
+
+def anchored(words: list[dict], text: str, lo: int, hi: int) -> bool:
+    """Whether a sentence (text[lo:hi], with its date words' {kind: value}) is worth the rules: a
+    date word that anchors a phrase; a Hijri month with a Hijri year; or a unit of time ("days",
+    أيام) with a word that counts it from the base (ago, منذ, पहले) -- after "in"/بعد only with a
+    number ("in the coming months" is read no further)."""
+    if not words:
+        return False
+    kinds = set().union(*words)
+    if not ANCHOR_KINDS.isdisjoint(kinds):
+        return True
+    if "hijri_month" in kinds and _HIJRI_YEAR.search(text, lo, hi):
+        return True
+    if UNIT_KINDS.isdisjoint(kinds):
+        return False
+    return not SHIFT_KINDS.isdisjoint(kinds) or ("later_before" in kinds and (
+        "count" in kinds or "unit_dual" in kinds or _DIGIT.search(text, lo, hi) is not None))
+
+
+_HIJRI_YEAR = re.compile(r"1[345][0-9]{2}")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def hide_private_use(text: str) -> str:

@@ -23,6 +23,8 @@ The year of a phrase that states none comes from ``base`` (the document's public
 "last June"/يونيو الماضي the last one before it; "June last year" is in ``base.year - 1``; "this
 year"/هذا العام/今年 is ``base.year`` at year grain. **With no base, such phrases are skipped**: a
 value with a guessed year would be wrong more often than a missing row.
+Relative phrases (yesterday, أمس, कल, 昨天, weekdays, last week, three days ago) are resolved by
+etl/extract/relative.py against the base and its grain: they need a base as fine as themselves.
 
 Never dates: a bare number (a 4-digit 19xx/20xx number counts only next to a year cue, or as one
 end of a range of years no more than 30 apart), section numbers ("Insight 07"), counts ("79
@@ -45,7 +47,10 @@ from dataclasses import dataclass
 from dateparser.date import DateDataParser
 
 from etl.context import DocumentContext, Sentence, sentence_of
-from etl.extract.date_rules import ANCHOR_KINDS, CHECK_KINDS, FILL, KINDS, YEAR_ANYWHERE, Grammar, grammar, hide_private_use
+from etl.extract.date_rules import CHECK_KINDS, FILL, KINDS, YEAR_ANYWHERE, Grammar, anchored, grammar, hide_private_use
+from etl.extract.relative import CALENDAR_RULES, RELATIVE_RULES, base_year, last_day, resolve_calendar, resolve_relative, \
+    two_digit_year
+from etl.extract.relative import cue as _cue
 from etl.spans import DateSpan
 from etl.wordlists import lexicon
 
@@ -82,15 +87,15 @@ def taggings(sentence: Sentence, g: Grammar) -> tuple[Tagged, Tagged] | None:
     longest phrase wins. None when the sentence holds no date word that anchors a phrase, no
     19xx/20xx number and none of the language's own anchors."""
     lo, hi = sentence.norm_start, sentence.norm_end
-    source = hide_private_use(sentence.norm.text[lo:hi])
     words: list[_Word] = []
     for h in sentence.hits:  # by start, longest first
         found = {e.value.kind: e.value.value for e in h.entries if e.list == "date" and e.value.kind not in CHECK_KINDS}
         if found:
             words.append((h.start - lo, h.end - lo, found))
-    if all(ANCHOR_KINDS.isdisjoint(w[2]) for w in words) and not YEAR_ANYWHERE.search(source) \
-            and not (g.anchor and g.anchor in source):
+    text = sentence.norm.text
+    if not anchored([w[2] for w in words], text, lo, hi) and not YEAR_ANYWHERE.search(text, lo, hi) and not (g.anchor and g.anchor.search(text, lo, hi)):
         return None
+    source = hide_private_use(text[lo:hi])
     longest, split = _tile(words, source, False), _tile(words, source, True)
     first = _tagged(source, longest, g)
     return first, (_tagged(source, split, g) if split != longest else first)
@@ -163,14 +168,6 @@ def _holds(tagged: Tagged, needs: tuple[str, ...]) -> bool:
 _Part = tuple[int, int, str, str, bool]  # start, end (sentence's normalised offsets), value, grain, explicit_year
 
 
-def _cue(p: Phrase, g: Grammar, group: str, kind: str) -> int | str | None:
-    """The value of the date word of `kind` in the match's `group` (a lexicon word or one read in place)."""
-    found = p.tagged.cues.get(p.match.start(group))
-    if found is not None:
-        return found.get(kind)
-    return g.inline.get(kind, {}).get(p.match.group(group).strip())
-
-
 def _span_bounds(m: re.Match[str], groups: dict) -> tuple[int, int]:
     """The mention: the match without its leading preposition or trailing postposition."""
     start, end = m.span()
@@ -185,18 +182,6 @@ def _span_bounds(m: re.Match[str], groups: dict) -> tuple[int, int]:
     return start, end
 
 
-def _base_year(month: int, day: int | None, relocc: str | None, rely: int | None, base: dt.date | None) -> int | None:
-    if base is None:
-        return None
-    if rely is not None:
-        return base.year + rely
-    if relocc == "next":
-        return base.year if (month, day or 0) > (base.month, base.day) else base.year + 1
-    if relocc == "last":
-        return base.year if (month, day or 32) < (base.month, base.day) else base.year - 1
-    return base.year
-
-
 def _month_value(g: Grammar, month: int, day: int | None, year: int | None, relocc: str | None, rely: int | None,
                  base: dt.date | None) -> tuple[str, str, bool] | None:
     """(value, grain, explicit_year) of a month or day phrase; dateparser reads month and day."""
@@ -206,7 +191,7 @@ def _month_value(g: Grammar, month: int, day: int | None, year: int | None, relo
     month, day, grain = parsed
     explicit = year is not None
     if year is None:
-        year = _base_year(month, day, relocc, rely, base)
+        year = base_year(month, day, relocc, rely, base)
         if year is None or not 1 <= year <= 9999:
             return None
     if grain == "day":
@@ -218,11 +203,16 @@ def _month_value(g: Grammar, month: int, day: int | None, year: int | None, relo
     return f"{year:04d}-{month:02d}", "month", explicit
 
 
-def _resolve(p: Phrase, g: Grammar, base: dt.date | None) -> list[_Part]:
-    """The dates a candidate stands for (two for a range such as "2023-2024"); [] if none."""
+def _resolve(p: Phrase, g: Grammar, base: dt.date | None, base_grain: str | None) -> list[_Part]:
+    """The dates a candidate stands for (two for a range such as "2023-2024"); [] if none.
+    `base_grain`: how much of `base` is known (a relative day needs a day-grain base)."""
     m = p.match
     groups = m.groupdict()
     start, end = _span_bounds(m, groups)
+    if p.rule in RELATIVE_RULES:
+        return resolve_relative(p, g, base, base_grain, start, end)
+    if p.rule in CALENDAR_RULES:
+        return resolve_calendar(p, g, base, start, end)
     if p.rule == "numeric":
         got = _dateparser(g.code, m.group("num"))
         if got is None or got[3] != "day":
@@ -267,7 +257,7 @@ def _resolve_month(p: Phrase, g: Grammar, groups: dict, start: int, end: int, ba
     month = _month_of(p, g, group)
     if month is None:
         return []
-    year = int(groups["year"]) if groups.get("year") else None
+    year = int(groups["year"]) if groups.get("year") else (two_digit_year(groups["yy"]) if groups.get("yy") else None)
     if group == "month" and _cue(p, g, group, "month") is None and not (groups.get("day") or year):
         return []  # "Mar" alone is not a date
     day = int(groups["day"]) if groups.get("day") else (_cue(p, g, "dayw", "ordinal_day") or _cue(p, g, "dayw", "numeral")
@@ -279,6 +269,8 @@ def _resolve_month(p: Phrase, g: Grammar, groups: dict, start: int, end: int, ba
     rely = _cue(p, g, "rely", "rel_year") if groups.get("rely") else None
     relocc = (_cue(p, g, "relocc", "rel_occ_before") or _cue(p, g, "relocc", "rel_occ_after")) if groups.get("relocc") else None
     first = _month_value(g, month, day, year, relocc, rely, base)
+    if first and groups.get("lastday") and first[1] == "month":  # the last day of March 2024
+        first = (f"{first[0]}-{last_day(int(first[0][:4]), int(first[0][5:])):02d}", "day", first[2])
     if month2 is None:
         return [(start, end, *first)] if first else []
     # "مايو ويونيو 2024", "March and May 2025": the second month's year is the first's too.
@@ -296,6 +288,10 @@ def _invalid(p: Phrase, base: dt.date | None) -> bool:
     return bool(groups.get("day") or groups.get("dayw")) and bool(groups.get("year") or base)
 
 
+# Rules whose value comes from the base: their phrases are counted when no base can place them.
+_BASED_RULES = RELATIVE_RULES | {"rel_year"}
+
+
 # ----------------------------------------------------------------------------- selection
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -303,18 +299,19 @@ class Found:
 
     span: DateSpan  # offsets relative to the sentence's text
     explicit_year: bool  # the year is written in the phrase (not taken from base)
+    relative: bool  # resolved against the base (yesterday, last week, this year)
     sentence: Sentence
     norm_start: int  # the phrase in the sentence's normalised text
     norm_end: int
 
 
-def select(sentence: Sentence, found: list[Phrase], g: Grammar, base: dt.date | None) -> list[Found]:
+def select(sentence: Sentence, found: list[Phrase], g: Grammar, base: dt.date | None, base_grain: str | None) -> list[Found]:
     """The sentence's dates for `base`: candidates resolved, the longest of overlapping ones kept."""
     candidates: list[tuple[int, int, Found]] = []
     blockers: list[tuple[int, int]] = []
     offset = sentence.norm_start
     for p in found:
-        parts = _resolve(p, g, base)
+        parts = _resolve(p, g, base, base_grain)
         if not parts:
             if _invalid(p, base):  # "31 يونيو 2025" is no date, not June 2025
                 blockers.append(sentence.to_original(*(x + offset for x in _span_bounds(p.match, p.match.groupdict()))))
@@ -323,7 +320,8 @@ def select(sentence: Sentence, found: list[Phrase], g: Grammar, base: dt.date | 
             if end > start:
                 s, e = sentence.to_original(start + offset, end + offset)
                 span = DateSpan(s, e, sentence.text[s:e], value, grain)
-                candidates.append((s, e, Found(span, explicit, sentence, start, end)))
+                found_ = Found(span, explicit, p.rule in _BASED_RULES, sentence, start, end)
+                candidates.append((s, e, found_))
     return [c[2] for c in _longest_first(candidates, _Blockers(blockers))]
 
 
@@ -378,21 +376,35 @@ class DateScan:
                 found = phrases(s, self.grammar)
                 if found:
                     self.phrases.append((s, found))
-        self._found: dict[dt.date | None, list[Found]] = {}
+        self._found: dict[tuple[dt.date | None, str | None], list[Found]] = {}
 
-    def found(self, base: dt.date | None) -> list[Found]:
-        """Every date phrase kept with this base, in document order."""
-        got = self._found.get(base)
+    def found(self, base: dt.date | None, base_grain: str | None = "day") -> list[Found]:
+        """Every date phrase kept with this base (known to `base_grain`), in document order."""
+        key = (base, base_grain if base else None)
+        got = self._found.get(key)
         if got is None:
-            got = self._found[base] = [f for s, ps in self.phrases for f in select(s, ps, self.grammar, base)]
+            got = self._found[key] = [f for s, ps in self.phrases for f in select(s, ps, self.grammar, *key)]
         return got
 
-    def by_sentence(self, base: dt.date | None) -> dict[int, list[DateSpan]]:
+    def by_sentence(self, base: dt.date | None, base_grain: str | None = "day") -> dict[int, list[DateSpan]]:
         """The dates of each sentence (by its index), offsets relative to the sentence."""
         out: dict[int, list[DateSpan]] = {}
-        for f in self.found(base):
+        for f in self.found(base, base_grain):
             out.setdefault(f.sentence.index, []).append(f.span)
         return out
+
+    def unresolved(self, base: dt.date | None, base_grain: str | None) -> int:
+        """Relative phrases (yesterday, last week) the base cannot place: what a day-grain base
+        would have read in their sentences, minus what this one reads."""
+        if base_grain == "day" and base is not None:
+            return 0
+        probe = dt.date(2000, 1, 5)  # any day: only whether the phrase resolves matters
+        n = 0
+        for s, ps in self.phrases:
+            if any(p.rule in _BASED_RULES for p in ps):
+                wanted = sum(f.relative for f in select(s, ps, self.grammar, probe, "day"))
+                n += max(0, wanted - sum(f.relative for f in select(s, ps, self.grammar, base, base_grain)))
+        return n
 
 
 def scan_dates(ctx: DocumentContext) -> DateScan:
@@ -408,13 +420,14 @@ def scan_text(text: str, lang: str) -> DateScan:
     return DateScan([sentence_of(text, lexicon(g.code))], g.code)
 
 
-def find_dates(text: str, lang: str, base: dt.date | None) -> list[DateSpan]:
-    """Date phrases in ``text`` with ISO values; ``base`` is the document's publication date.
+def find_dates(text: str, lang: str, base: dt.date | None, base_grain: str | None = "day") -> list[DateSpan]:
+    """Date phrases in ``text`` with ISO values; ``base`` is the document's publication date,
+    known to ``base_grain`` (day, month or year).
 
-    Phrases without a written year take it from ``base`` and are skipped when ``base`` is None.
-    An unsupported language yields ``[]``.
+    Phrases without a written year take it from ``base`` and are skipped when ``base`` is None;
+    relative phrases need a base fine enough for them. An unsupported language yields ``[]``.
     """
-    return [f.span for f in scan_text(text, lang).found(base)]
+    return [f.span for f in scan_text(text, lang).found(base, base_grain)]
 
 
 # ----------------------------------------------------------------------------- dateparser

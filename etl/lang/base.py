@@ -40,6 +40,9 @@ class DateGrammar:
     # lexicon word all the same (Hindi से joins and is a postposition).
     inline: frozenset[str] = frozenset({"range_sep"})
     anchor: str = ""  # regex: a sentence without a date word or a year must hold it to be read (月)
+    future: str = "{future}"  # regex: the clause speaks of the future (a bare weekday is then the next one)
+    future_after: bool = False  # the tense cue follows the date (Hindi: the verb ends the clause)
+    clause_words: str = ""  # regex: words that open another clause (Hindi कि "that": "ने कहा कि … करेगी")
     past_needs_start: bool = True  # a founding or deadline cue must start a word (not in Chinese)
 
 

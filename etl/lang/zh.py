@@ -8,18 +8,27 @@ DATES = DateGrammar(
         "NUM_B": r"(?<![0-9.,/:\-a-z])",  # no spaces in Chinese: a number ends where digits and Latin letters do
         "ZH_NO": r"(?<![0-9.\-a-z])",
         "BOUND_AFTER": r"(?P<bound>{boundary_after})",
+        "COUNT": r"(?<![0-9月.])(?P<count>[0-9]{1,2}(?![0-9])|{numeral}|{count})",
     },
     rules=(
         ("month", "月", r"(?:{ZH_NO}(?P<year>{YYYY})\s*年\s*|(?P<rely>{rel_year})\s*)?"
                        r"(?P<m1>(?:{ZH_NO}(?P<monthn>1[0-2]|0?[1-9])|(?<![一二三四五六七八九十])(?P<month>{month}))\s*月(?:份)?)"
-                       r"(?:\s*(?:(?P<day>{DAY})(?![0-9])|(?P<dayw>{numeral}))\s*[日号])?"
+                       r"(?:\s*(?:(?P<day>{DAY})(?![0-9])|(?P<dayw>{numeral}))\s*[日号號]|(?P<lastday>{last_day_after}))?"
                        r"(?:{SEP}(?P<month2>1[0-2]|0?[1-9]|{month})\s*月(?:份)?(?!\s*[0-9一二三四五六七八九十]))?{BOUND_AFTER}?"),
         ("year", "YEAR", r"{ZH_NO}(?P<year>{YYYY})(?:{SEP}(?P<y2>(?P<year2>{YYYY})))?\s*(?P<suf>{year_suffix}){NOT_AFTER}"
                          r"{BOUND_AFTER}?"),
-        ("rel_year", "rel_year", r"(?P<rely>{rel_year})"),
+        ("rel_year", "rel_year", r"(?P<rely>{rel_year}){BOUND_AFTER}?"),
+        # Relative to the publication date (etl/extract/relative.py): 昨天, 周二, 上周五, 本月初, 三天前
+        ("rel_day", "rel_day", r"(?P<reld>{rel_day})"),
+        ("weekday", "weekday|rel_week", r"(?:(?P<relw>{rel_week})(?P<wdw>{weekday_after_week})(?![一二三四五六七八九十])"
+                                        r"|(?P<wd>{weekday}))"),
+        ("rel_period", "rel_week|rel_month|rel_quarter", r"(?P<relp>{rel_week}|{rel_month}|{rel_quarter}){BOUND_AFTER}?"),
+        ("ago", "前", r"{COUNT}\s*(?P<unit>{unit})\s*(?P<ago>{ago_after})"),
+        ("later", "后|後", r"{COUNT}\s*(?P<unit>{unit})\s*(?P<later>{later_after})"),
     ),
-    inline=frozenset({"month", "numeral", "year_suffix", "boundary_after", "range_sep", "not_after"}),
-    anchor="月",
+    inline=frozenset({"month", "numeral", "year_suffix", "boundary_after", "range_sep", "not_after", "unit", "count",
+                      "ago_after", "later_after", "weekday_after_week", "last_day_after", "dateline_after", "future"}),
+    anchor=r"月|(?:[天日周年]|星期)\s*(?:以|之)?[前后後]",
     past_needs_start=False,
 )
 
