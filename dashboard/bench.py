@@ -50,8 +50,9 @@ def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
             summaries.unlinked_organisations(view).head(1000),
         ),
         "Timeline": lambda: (summaries.undated(view),
-                             charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.share).to_json()),
-        "Open vs closed": lambda: (charts.license_donut(view).to_json(), charts.license_over_time(view, v.grain).to_json(),
+                             charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.measure,
+                                             filters.apply_documents(dataset.documents, f), v.rolling).to_json()),
+        "Open vs closed": lambda: (charts.license_split_chart(view).to_json(), charts.license_over_time(view, v.grain).to_json(),
                                    charts.license_by_company(view).to_json()),
         "Funding": lambda: (
             charts.funding_by_company(view, facts=(facts := summaries.priced_facts(view))).to_json(),

@@ -24,6 +24,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, filters
+from dashboard import labels as words
 from dashboard.sample import tiny_tables, write_store
 from etl import schema
 
@@ -101,7 +102,19 @@ def chart_data(at: AppTest) -> list:
 
 def table(at: AppTest) -> pd.DataFrame:
     run(at, "Mentions table")
-    return at.dataframe[0].value
+    return coded(at.dataframe[0].value)
+
+
+def coded(shown: pd.DataFrame) -> pd.DataFrame:
+    """A table as shown (headers and values in words) with the table's codes again, to compare
+    with the data: the inverse of dashboard.labels.table."""
+    names = {words.column(c): c for c in schema.MENTION_COLUMNS}
+    out = shown.rename(columns=names)
+    for col, mapping in words.VALUES.items():
+        if col in out.columns:
+            back = {v: k for k, v in mapping.items()}
+            out[col] = out[col].map(lambda v: back.get(v, v))
+    return out
 
 
 def download_bytes(at: AppTest, media, key: str) -> bytes:
@@ -130,12 +143,16 @@ def test_every_tab_runs(store):
 
 def test_timeline_says_how_many_documents_are_undated(store):
     at = run(new_app(), "Timeline")
-    assert any("for want of a date: 1 document(s) with 3 company/product mentions" in c.value for c in at.caption)
+    assert any("for want of a date: 1 document with 3 company/product mentions" in c.value for c in at.caption)
 
 
 def test_the_table_is_the_mentions_table(store):
-    shown = table(new_app())
+    at = new_app()
+    shown = table(at)
     assert list(shown.columns) == list(schema.MENTION_COLUMNS)
+    headers = list(at.dataframe[0].value.columns)  # in words, one for each column
+    assert headers == [words.column(c) for c in schema.MENTION_COLUMNS] and len(set(headers)) == len(headers)
+    assert not {"doc_id", "amount_usd", "money_type", "published_from"} & set(headers)
     assert len(shown) == 21
 
 
@@ -200,7 +217,8 @@ def test_the_page_says_which_scope_it_serves(etl_store, monkeypatch):
     monkeypatch.setenv(data.ENV_LANGS, "hi")
     at = run(new_app())
     assert {m.label: m.value for m in at.metric}["Mentions"] == "6"
-    assert any(f"{etl_store} (hi)" in c.value for c in at.caption)
+    assert any(f"“{etl_store.name}” (hi)" in shown(c.value) for c in at.caption)
+    assert not any(str(etl_store.parent) in c.value for c in at.caption)  # no server path on the page
 
 
 # --- every filter changes what is shown ----------------------------------------------------------
@@ -234,21 +252,33 @@ def test_each_filter_changes_charts_and_table(store, name):
     assert expected(after_table)
 
 
+def lines(fig: dict) -> dict[str, list]:
+    """entity -> the values of its line (the volume strip's bars left out)."""
+    return {t["name"]: values(t["y"]) for t in fig["data"] if t["type"] == "scatter"}
+
+
 def test_view_options_change_the_timeline(store):
     at = run(new_app(), "Timeline")
     monthly = figures(at)[0]["data"]
     at.selectbox(key="v_grain").set_value("year")
     run(at)
-    yearly = figures(at)[0]["data"]
-    assert yearly != monthly and {x[:4] for trace in yearly for x in values(trace["x"])} == {"2024", "2025"}
-    at.toggle(key="v_share").set_value(True)
+    yearly = figures(at)[0]
+    assert yearly["data"] != monthly and {x[:4] for trace in yearly["data"] for x in values(trace["x"])} == {"2024", "2025"}
+    # by default, the share of documents: 2024 has one dated document (Hindi, OpenAI), 2025 two
+    # (Arabic: DeepSeek and OpenAI; Chinese: DeepSeek)
+    assert lines(yearly)["OpenAI"] == [1.0, 0.5] and lines(yearly)["DeepSeek"] == [0.0, 1.0]
+    strip = [t for t in yearly["data"] if t["type"] == "bar"]
+    assert len(strip) == 1 and values(strip[0]["y"]) == [1, 2]  # all documents per year, under the lines
+    at.radio(key="v_measure").set_value("documents")
     run(at)
-    shares = [y for trace in figures(at)[0]["data"] for y in values(trace["y"])]
-    # top 8 of 9 entities, a point per year each; 2024: all 5 mentions drawn, 2025: 7 of 8 (the 9th is left out)
-    assert len(shares) == 16 and max(shares) == pytest.approx(0.4) and sum(shares) == pytest.approx(1 + 7 / 8)
+    assert lines(figures(at)[0])["DeepSeek"] == [0, 2] and lines(figures(at)[0])["OpenAI"] == [1, 1]
+    at.radio(key="v_measure").set_value("mentions")
+    run(at)
+    assert lines(figures(at)[0])["DeepSeek"] == [0, 3] and lines(figures(at)[0])["OpenAI"] == [2, 1]
+    assert at.query_params["measure"] == ["mentions"] or at.query_params["measure"] == "mentions"
     at.slider(key="v_top").set_value(1)
     run(at)
-    assert [trace["name"] for trace in figures(at)[0]["data"]] == ["DeepSeek"]
+    assert list(lines(figures(at)[0])) == ["DeepSeek"]
 
 
 # --- URL ----------------------------------------------------------------------------------------
@@ -258,7 +288,7 @@ def test_state_is_read_from_the_url(store):
     at.query_params.update({"lang": ["ar", "hi"], "kind": "company", "tab": "Mentions table", "grain": "week"})
     run(at)
     assert at.multiselect(key="f_langs").value == ["ar", "hi"]
-    shown = at.dataframe[0].value
+    shown = coded(at.dataframe[0].value)
     assert set(shown["lang"]) == {"ar", "hi"} and set(shown["kind"]) == {"company"} and len(shown) == 5 + 3
     assert at.selectbox(key="v_grain").value == "week"
 
@@ -295,7 +325,7 @@ def test_download_holds_exactly_the_filtered_rows(store, media):
     raw = download_bytes(at, media, "download_mentions")
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     csv = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
-    assert list(csv.columns) == list(schema.MENTION_COLUMNS) == list(at.dataframe[0].value.columns)
+    assert list(csv.columns) == list(schema.MENTION_COLUMNS) == list(coded(at.dataframe[0].value).columns)
     expected = tiny_tables().mentions
     expected = expected[expected["lang"] == "ar"]
     assert len(csv) == 7
@@ -358,7 +388,7 @@ def test_an_empty_or_undated_dataset_still_works(tmp_path, monkeypatch):
     monkeypatch.setenv(data.ENV_DATA, str(empty))
     at = run(new_app())
     assert "This dataset has no mentions (0 documents, 2 ETL errors)." in [w.value for w in at.warning]
-    assert list(at.dataframe[0].value["source"]) == ["a.txt", "b.txt"]
+    assert list(at.dataframe[0].value["Read from"]) == ["a.txt", "b.txt"]
     t = tiny_tables()
     undated = write_store(t.mentions.assign(published=pd.NaT), t.documents.assign(published=pd.NaT), t.errors, tmp_path / "undated")
     monkeypatch.setenv(data.ENV_DATA, str(undated))
@@ -412,7 +442,7 @@ def test_upload_is_extracted_merged_and_reported(store, monkeypatch):
     run(at, "Overview")
     assert {m.label: m.value for m in at.metric}["Mentions"] == "22"
     assert {m.label: m.value for m in at.metric}["ETL errors"] == "2"  # the bad upload joins the list
-    assert any("news.txt: 1 documents, 1 mentions added" == shown(s.value) for s in at.success)
+    assert any("news.txt: 1 document, 1 mention added" == shown(s.value) for s in at.success)
     # a bad file is reported, its Markdown-looking name shown literally (escaped)
     assert any(shown(w.value) == "[x](http://evil).txt: empty file" and "\\[x\\]" in w.value for w in at.warning)
     assert "Mistral AI" in at.multiselect(key="f_companies").options

@@ -1,0 +1,155 @@
+"""What a company's or product's page shows, as small frames and figures. No Streamlit.
+
+The rows of an entity are its own mentions and, for a company, the rows whose ``company`` is it
+(its products' mentions, money it raised), as the Companies filter keeps them. Everything is
+computed from the filtered view, so the page follows the sidebar. Written for a million rows:
+masks and integer codes over the large frame, group-bys on the small selection only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, labels as words, summaries
+from dashboard.summaries import ENTITY_KINDS, count_by, is_in, present
+
+TOP = 15
+
+
+def rows_of(df: pd.DataFrame, name: str) -> np.ndarray:
+    """Boolean mask: the entity's own mentions, and rows about it as a company."""
+    return is_in(df["entity"], [name]) | is_in(df["company"], [name])
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    kind: str  # company, product, or "" when the view has no mention of it
+    mentions: int
+    documents: int
+    maker: str | None  # a product's company
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+
+
+def profile(df: pd.DataFrame, name: str) -> Profile:
+    own = is_in(df["entity"], [name]) & is_in(df["kind"], ENTITY_KINDS)
+    kinds = count_by({"kind": df["kind"]}, own)
+    kind = str(kinds.sort_values("n", ascending=False)["kind"].iloc[0]) if len(kinds) else ""
+    maker = None
+    if kind == "product":
+        makers = count_by({"company": df["company"]}, own & present(df["company"]))
+        maker = str(makers.sort_values("n", ascending=False)["company"].iloc[0]) if len(makers) else None
+    rows = rows_of(df, name)
+    published = df["published"][rows]
+    return Profile(name, kind, int(own.sum()), summaries.n_distinct(df["doc_id"][rows]), maker,
+                   published.min() if published.notna().any() else None,
+                   published.max() if published.notna().any() else None)
+
+
+def products(df: pd.DataFrame, company: str) -> pd.DataFrame:
+    """Product, Mentions: the company's products in the view, most mentioned first."""
+    rows = is_in(df["kind"], ["product"]) & is_in(df["company"], [company])
+    counts = count_by({"entity": df["entity"]}, rows).sort_values(["n", "entity"], ascending=[False, True])
+    return pd.DataFrame({"Product": counts["entity"].astype("string").to_numpy(), "Mentions": counts["n"].to_numpy()})
+
+
+def _documents_of(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Boolean mask of every row of `df` whose document has one of `rows`."""
+    doc_codes, _ = summaries.codes(df["doc_id"])
+    chosen = np.zeros(int(doc_codes.max()) + 2 if len(doc_codes) else 1, dtype=bool)
+    chosen[doc_codes[rows & (doc_codes >= 0)]] = True
+    return chosen[doc_codes]
+
+
+def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
+    """entity, kind, documents: the companies and products most often in the same documents."""
+    rows = rows_of(df, name)
+    together = _documents_of(df, rows) & is_in(df["kind"], ENTITY_KINDS) & ~is_in(df["entity"], [name])
+    pairs = count_by({"entity": df["entity"], "doc_id": df["doc_id"], "kind": df["kind"]}, together)
+    if pairs.empty:
+        return pd.DataFrame({"entity": pd.Series(dtype="string"), "kind": pd.Series(dtype="string"),
+                             "documents": pd.Series(dtype="int64")})
+    out = pairs.groupby("entity").agg(kind=("kind", "first"), documents=("doc_id", "nunique")).reset_index()
+    out = out.sort_values(["documents", "entity"], ascending=[False, True], kind="stable").head(top)
+    return out.astype({"entity": "string", "kind": "string", "documents": "int64"}).reset_index(drop=True)
+
+
+def co_mentioned_chart(df: pd.DataFrame, name: str, top: int = TOP) -> go.Figure:
+    title = f"Mentioned in the same documents as {charts.label(name)}: documents (top {top})"
+    data = co_mentioned(df, name, top)
+    if data.empty:
+        return charts.empty_figure(title)
+    fig = go.Figure(go.Bar(
+        y=charts.labels(data["entity"]), x=data["documents"], orientation="h", marker={"color": "#4c78a8"},
+        customdata=[charts.target(entity=e) for e in data["entity"]], showlegend=False,
+        hovertemplate="%{y}: in %{x:,d} of the same documents<extra></extra>",
+    ))
+    charts._layout(fig, title, height=max(260, 100 + 26 * len(data)), showlegend=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=charts.labels(data["entity"])[::-1], title=None)
+    charts._count_axis(fig, data["documents"], axis="x", title="documents")
+    return fig
+
+
+def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(Language, Documents) and (Site, Documents) of the documents that mention the entity;
+    a document without a site is counted under the file it was read from."""
+    rows = rows_of(df, name)
+    docs = count_by({"doc_id": df["doc_id"], "lang": df["lang"], "source": df["source"]}, rows)
+    langs = docs.groupby("lang")["doc_id"].nunique().sort_values(ascending=False)
+    lang_table = pd.DataFrame({"Language": [words.value("lang", v) or "unknown" for v in langs.index],
+                               "Documents": langs.to_numpy(dtype="int64")})
+    site = pd.Series(docs["source"].astype("string").to_numpy(), index=docs["doc_id"].astype("string").to_numpy())
+    if documents is not None and len(documents) and "site" in documents.columns:
+        known = documents[documents["doc_id"].isin(list(site.index)).to_numpy(dtype=bool)]
+        sites = pd.Series(known["site"].astype("string").to_numpy(), index=known["doc_id"].astype("string").to_numpy())
+        sites = sites[~sites.index.duplicated()]
+        site = sites.reindex(site.index).fillna(site)
+    per_site = site.groupby(site.to_numpy()).apply(lambda s: s.index.nunique()).sort_values(ascending=False).head(TOP)
+    site_table = pd.DataFrame({"Site": per_site.index.astype(str), "Documents": per_site.to_numpy(dtype="int64")})
+    return lang_table, site_table
+
+
+def funding(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The entity's money facts (each once, newest first): When, Type, Round, Amount, USD, Investor."""
+    rows = is_in(df["company"], [name])
+    facts = summaries.money_facts(df, rows)
+    if facts.empty:
+        return pd.DataFrame(columns=["When", "Money type", "Round", "Amount", "USD", "Investor"])
+    facts = facts.sort_values("when", ascending=False, na_position="last", kind="stable")
+    return pd.DataFrame({
+        "When": [f"{w:%Y-%m-%d}" if pd.notna(w) else "" for w in facts["when"]],
+        "Money type": [words.value("money_type", v) for v in facts["money_type"]],
+        "Round": [words.value("round", v) for v in facts["round"]],
+        "Amount": [words.money_original(a, c) for a, c in zip(facts["amount"], facts["currency"])],
+        "USD": [words.money(u) for u in facts["amount_usd"]],
+        "Investor": [words.value("investor", v) for v in facts["investor"]],
+    })
+
+
+def stance_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The view's rows of the entity, for the stance charts (a selection of the light frame)."""
+    return df[rows_of(df, name)]
+
+
+def comparison(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """One row per entity, side by side: mentions, documents, open and closed stance mentions
+    (and how many of those the text states), money raised."""
+    out = []
+    for name in names:
+        rows = rows_of(df, name)
+        stance = rows & is_in(df["kind"], ENTITY_KINDS) & present(df["license"])
+        is_open, is_closed = is_in(df["license"], ["open"]), is_in(df["license"], ["closed"])
+        stated = stance & (df["license_from"] != "knowledge_base").to_numpy(dtype=bool, na_value=True)
+        raised = summaries.raised_facts(df[is_in(df["company"], [name])])
+        out.append({
+            "Name": name, "Mentions": int((rows & is_in(df["entity"], [name])).sum()),
+            "Documents": summaries.n_distinct(df["doc_id"][rows]),
+            "Open": int((stance & is_open).sum()), "Closed": int((stance & is_closed).sum()),
+            "Stated in the text": int(stated.sum()),
+            "Raised (USD)": words.money(raised["amount_usd"].sum()) if len(raised) else "",
+        })
+    return pd.DataFrame(out)
