@@ -470,3 +470,100 @@ def run_overview_metrics(at: AppTest):
     at.session_state["tab"] = "Overview"
     at.run()
     return at.metric
+
+
+# --- entity pages, drill-down per tab, names (issue 17) ------------------------------------------
+
+def test_an_entity_page_opens_from_the_url_and_its_url_round_trips(store):
+    at = new_app()
+    at.query_params.update({"entity": "DeepSeek", "compare": ["OpenAI", "Qwen"]})
+    run(at)
+    assert [h.value for h in at.header if h.value == "DeepSeek"]
+    assert not at.get("tabs") or all(t.label != "Overview" for t in at.get("tab"))  # the page, not the tabs
+    assert at.multiselect(key="compare").value == ["OpenAI", "Qwen"]
+    timeline = figures(at)[0]
+    assert list(lines(timeline)) == ["DeepSeek", "OpenAI", "Qwen"]  # side by side, on the same axes
+    tables = [d.value for d in at.dataframe]
+    compared = [t for t in tables if "Name" in t.columns][0]
+    assert compared["Name"].tolist() == ["DeepSeek", "OpenAI", "Qwen"]
+    funding = [t for t in tables if "Money type" in t.columns][0]
+    assert funding.iloc[0][["Money type", "Round", "USD", "Investor"]].tolist() == ["Funding", "Series B", "$1.3B", "High-Flyer"]
+    assert {k: at.query_params.get_all(k) if hasattr(at.query_params, "get_all") else at.query_params[k]
+            for k in at.query_params} in ({"entity": ["DeepSeek"], "compare": ["OpenAI", "Qwen"]},
+                                           {"entity": "DeepSeek", "compare": ["OpenAI", "Qwen"]})
+    again = new_app()
+    again.query_params.update(at.query_params)
+    run(again)
+    assert again.session_state["entity"] == "DeepSeek" and again.multiselect(key="compare").value == ["OpenAI", "Qwen"]
+    again.button(key="entity_close").click()
+    run(again)
+    assert "entity" not in again.query_params and len(again.get("plotly_chart")) == 3  # back on the Overview
+
+
+def test_a_product_page_names_its_maker(store):
+    at = new_app()
+    at.query_params.update({"entity": "ChatGPT"})
+    run(at)
+    assert any("made by OpenAI" in c.value for c in at.caption)
+    at.button(key="open_maker").click()
+    run(at)
+    assert at.session_state["entity"] == "OpenAI"
+
+
+def test_the_search_box_opens_a_page(store):
+    at = run(new_app())
+    at.selectbox(key="entity_box").set_value("Qwen")
+    run(at)
+    assert at.session_state["entity"] == "Qwen" and at.query_params["entity"] in ("Qwen", ["Qwen"])
+
+
+def test_the_drill_down_belongs_to_its_tab_and_is_in_the_url(store):
+    at = run(new_app())
+    at.selectbox(key="drill_entity").set_value("Anthropic")
+    run(at)
+    assert "<mark>Anthropic</mark>" in "".join(h.value for h in at.get("html"))
+    assert at.query_params["drill"] in ("entity:Anthropic", ["entity:Anthropic"])
+    run(at, "Funding")
+    assert "<mark>Anthropic</mark>" not in "".join(h.value for h in at.get("html"))  # not on the next tab
+    assert at.selectbox(key="drill_entity").value is None and "drill" not in at.query_params
+    run(at, "Overview")
+    assert "<mark>Anthropic</mark>" in "".join(h.value for h in at.get("html"))  # still on its own tab
+    shared = new_app()
+    shared.query_params.update({"tab": "Open vs closed", "drill": ["license:closed", "license_from:context"]})
+    run(shared)
+    html = "".join(h.value for h in shared.get("html"))
+    assert html.count('<div class="item">') == 2 and "Closed, stated in the text" in html  # 3 mentions, 2 sentences
+    assert any("Closed, stated in the text" in shown(m.value) for m in shared.markdown)  # the target in words
+
+
+def download_name(at: AppTest, media, key: str) -> str:
+    url = at.download_button(key=key).proto.url
+    return media[-1].get_file(url.rsplit("/", 1)[-1]).filename
+
+
+def test_download_names_say_what_they_hold(store, media):
+    at = run(new_app())
+    at.multiselect(key="f_companies").set_value(["DeepSeek"])
+    at.multiselect(key="f_langs").set_value(["ar"])
+    at.date_input(key="f_dates").set_value((date(2025, 1, 1), date(2025, 2, 11)))
+    run(at, "Mentions table")
+    assert download_name(at, media, "download_mentions") == "mentions_DeepSeek_ar_2025.csv"
+    run(at, "Funding")
+    assert download_name(at, media, "download_funding") == "funding_DeepSeek_ar_2025.csv"
+
+
+def test_labels_are_words(store, monkeypatch):
+    at = run(new_app(), "Funding")
+    for frame in (d.value for d in at.dataframe):
+        assert not any("_" in c for c in frame.columns), list(frame.columns)
+        cells = frame.astype(str).to_numpy().ravel().tolist()
+        assert "None" not in cells and "series_b" not in cells and "knowledge_base" not in cells
+    funding = at.dataframe[-1].value
+    assert "$1.3B" in funding["USD"].tolist() and "$50B" in funding["USD"].tolist()
+    run(at, "Open vs closed")
+    split = figures(at)[0]
+    assert "come from the knowledge base" in split["layout"]["title"]["text"]
+    monkeypatch.setenv(data.ENV_MAX_FILE_MB, "7")
+    at = run(new_app())
+    uploader = at.file_uploader(key="uploader")
+    assert "at most 7 MB per file" in uploader.label and uploader.proto.max_upload_size_mb == 7
