@@ -200,17 +200,17 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
         picked = st.date_input("Published between", key="f_dates", min_value=bounds[0], max_value=bounds[1], format="YYYY-MM-DD")
         date_from, date_to = filters.date_range(picked if isinstance(picked, (tuple, list)) else (picked,), bounds)
     st.checkbox("Include documents without a date", key="f_undated")
-    st.multiselect("Languages", choices["langs"], key="f_langs", format_func=lambda v: words.value("lang", v) or v)
-    st.multiselect("Companies", choices["companies"], key="f_companies",
+    st.multiselect("Languages", choices["langs"], key="f_langs", placeholder="All", format_func=lambda v: words.value("lang", v) or v)
+    st.multiselect("Companies", choices["companies"], key="f_companies", placeholder="All",
                    help="Keeps the company's own mentions, its products and money it raised.")
-    st.multiselect("Products", choices["products"], key="f_products")
-    st.multiselect("Kinds", choices["kinds"], key="f_kinds", format_func=lambda v: words.value("kind", v) or v)
-    st.multiselect("Open / closed source", choices["licenses"], key="f_licenses",
+    st.multiselect("Products", choices["products"], key="f_products", placeholder="All")
+    st.multiselect("Kinds", choices["kinds"], key="f_kinds", placeholder="All", format_func=lambda v: words.value("kind", v) or v)
+    st.multiselect("Open / closed source", choices["licenses"], key="f_licenses", placeholder="All",
                    format_func=lambda v: "No stance" if v == filters.LICENSE_NONE else words.value("license", v),
                    help="'No stance' = mentions without one (and all money and date rows).")
     if len(choices["sources"]) <= MAX_SOURCE_OPTIONS:
         labels = drilldown.source_labels(documents, choices["sources"])  # titles and sites, not file names
-        st.multiselect("Sources", choices["sources"], key="f_sources", format_func=lambda s: labels.get(s, s))
+        st.multiselect("Sources", choices["sources"], key="f_sources", placeholder="All", format_func=lambda s: labels.get(s, s))
     else:
         ss["f_sources"] = []
         st.text_input("Source contains", key="f_source_text", max_chars=200)
@@ -275,15 +275,14 @@ def pick_entity(scope: str) -> None:
 
 def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict, scope: str) -> None:
     st.subheader("Source sentences")
-    names = [None, *sorted(set(choices["companies"]) | set(choices["products"]))]
+    names = sorted(set(choices["companies"]) | set(choices["products"]))
     key = "drill_entity" if scope != ENTITY_SCOPE else "drill_entity_page"
     if key == "drill_entity" and ss.get("_drill_scope") != scope:  # a new tab: the picker shows its own target
         current = ss.get("drill", {}).get(scope)
         ss[key] = dict(current.equals).get("entity") if current and len(current.equals) == 1 else None
         ss["_drill_scope"] = scope
-    st.selectbox("Show the sentences that mention…", names, key=key,
-                 on_change=lambda: set_drill(scope, drilldown.Target.of(entity=ss[key]) if ss.get(key) else None),
-                 format_func=lambda v: "— click a chart or choose —" if v is None else v)
+    st.selectbox("Show the sentences that mention…", names, key=key, index=None, placeholder="Click a chart, or type a name…",
+                 on_change=lambda: set_drill(scope, drilldown.Target.of(entity=ss[key]) if ss.get(key) else None))
     target = ss.get("drill", {}).get(scope)
     if target is None:
         st.caption("Click a point, bar or slice in a chart, or choose an entity, to read the sentences behind it.")
@@ -379,9 +378,12 @@ def file_name(stem: str, f: filters.Filters, extra=()) -> str:
 
 
 def money_table(rows: pd.DataFrame, columns) -> pd.DataFrame:
-    """A money table for reading: amounts as $1.3B / ₹500 Cr, codes in words, links checked."""
+    """A money table for reading: amounts as $1.3B / ₹500 Cr (beside the type and round), codes
+    in words, links checked."""
     rows = words.money_columns(rows.assign(url=drilldown.safe_urls(rows["url"])) if "url" in rows.columns else rows)
-    shown = words.table(rows, [c for c in columns if c not in ("amount", "currency", "amount_usd")] + list(MONEY_SHOWN))
+    kept = [c for c in columns if c not in ("amount", "currency", "amount_usd")]
+    at = max((kept.index(c) + 1 for c in ("company", "money_type", "round", "text") if c in kept), default=0)
+    shown = words.table(rows, kept[:at] + list(MONEY_SHOWN) + kept[at:])
     return shown.rename(columns={words.column(k): v for k, v in MONEY_SHOWN.items()})
 
 
@@ -414,7 +416,10 @@ def table_tab(dataset, view, f) -> None:
     shown = data.to_schema(dataset.rows(view.index[:TABLE_ROWS]))
     note = f"Showing the first {len(shown):,} of {len(view):,} rows" if len(view) > TABLE_ROWS else words.plural(len(view), "row")
     st.caption(note + "; the download holds every filtered row, with the table's own column names.")
-    st.dataframe(words.table(shown.assign(url=drilldown.safe_urls(shown["url"]))), hide_index=True, column_config=ARTICLE_COLUMNS)
+    first = ["title", "entity", "kind", "text", "company", "license", "license_from", "published", "lang", "sentence"]
+    order = first + [c for c in shown.columns if c not in first]  # what a reader looks for first; ids last
+    st.dataframe(words.table(shown.assign(url=drilldown.safe_urls(shown["url"])), order), hide_index=True,
+                 column_config=ARTICLE_COLUMNS)
     download(f"Download these {words.plural(len(view), 'row')} (CSV)", data.mentions_csv, dataset, view.index,
              file_name("mentions", f), "download_mentions")
 
@@ -426,8 +431,8 @@ def entity_search(choices: dict) -> None:
     if ss.get("_entity_box") != ss.get("entity"):  # the box shows the page that is open
         ss["entity_box"] = ss.get("entity") or None
         ss["_entity_box"] = ss.get("entity")
-    st.selectbox("Open the page of a company or product", [None, *names], key="entity_box",
-                 format_func=lambda v: "— search by name —" if v is None else v,
+    st.selectbox("Open the page of a company or product", names, key="entity_box", index=None,
+                 placeholder="Type a name…",
                  on_change=lambda: open_entity(ss.get("entity_box"), ss.get("compare", [])))
 
 
@@ -460,7 +465,11 @@ def entity_tab(dataset, view, f, v, choices) -> None:
     with right:
         if p.kind == "company":
             st.markdown("**Its products** (mentions)")
-            st.dataframe(entity_page.products(view, name), hide_index=True)
+            made = entity_page.products(view, name)
+            if len(made):
+                st.dataframe(made, hide_index=True)
+            else:
+                st.caption("None of its products is mentioned in this view.")
         elif p.maker:
             st.markdown(f"**Made by** {drilldown.escape_markdown(p.maker)}")
             st.button(f"Open the page of {p.maker}", key="open_maker", on_click=open_entity, args=(p.maker,))

@@ -54,13 +54,22 @@ def target(**equals) -> str:
                        for k, v in equals.items()}, ensure_ascii=False, default=str)
 
 
+def titled(main: str, detail: str = "") -> str:
+    """A chart title: what is counted, short enough for a half-width chart, and the details
+    (what is left out, how sizes read) on a smaller second line."""
+    return main + (f"<br><sup>{detail}</sup>" if detail else "")
+
+
 def _layout(fig: go.Figure, title: str, **kwargs) -> go.Figure:
     """Title at the top left, legend in one row under it and above the plot: never on the axis
-    titles below (a legend under the plot collides with the x-axis title when there are few bars)."""
+    titles below (a legend under the plot collides with the x-axis title when there are few bars).
+    Legend entries in the order the traces were added (plotly reverses them for stacked bars)."""
+    two_lines = "<br>" in title
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yref": "container", "yanchor": "top"},
-        margin={"l": 10, "r": 10, "t": 90, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+               "pad": {"t": 14, "l": 4}, "font": {"size": 15}},
+        margin={"l": 10, "r": 10, "t": 115 if two_lines else 90, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left", "traceorder": "normal"},
         clickmode="event+select",
         **kwargs,
     )
@@ -137,7 +146,12 @@ def timeline_data(df: pd.DataFrame, grain: str = "month", top: int = 8, entities
 TIMELINE_TITLES = {
     "share": "Share of documents that mention each company or product, per {grain}",
     "documents": "Documents that mention each company or product, per {grain}",
-    "mentions": "Mentions of each company or product (every name found), per {grain}",
+    "mentions": "Mentions of each company or product, per {grain}",
+}
+TIMELINE_DETAILS = {
+    "share": "documents mentioning it ÷ all documents of the {grain}; grey bars: all documents",
+    "documents": "grey bars: all documents of the {grain}",
+    "mentions": "every time a name is found; grey bars: all documents of the {grain}",
 }
 
 
@@ -146,9 +160,10 @@ def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None
     """Attention per entity over time (one line each) over a thin strip of all documents per
     period. Every period of the view is on the axis: 0 where the entity is not mentioned, a gap
     where the period has no documents (the legend says so)."""
-    title = title or TIMELINE_TITLES.get(measure, TIMELINE_TITLES["share"]).format(grain=grain)
+    detail = TIMELINE_DETAILS.get(measure, TIMELINE_DETAILS["share"]).format(grain=grain)
     if rolling and rolling > 1:
-        title += f" ({rolling}-{grain} rolling {'share' if measure == 'share' else 'average'})"
+        detail = f"{rolling}-{grain} rolling {'share' if measure == 'share' else 'average'}; " + detail
+    title = titled(title or TIMELINE_TITLES.get(measure, TIMELINE_TITLES["share"]).format(grain=grain), detail)
     data = timeline_data(df, grain, top, entities, documents, measure, rolling)
     if data.empty:
         return empty_figure(title)
@@ -166,13 +181,13 @@ def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None
     gaps = int((totals == 0).sum())
     fig.add_trace(go.Bar(
         x=totals.index, y=totals.to_numpy(), name="All documents", marker={"color": "#9e9e9e"}, showlegend=False,
-        width=_bar_width(grain),
+        width=_bar_width(grain), textposition="none",
         customdata=[target(period=p.date().isoformat(), grain=grain) for p in totals.index],
         text=[f"{words.date_at(p, grain)}: {words.document_count(int(n))} in all" for p, n in totals.items()],
         hovertemplate="%{text}<extra></extra>",
     ), row=2, col=1)
     legend_title = "Gaps: periods with no documents at all. " if gaps else ""
-    _layout(fig, title, hovermode="closest", height=480, bargap=0,
+    _layout(fig, title, hovermode="closest", height=500, bargap=0,
             legend_title_text=legend_title or None)
     if measure == "share":
         top_value = float(np.nanmax(data["value"].to_numpy())) if data["value"].notna().any() else 0.0
@@ -180,8 +195,7 @@ def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None
                          rangemode="tozero", row=1, col=1)
     else:
         _count_axis(fig, data["value"].dropna(), title="documents" if measure == "documents" else "mentions", row=1, col=1)
-    _count_axis(fig, totals.to_numpy(), title="all docs", row=2, col=1)
-    fig.update_yaxes(nticks=3, row=2, col=1)
+    fig.update_yaxes(title="all docs", tickformat=",d", rangemode="tozero", nticks=3, row=2, col=1)
     _time_axis(fig, grain, totals.index, row=2, col=1)
     _time_axis(fig, grain, totals.index, row=1, col=1)
     fig.update_xaxes(showticklabels=False, row=1, col=1)
@@ -220,24 +234,24 @@ def license_split(df: pd.DataFrame) -> pd.DataFrame:
 def license_split_chart(df: pd.DataFrame) -> go.Figure:
     """The same split as bars (clickable on every Streamlit version): how many stance mentions
     are open or closed, stated in the text or from the knowledge base."""
-    title = "Open vs closed: mentions with a stance, by where the stance comes from"
+    title = "Open vs closed: where each stance comes from"
     split = license_split(df)
     if split.empty:
         return empty_figure(title)
     total = int(split["mentions"].sum())
     kb = int(split.loc[split["license_from"] == "knowledge_base", "mentions"].sum())
-    title += f"<br><sup>{kb / total:.0%} of these stances come from the knowledge base, {1 - kb / total:.0%} are stated in the text</sup>"
+    title = titled(title, f"{kb / total:.0%} of these stances come from the knowledge base, {1 - kb / total:.0%} are stated in the text")
     fig = go.Figure()
     for (lic, src), n in zip(zip(split["license"], split["license_from"]), split["mentions"]):
         name, colour, pattern = STANCES[(lic, src)]
         fig.add_trace(go.Bar(
             y=[name], x=[int(n)], name=name, orientation="h", marker={"color": colour, "pattern": {"shape": pattern}},
-            text=[f"{n / total:.0%}"], textposition="auto", showlegend=False,
+            text=[f"{n / total:.0%}"], textposition="outside", cliponaxis=False, showlegend=False,
             customdata=[target(license=lic, license_from=src)],
             hovertemplate=f"{name}: {int(n):,} of {total:,} stance mentions ({n / total:.0%})<extra></extra>",
         ))
     order = [STANCES[k][0] for k in STANCES if k in set(zip(split["license"], split["license_from"]))]
-    _layout(fig, title, height=260, barmode="stack")
+    _layout(fig, title, height=300, barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
     _count_axis(fig, split["mentions"], axis="x", title="mentions")
     return fig
@@ -255,7 +269,7 @@ def license_over_time_data(df: pd.DataFrame, grain: str = "month") -> pd.DataFra
 
 def license_over_time(df: pd.DataFrame, grain: str = "month") -> go.Figure:
     """Stacked bars per period: open/closed mentions, hatched where the stance came from the knowledge base."""
-    title = f"Open vs closed: mentions with a stance, per {grain}"
+    title = titled(f"Open vs closed per {grain}", "mentions of companies and products that carry a stance")
     data = license_over_time_data(df, grain)
     if data.empty:
         return empty_figure(title)
@@ -297,7 +311,7 @@ def license_by_company_data(df: pd.DataFrame, top: int = 15) -> pd.DataFrame:
 
 def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
     """Per company (products count for their maker): mentions as open or closed."""
-    title = f"Open vs closed by company: mentions with a stance (products count for their maker; top {top})"
+    title = titled(f"Open vs closed by company (top {top})", "mentions with a stance; products count for their maker")
     data = license_by_company_data(df, top)
     if data.empty:
         return empty_figure(title)
@@ -324,7 +338,7 @@ def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
 def funding_by_company(df: pd.DataFrame, top: int = 15, facts: pd.DataFrame | None = None) -> go.Figure:
     """Total USD raised per company (funding + investment, each fact once); aggregates not included.
     `facts`: summaries.priced_facts(df), when already computed for funding_events."""
-    title = f"Money raised by company in US dollars: funding and investment facts, each once (top {top})"
+    title = titled(f"Money raised by company, USD (top {top})", "funding and investment facts, each once")
     data = summaries.funding_by_company(df, facts)
     if data.empty:
         return empty_figure(title)
@@ -381,12 +395,14 @@ def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | Non
     as hollow diamonds of one size drawn apart from them (a valuation is not money raised, and a
     bubble sized by it would hide the round). At most the `limit` largest facts are drawn (the
     title says so), so the browser never gets the whole table."""
-    title = "Funding events over time: each fact once, circle size grows with the amount (log scale)"
+    title = "Funding events over time"
+    detail = "each fact once; circle size grows with the amount (log scale)"
     data = funding_events_data(df, limit, facts)
     if data.empty:
         return empty_figure(title)
     if data.attrs["facts"] > len(data):
-        title += f"<br><sup>the {len(data):,} largest of {data.attrs['facts']:,} facts</sup>"
+        detail = f"the {len(data):,} largest of {data.attrs['facts']:,} facts; " + detail
+    title = titled(title, detail)
     usd = data["amount_usd"].to_numpy(dtype="float64")
     lo, hi = np.log10(max(np.nanmin(usd), 1.0)), np.log10(max(np.nanmax(usd), 1.0))
     size = 8 + 22 * ((np.log10(np.maximum(usd, 1.0)) - lo) / (hi - lo) if hi > lo else np.full(len(usd), 0.5))
@@ -398,16 +414,21 @@ def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | Non
         valuation = money_type == "valuation"
         colour = MONEY_COLOURS.get(str(money_type), "#333333")
         marker = ({"size": 13, "symbol": "diamond-open", "color": colour, "line": {"width": 2, "color": colour}} if valuation
-                  else {"size": rows["size"], "color": colour, "opacity": 0.8, "line": {"width": 1, "color": "white"}})
+                  else {"size": rows["size"], "color": colour, "opacity": 0.85, "line": {"width": 1, "color": "white"}})
         name = words.value("money_type", money_type) + (" (not money raised)" if valuation else "")
-        fig.add_trace(go.Scatter(
-            x=rows["when"], y=labels(rows["company"]), name=name, mode="markers", marker=marker,
+        rows_y = [f"{c} · valuation" for c in rows["company"]] if valuation else list(rows["company"])
+        fig.add_trace(go.Scatter(  # a valuation on its own row under its company: it never covers a round
+            x=rows["when"], y=labels(rows_y), name=name, mode="markers", marker=marker,
             customdata=[target(doc_id=d, start=int(s)) for d, s in zip(rows["doc_id"], rows["start"])],
             text=[_event_text(r) for r in rows.itertuples()],
             hovertemplate="%{y}<br>%{text}<extra></extra>",
         ))
-    _layout(fig, title, height=max(340, 120 + 26 * data["company"].nunique()), hovermode="closest")
-    fig.update_yaxes(title=None, type="category")
+    rows_order = []
+    for company in dict.fromkeys(data.sort_values("when", kind="stable")["company"]):
+        types = set(data.loc[data["company"] == company, "money_type"])
+        rows_order += ([company] if types - {"valuation"} else []) + ([f"{company} · valuation"] if "valuation" in types else [])
+    _layout(fig, title, height=max(340, 130 + 26 * len(rows_order)), hovermode="closest")
+    fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=labels(rows_order)[::-1])
     grain = "year" if (data["when"].max() - data["when"].min()).days > 3 * 365 else "month"
     _time_axis(fig, grain, periods.every_period(data["when"].min(), data["when"].max(), grain))
     return fig
@@ -424,7 +445,7 @@ def _event_text(row) -> str:
 
 def mentions_by_language(df: pd.DataFrame) -> go.Figure:
     """Mentions per language, stacked by kind."""
-    title = "Mentions per language, by kind of mention"
+    title = "Mentions per language, by kind"
     counts = summaries.count_by({"lang": df["lang"], "kind": df["kind"]})
     counts = counts[counts["kind"].notna()]
     if counts.empty:
@@ -450,7 +471,7 @@ def mentions_by_language(df: pd.DataFrame) -> go.Figure:
 
 def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
     """The most mentioned companies and products, coloured by kind."""
-    title = f"Most mentioned companies and products: mentions (top {top})"
+    title = titled(f"Most mentioned companies and products (top {top})", "mentions")
     data = summaries.entity_counts(df).head(top)
     if data.empty:
         return empty_figure(title)
@@ -473,7 +494,7 @@ def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
 
 def new_organisations(df: pd.DataFrame, top: int = 20) -> go.Figure:
     """The most mentioned organisations that are not in the knowledge base (for review)."""
-    title = f"New organisations (found by NER, not in the knowledge base): mentions, top {top}"
+    title = titled(f"New organisations (top {top})", "found by NER, not in the knowledge base; mentions")
     data = summaries.unlinked_organisations(df).head(top)
     if data.empty:
         return empty_figure(title)

@@ -146,10 +146,10 @@ def comparison(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
         stated = stance & (df["license_from"] != "knowledge_base").to_numpy(dtype=bool, na_value=True)
         raised = summaries.raised_facts(df[is_in(df["company"], [name])])
         out.append({
-            "Name": name, "Mentions": int((rows & is_in(df["entity"], [name])).sum()),
+            "Name": name, "Mentions (with its products)": int((rows & is_in(df["kind"], ENTITY_KINDS)).sum()),
             "Documents": summaries.n_distinct(df["doc_id"][rows]),
             "Open": int((stance & is_open).sum()), "Closed": int((stance & is_closed).sum()),
-            "Stated in the text": int(stated.sum()),
+            "Stance stated in the text": int(stated.sum()),
             "Raised (USD)": words.money(raised["amount_usd"].sum()) if len(raised) else "",
         })
     return pd.DataFrame(out)
