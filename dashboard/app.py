@@ -469,7 +469,7 @@ def entity_tab(dataset, view, f, v, choices) -> None:
             if len(made):
                 st.dataframe(made, hide_index=True)
             else:
-                st.caption("None of its products is mentioned in this view.")
+                st.caption("No product of it is mentioned in this view.")
         elif p.maker:
             st.markdown(f"**Made by** {drilldown.escape_markdown(p.maker)}")
             st.button(f"Open the page of {p.maker}", key="open_maker", on_click=open_entity, args=(p.maker,))
