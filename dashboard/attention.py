@@ -55,14 +55,30 @@ def chosen_entities(df: pd.DataFrame, rows: np.ndarray, top: int, entities=None)
 
 
 def entity_periods(df: pd.DataFrame, grain: str, entities: list[str]) -> pd.DataFrame:
-    """entity, period, documents, mentions over the dated company/product rows of `entities`."""
+    """entity, period, documents, mentions over the dated company/product rows of `entities`.
+    On integer codes: mentions by one bincount over (entity, period); documents by the distinct
+    (entity, document) pairs, each counted in its document's period."""
     rows = is_in(df["kind"], ENTITY_KINDS) & present(df["published"]) & is_in(df["entity"], entities)
-    per_doc = count_by({"entity": df["entity"], "doc_id": df["doc_id"], "period": df["published"]}, rows, grain=grain)
-    if per_doc.empty:
-        return pd.DataFrame({"entity": [], "period": pd.Series(dtype="datetime64[ns]"), "documents": [], "mentions": []})
-    per_doc["period"] = pd.to_datetime(per_doc["period"]).astype("datetime64[ns]")
-    out = per_doc.groupby(["entity", "period"], sort=False)["n"].agg(documents="size", mentions="sum").reset_index()
-    return out
+    empty = pd.DataFrame({"entity": pd.Series(dtype="object"), "period": pd.Series(dtype="datetime64[ns]"),
+                          "documents": pd.Series(dtype="int64"), "mentions": pd.Series(dtype="int64")})
+    if not rows.any():
+        return empty
+    entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array[rows]))
+    doc_codes, _ = summaries.codes(pd.Series(df["doc_id"].array[rows]))
+    period_codes, period_values = summaries.codes(df["published"], grain)
+    period_codes = period_codes[rows]
+    n_entities, n_periods = len(entity_values), len(period_values)
+    cell = entity_codes.astype(np.int64) * n_periods + period_codes
+    mentions = np.bincount(cell, minlength=n_entities * n_periods)
+    pair = entity_codes.astype(np.int64) * (int(doc_codes.max()) + 1) + doc_codes
+    _, first = np.unique(pair, return_index=True)
+    documents = np.bincount(cell[first], minlength=n_entities * n_periods)
+    used = np.flatnonzero(mentions)
+    return pd.DataFrame({
+        "entity": np.asarray(entity_values.astype(str))[used // n_periods],
+        "period": pd.DatetimeIndex(period_values)[used % n_periods].astype("datetime64[ns]"),
+        "documents": documents[used].astype("int64"), "mentions": mentions[used].astype("int64"),
+    })
 
 
 def attention(df: pd.DataFrame, documents: pd.DataFrame | None, grain: str = "month", top: int = 8, entities=None,

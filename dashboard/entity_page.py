@@ -66,16 +66,25 @@ def _documents_of(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 
 
 def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
-    """entity, kind, documents: the companies and products most often in the same documents."""
+    """entity, kind, documents: the companies and products most often in the same documents
+    (distinct entity-document pairs, counted on integer codes)."""
     rows = rows_of(df, name)
     together = _documents_of(df, rows) & is_in(df["kind"], ENTITY_KINDS) & ~is_in(df["entity"], [name])
-    pairs = count_by({"entity": df["entity"], "doc_id": df["doc_id"], "kind": df["kind"]}, together)
-    if pairs.empty:
-        return pd.DataFrame({"entity": pd.Series(dtype="string"), "kind": pd.Series(dtype="string"),
-                             "documents": pd.Series(dtype="int64")})
-    out = pairs.groupby("entity").agg(kind=("kind", "first"), documents=("doc_id", "nunique")).reset_index()
-    out = out.sort_values(["documents", "entity"], ascending=[False, True], kind="stable").head(top)
-    return out.astype({"entity": "string", "kind": "string", "documents": "int64"}).reset_index(drop=True)
+    empty = pd.DataFrame({"entity": pd.Series(dtype="string"), "kind": pd.Series(dtype="string"),
+                          "documents": pd.Series(dtype="int64")})
+    if not together.any():
+        return empty
+    entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array[together]))
+    doc_codes, _ = summaries.codes(df["doc_id"])
+    pair = np.unique(entity_codes.astype(np.int64) * (int(doc_codes.max()) + 1) + doc_codes[together])
+    documents = np.bincount(pair // (int(doc_codes.max()) + 1), minlength=len(entity_values))
+    order = np.lexsort((np.asarray(entity_values.astype(str)), -documents))[:top]
+    order = order[documents[order] > 0]
+    kinds = count_by({"entity": df["entity"], "kind": df["kind"]}, together).sort_values("n", ascending=False)
+    kind_of = dict(zip(kinds["entity"].astype(str)[::-1], kinds["kind"].astype(str)[::-1]))  # the commonest last wins
+    names = [str(entity_values[i]) for i in order]
+    return pd.DataFrame({"entity": names, "kind": [kind_of.get(n, "") for n in names],
+                         "documents": documents[order]}).astype({"entity": "string", "kind": "string", "documents": "int64"})
 
 
 def co_mentioned_chart(df: pd.DataFrame, name: str, top: int = TOP) -> go.Figure:
@@ -98,18 +107,24 @@ def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) ->
     """(Language, Documents) and (Site, Documents) of the documents that mention the entity;
     a document without a site is counted under the file it was read from."""
     rows = rows_of(df, name)
-    docs = count_by({"doc_id": df["doc_id"], "lang": df["lang"], "source": df["source"]}, rows)
-    langs = docs.groupby("lang")["doc_id"].nunique().sort_values(ascending=False)
+    doc_codes, doc_values = summaries.codes(df["doc_id"])
+    ids = pd.Index(doc_values)[np.unique(doc_codes[rows & (doc_codes >= 0)])].astype(str)
+    if documents is not None and len(documents):
+        docs = documents[documents["doc_id"].astype(str).isin(ids).to_numpy(dtype=bool)]
+        docs = docs[~docs["doc_id"].duplicated().to_numpy()]
+        site = docs["site"].astype("string") if "site" in docs.columns else pd.Series(pd.NA, index=docs.index, dtype="string")
+        site = site.fillna(docs["source"].astype("string"))
+        lang = docs["lang"].astype("string")
+    else:  # no documents table: the documents the rows name
+        where = np.flatnonzero(rows)
+        first = where[np.unique(doc_codes[where], return_index=True)[1]]  # each document's first row
+        site = pd.Series(df["source"].array[first], dtype="string")
+        lang = pd.Series(df["lang"].array[first], dtype="string")
+    langs = lang.fillna("").value_counts()
     lang_table = pd.DataFrame({"Language": [words.value("lang", v) or "unknown" for v in langs.index],
                                "Documents": langs.to_numpy(dtype="int64")})
-    site = pd.Series(docs["source"].astype("string").to_numpy(), index=docs["doc_id"].astype("string").to_numpy())
-    if documents is not None and len(documents) and "site" in documents.columns:
-        known = documents[documents["doc_id"].isin(list(site.index)).to_numpy(dtype=bool)]
-        sites = pd.Series(known["site"].astype("string").to_numpy(), index=known["doc_id"].astype("string").to_numpy())
-        sites = sites[~sites.index.duplicated()]
-        site = sites.reindex(site.index).fillna(site)
-    per_site = site.groupby(site.to_numpy()).apply(lambda s: s.index.nunique()).sort_values(ascending=False).head(TOP)
-    site_table = pd.DataFrame({"Site": per_site.index.astype(str), "Documents": per_site.to_numpy(dtype="int64")})
+    sites = site.fillna("").value_counts().head(TOP)
+    site_table = pd.DataFrame({"Site": sites.index.astype(str), "Documents": sites.to_numpy(dtype="int64")})
     return lang_table, site_table
 
 
@@ -144,7 +159,8 @@ def comparison(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
         stance = rows & is_in(df["kind"], ENTITY_KINDS) & present(df["license"])
         is_open, is_closed = is_in(df["license"], ["open"]), is_in(df["license"], ["closed"])
         stated = stance & (df["license_from"] != "knowledge_base").to_numpy(dtype=bool, na_value=True)
-        raised = summaries.raised_facts(df[is_in(df["company"], [name])])
+        raised = summaries.money_facts(df, is_in(df["company"], [name]) & is_in(df["money_type"], summaries.RAISED_TYPES)
+                                       & present(df["amount_usd"]), columns=("amount_usd",))
         out.append({
             "Name": name, "Mentions (with its products)": int((rows & is_in(df["kind"], ENTITY_KINDS)).sum()),
             "Documents": summaries.n_distinct(df["doc_id"][rows]),
