@@ -481,6 +481,8 @@ def entity_tab(dataset, view, f, v, choices) -> None:
     st.markdown("**Funding events** (each fact once; investors, rounds and amounts as reported)")
     events = entity_page.funding(view, name)
     if len(events):
+        if events.attrs.get("facts", 0) > len(events):
+            st.caption(f"The newest {len(events):,} of {words.plural(events.attrs['facts'], 'fact')}; the download holds all.")
         st.dataframe(events, hide_index=True)
     else:
         st.caption("No money figure about it in this view.")

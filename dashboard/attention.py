@@ -45,6 +45,8 @@ def documents_per_period(documents: pd.DataFrame, grain: str) -> pd.Series:
 
 def chosen_entities(df: pd.DataFrame, rows: np.ndarray, top: int, entities=None) -> list[str]:
     """The given entities that occur, else the `top` most mentioned ones."""
+    if entities:  # only the chosen ones are counted
+        rows = rows & is_in(df["entity"], entities)
     counts = count_by({"entity": df["entity"]}, rows)
     counts = counts[counts["entity"].notna()]
     if entities:
@@ -64,15 +66,26 @@ def entity_periods(df: pd.DataFrame, grain: str, entities: list[str]) -> pd.Data
     if not rows.any():
         return empty
     entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array[rows]))
+    entity_codes, used_entities = summaries.compact(entity_codes, len(entity_values))
+    entity_values = pd.Index(entity_values)[used_entities]
     doc_codes, _ = summaries.codes(pd.Series(df["doc_id"].array[rows]))
     period_codes, period_values = summaries.codes(df["published"], grain)
     period_codes = period_codes[rows]
     n_entities, n_periods = len(entity_values), len(period_values)
     cell = entity_codes.astype(np.int64) * n_periods + period_codes
     mentions = np.bincount(cell, minlength=n_entities * n_periods)
-    pair = entity_codes.astype(np.int64) * (int(doc_codes.max()) + 1) + doc_codes
-    _, first = np.unique(pair, return_index=True)
-    documents = np.bincount(cell[first], minlength=n_entities * n_periods)
+    n_docs = int(doc_codes.max()) + 1
+    if n_entities * n_docs <= 50_000_000:  # a flag per (entity, document): no sort
+        seen = np.zeros(n_entities * n_docs, dtype=bool)
+        seen[entity_codes.astype(np.int64) * n_docs + doc_codes] = True
+        period_of_doc = np.zeros(n_docs, dtype=np.int64)
+        period_of_doc[doc_codes] = period_codes  # one date per document, so one period
+        pairs = np.flatnonzero(seen)
+        documents = np.bincount((pairs // n_docs) * n_periods + period_of_doc[pairs % n_docs],
+                                minlength=n_entities * n_periods)
+    else:
+        _, first = np.unique(entity_codes.astype(np.int64) * n_docs + doc_codes, return_index=True)
+        documents = np.bincount(cell[first], minlength=n_entities * n_periods)
     used = np.flatnonzero(mentions)
     return pd.DataFrame({
         "entity": np.asarray(entity_values.astype(str))[used // n_periods],

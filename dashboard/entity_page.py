@@ -65,6 +65,17 @@ def _documents_of(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     return chosen[doc_codes]
 
 
+def distinct_pairs_per_first(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int) -> np.ndarray:
+    """For each code of `first`, how many distinct codes of `second` occur with it: one flag per
+    pair in a table (no sort), or np.unique when the table would be large."""
+    pair = first.astype(np.int64) * n_second + second
+    if n_first * n_second <= 50_000_000:
+        seen = np.zeros(n_first * n_second, dtype=bool)
+        seen[pair] = True
+        return seen.reshape(n_first, n_second).sum(axis=1)
+    return np.bincount(np.unique(pair) // n_second, minlength=n_first)
+
+
 def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
     """entity, kind, documents: the companies and products most often in the same documents
     (distinct entity-document pairs, counted on integer codes)."""
@@ -75,9 +86,10 @@ def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
     if not together.any():
         return empty
     entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array[together]))
+    entity_codes, used = summaries.compact(entity_codes, len(entity_values))
+    entity_values = pd.Index(entity_values)[used]
     doc_codes, _ = summaries.codes(df["doc_id"])
-    pair = np.unique(entity_codes.astype(np.int64) * (int(doc_codes.max()) + 1) + doc_codes[together])
-    documents = np.bincount(pair // (int(doc_codes.max()) + 1), minlength=len(entity_values))
+    documents = distinct_pairs_per_first(entity_codes, doc_codes[together], len(entity_values), int(doc_codes.max()) + 1)
     order = np.lexsort((np.asarray(entity_values.astype(str)), -documents))[:top]
     order = order[documents[order] > 0]
     kinds = count_by({"entity": df["entity"], "kind": df["kind"]}, together).sort_values("n", ascending=False)
@@ -108,9 +120,16 @@ def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) ->
     a document without a site is counted under the file it was read from."""
     rows = rows_of(df, name)
     doc_codes, doc_values = summaries.codes(df["doc_id"])
-    ids = pd.Index(doc_values)[np.unique(doc_codes[rows & (doc_codes >= 0)])].astype(str)
+    seen = np.zeros(len(doc_values) + 1, dtype=bool)
+    seen[doc_codes[rows]] = True  # -1 (no document id) lands in the last slot
+    ids = pd.Index(doc_values)[np.flatnonzero(seen[:-1])].astype(str)
     if documents is not None and len(documents):
-        docs = documents[documents["doc_id"].astype(str).isin(ids).to_numpy(dtype=bool)]
+        if isinstance(df["doc_id"].dtype, pd.CategoricalDtype):  # the documents' ids as the mentions' codes
+            at = pd.Index(doc_values).get_indexer(documents["doc_id"].astype(str))
+            keep = (at >= 0) & seen[np.where(at >= 0, at, len(doc_values))]
+        else:
+            keep = documents["doc_id"].astype(str).isin(ids).to_numpy(dtype=bool)
+        docs = documents[keep]
         docs = docs[~docs["doc_id"].duplicated().to_numpy()]
         site = docs["site"].astype("string") if "site" in docs.columns else pd.Series(pd.NA, index=docs.index, dtype="string")
         site = site.fillna(docs["source"].astype("string"))
@@ -128,21 +147,25 @@ def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) ->
     return lang_table, site_table
 
 
-def funding(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The entity's money facts (each once, newest first): When, Type, Round, Amount, USD, Investor."""
+def funding(df: pd.DataFrame, name: str, limit: int = 200) -> pd.DataFrame:
+    """The entity's money facts (each once, newest first, at most `limit`): When, Type, Round,
+    Amount, USD, Investor; ``attrs["facts"]`` holds how many there are in all."""
     rows = is_in(df["company"], [name])
     facts = summaries.money_facts(df, rows)
     if facts.empty:
         return pd.DataFrame(columns=["When", "Money type", "Round", "Amount", "USD", "Investor"])
-    facts = facts.sort_values("when", ascending=False, na_position="last", kind="stable")
-    return pd.DataFrame({
+    total = len(facts)
+    facts = facts.sort_values("when", ascending=False, na_position="last", kind="stable").head(limit)
+    out = pd.DataFrame({
         "When": [f"{w:%Y-%m-%d}" if pd.notna(w) else "" for w in facts["when"]],
         "Money type": [words.value("money_type", v) for v in facts["money_type"]],
         "Round": [words.value("round", v) for v in facts["round"]],
         "Amount": [words.money_original(a, c) for a, c in zip(facts["amount"], facts["currency"])],
         "USD": [words.money(u) for u in facts["amount_usd"]],
         "Investor": [words.value("investor", v) for v in facts["investor"]],
-    })
+    }).pipe(lambda t: t.set_axis(range(len(t))))
+    out.attrs["facts"] = total
+    return out
 
 
 def stance_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -154,18 +177,20 @@ def comparison(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """One row per entity, side by side: mentions, documents, open and closed stance mentions
     (and how many of those the text states), money raised."""
     out = []
+    entity_rows = is_in(df["kind"], ENTITY_KINDS)
+    stance = entity_rows & present(df["license"])
+    is_open, is_closed = is_in(df["license"], ["open"]), is_in(df["license"], ["closed"])
+    stated = stance & ~is_in(df["license_from"], ["knowledge_base"])
+    raised_rows = is_in(df["money_type"], summaries.RAISED_TYPES) & present(df["amount_usd"])
     for name in names:
         rows = rows_of(df, name)
-        stance = rows & is_in(df["kind"], ENTITY_KINDS) & present(df["license"])
-        is_open, is_closed = is_in(df["license"], ["open"]), is_in(df["license"], ["closed"])
-        stated = stance & (df["license_from"] != "knowledge_base").to_numpy(dtype=bool, na_value=True)
-        raised = summaries.money_facts(df, is_in(df["company"], [name]) & is_in(df["money_type"], summaries.RAISED_TYPES)
-                                       & present(df["amount_usd"]), columns=("amount_usd",))
+        company = is_in(df["company"], [name])
+        raised = summaries.money_facts(df, company & raised_rows, columns=("amount_usd",))
         out.append({
-            "Name": name, "Mentions (with its products)": int((rows & is_in(df["kind"], ENTITY_KINDS)).sum()),
+            "Name": name, "Mentions (with its products)": int((rows & entity_rows).sum()),
             "Documents": summaries.n_distinct(df["doc_id"][rows]),
-            "Open": int((stance & is_open).sum()), "Closed": int((stance & is_closed).sum()),
-            "Stance stated in the text": int(stated.sum()),
+            "Open": int((rows & stance & is_open).sum()), "Closed": int((rows & stance & is_closed).sum()),
+            "Stance stated in the text": int((rows & stated).sum()),
             "Raised (USD)": words.money(raised["amount_usd"].sum()) if len(raised) else "",
         })
     return pd.DataFrame(out)
