@@ -16,7 +16,6 @@ import json
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import attention, labels as words, periods, summaries
 from dashboard.summaries import ENTITY_KINDS
@@ -80,27 +79,35 @@ TIME_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%b %Y", "quarte
 TIME_STEPS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1", "quarter": "M3", "year": "M12"}
 
 
-def _time_axis(fig: go.Figure, grain: str, shown, **where) -> None:
+def time_axis(grain: str, shown) -> dict:
     """A date axis at the chart's grain: ticks in the period's own terms and never a time of day
     (one tick per period while there are few), and a range half a period beyond the first and
     last period, so one or two points get a sensible span. `shown`: the period starts drawn."""
     shown = pd.DatetimeIndex(pd.unique(pd.DatetimeIndex(shown)))
-    fig.update_xaxes(title=None, tickformat=TIME_FORMATS.get(grain, "%Y-%m-%d"), type="date", **where)
+    axis = {"title": None, "tickformat": TIME_FORMATS.get(grain, "%Y-%m-%d"), "type": "date"}
     if len(shown):
-        fig.update_xaxes(range=periods.padded_range(shown, grain), **where)
+        axis["range"] = periods.padded_range(shown, grain)
     if len(shown) <= 24 and grain in TIME_STEPS:
-        fig.update_xaxes(dtick=TIME_STEPS[grain], tick0="2000-01-03" if grain == "week" else "2000-01-01", **where)
-    elif grain == "day" or grain == "week":  # many days: let plotly space the ticks, but on whole days
-        fig.update_xaxes(tickformat="%Y-%m-%d", **where)
+        axis.update(dtick=TIME_STEPS[grain], tick0="2000-01-03" if grain == "week" else "2000-01-01")
+    return axis
+
+
+def _time_axis(fig: go.Figure, grain: str, shown, **where) -> None:
+    fig.update_xaxes(**time_axis(grain, shown), **where)
+
+
+def count_axis(values, title: str | None = None) -> dict:
+    """An axis of counts: whole numbers only (never 0, 0.2 … 1), from zero."""
+    values = np.asarray(list(values), dtype="float64")
+    top = float(np.nanmax(values)) if len(values) else 0.0
+    axis = {"title": title, "tickformat": ",d", "rangemode": "tozero"}
+    if top < 8:
+        axis.update(dtick=1, tick0=0, range=[0, max(1.0, top) * 1.1])
+    return axis
 
 
 def _count_axis(fig: go.Figure, values, axis: str = "y", title: str | None = None, **where) -> None:
-    """An axis of counts: whole numbers only (never 0, 0.2 … 1), from zero."""
-    top = float(np.nanmax(np.asarray(list(values), dtype="float64"))) if len(values) else 0.0
-    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
-    update(title=title, tickformat=",d", rangemode="tozero", **where)
-    if top < 8:
-        update(dtick=1, tick0=0, range=[0, max(1.0, top) * 1.1], **where)
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**count_axis(values, title), **where)
 
 
 def _money_axis(fig: go.Figure, axis: str = "x") -> None:
@@ -168,38 +175,37 @@ def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None
     if data.empty:
         return empty_figure(title)
     totals = data.attrs["totals"]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.82, 0.18], vertical_spacing=0.03)
+    traces = []  # dicts and one Figure(...) call: plotly validates once (the chart is rebuilt on every rerun)
     for entity, rows in data.groupby("entity", sort=False):
         when = [words.date_at(p, grain) for p in rows["period"]]
         text = [f"{w}: {_attention_text(measure, v, d, m, t)}" for w, v, d, m, t in
                 zip(when, rows["value"], rows["documents"], rows["mentions"], rows["total"])]
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows["value"], name=label(entity), mode="lines+markers", connectgaps=False,
-            customdata=[target(entity=str(entity), period=p.date().isoformat(), grain=grain) for p in rows["period"]],
-            text=text, hovertemplate="%{fullData.name}<br>%{text}<extra></extra>",
-        ), row=1, col=1)
-    gaps = int((totals == 0).sum())
-    fig.add_trace(go.Bar(
-        x=totals.index, y=totals.to_numpy(), name="All documents", marker={"color": "#9e9e9e"}, showlegend=False,
-        width=_bar_width(grain), textposition="none",
-        customdata=[target(period=p.date().isoformat(), grain=grain) for p in totals.index],
-        text=[f"{words.date_at(p, grain)}: {words.document_count(int(n))} in all" for p, n in totals.items()],
-        hovertemplate="%{text}<extra></extra>",
-    ), row=2, col=1)
-    legend_title = "Gaps: periods with no documents at all. " if gaps else ""
-    _layout(fig, title, hovermode="closest", height=500, bargap=0,
-            legend_title_text=legend_title or None)
+        traces.append({
+            "type": "scatter", "x": rows["period"], "y": rows["value"], "name": label(entity), "mode": "lines+markers",
+            "connectgaps": False, "xaxis": "x", "yaxis": "y",
+            "customdata": [target(entity=str(entity), period=p.date().isoformat(), grain=grain) for p in rows["period"]],
+            "text": text, "hovertemplate": "%{fullData.name}<br>%{text}<extra></extra>",
+        })
+    traces.append({  # the volume strip under the lines, on the same x axis
+        "type": "bar", "x": totals.index, "y": totals.to_numpy(), "name": "All documents", "marker": {"color": "#9e9e9e"},
+        "showlegend": False, "width": _bar_width(grain), "textposition": "none", "xaxis": "x", "yaxis": "y2",
+        "customdata": [target(period=p.date().isoformat(), grain=grain) for p in totals.index],
+        "text": [f"{words.date_at(p, grain)}: {words.document_count(int(n))} in all" for p, n in totals.items()],
+        "hovertemplate": "%{text}<extra></extra>",
+    })
     if measure == "share":
         top_value = float(np.nanmax(data["value"].to_numpy())) if data["value"].notna().any() else 0.0
-        fig.update_yaxes(title="share of documents", tickformat=".1%" if top_value < 0.05 else ".0%",
-                         rangemode="tozero", row=1, col=1)
+        y = {"title": "share of documents", "tickformat": ".1%" if top_value < 0.05 else ".0%", "rangemode": "tozero"}
     else:
-        _count_axis(fig, data["value"].dropna(), title="documents" if measure == "documents" else "mentions", row=1, col=1)
-    fig.update_yaxes(title="all docs", tickformat=",d", rangemode="tozero", nticks=3, row=2, col=1)
-    _time_axis(fig, grain, totals.index, row=2, col=1)
-    _time_axis(fig, grain, totals.index, row=1, col=1)
-    fig.update_xaxes(showticklabels=False, row=1, col=1)
-    return fig
+        y = count_axis(data["value"].dropna(), "documents" if measure == "documents" else "mentions")
+    gaps = bool((totals == 0).any())
+    fig = go.Figure(data=traces, layout={
+        "xaxis": {**time_axis(grain, totals.index), "anchor": "y2"},
+        "yaxis": {**y, "domain": [0.24, 1.0]},
+        "yaxis2": {"title": "all docs", "tickformat": ",d", "rangemode": "tozero", "nticks": 3, "domain": [0.0, 0.18]},
+        "legend": {"title": {"text": "Gaps: periods with no documents at all. " if gaps else None}},
+    })
+    return _layout(fig, title, hovermode="closest", height=500, bargap=0)
 
 
 def _attention_text(measure: str, value, documents: int, mentions: int, total: int) -> str:
