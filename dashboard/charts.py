@@ -426,12 +426,13 @@ def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | Non
         fig.add_trace(go.Scatter(  # a valuation on its own row under its company: it never covers a round
             x=rows["when"], y=labels(rows_y), name=name, mode="markers", marker=marker,
             customdata=[target(doc_id=d, start=int(s)) for d, s in zip(rows["doc_id"], rows["start"])],
-            text=[_event_text(r) for r in rows.itertuples()],
+            text=[_event_text(*r) for r in zip(rows["when"], rows["amount_usd"], rows["money_type"], rows["round"])],
             hovertemplate="%{y}<br>%{text}<extra></extra>",
         ))
-    rows_order = []
-    for company in dict.fromkeys(data.sort_values("when", kind="stable")["company"]):
-        types = set(data.loc[data["company"] == company, "money_type"])
+    rows_order = []  # each company's events, then its valuations, companies by their first fact
+    kinds = {c: set(t) for c, t in data.groupby("company", sort=False)["money_type"]}
+    for company in dict.fromkeys(data["company"]):  # data is in date order
+        types = kinds[company]
         rows_order += ([company] if types - {"valuation"} else []) + ([f"{company} · valuation"] if "valuation" in types else [])
     _layout(fig, title, height=max(340, 130 + 26 * len(rows_order)), hovermode="closest")
     fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=labels(rows_order)[::-1])
@@ -440,10 +441,10 @@ def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | Non
     return fig
 
 
-def _event_text(row) -> str:
-    parts = [f"{row.when:%Y-%m-%d}", words.money(row.amount_usd), words.value("money_type", row.money_type)]
-    if isinstance(row.round, str) and row.round:
-        parts.append(words.value("round", row.round))
+def _event_text(when, amount_usd, money_type, round_) -> str:
+    parts = [f"{when:%Y-%m-%d}", words.money(amount_usd), words.value("money_type", money_type)]
+    if isinstance(round_, str) and round_:
+        parts.append(words.value("round", round_))
     return " · ".join(p for p in parts if p)
 
 
