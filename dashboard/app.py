@@ -9,6 +9,7 @@ run through the ETL once. ``AI_TRENDS_READ_ONLY=1`` switches uploads off (hosted
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -21,8 +22,9 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` puts dashboard
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, charts, data, drilldown, filters, signin, summaries  # noqa: E402
+from dashboard import auth, charts, data, drilldown, entity_page, filters, signin, summaries  # noqa: E402
 from dashboard import funding_tab as events_tab  # noqa: E402
+from dashboard import labels as words  # noqa: E402
 from etl.formats import suffixes  # noqa: E402
 
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
@@ -31,14 +33,11 @@ SENTENCES = 50  # source sentences shown in the drill-down
 MAX_SOURCE_OPTIONS = 1_000  # more sources than this: a "source contains" box instead of a list
 UPLOAD_TYPES = sorted({s.rsplit(".", 1)[-1] for s in suffixes().split(", ")})  # what the ETL reads: etl/formats
 ARTICLE_COLUMNS = {  # the article a row comes from: its title, and its address as a link (http(s) only)
-    "title": st.column_config.TextColumn("article"),
-    "url": st.column_config.LinkColumn("link", display_text="open"),
+    words.column("url"): st.column_config.LinkColumn(words.column("url"), display_text="open"),
+    words.column("amount_usd"): st.column_config.NumberColumn(words.column("amount_usd"), format="dollar"),
+    words.column("amount"): st.column_config.NumberColumn(words.column("amount"), format="localized"),
 }
-MONEY_COLUMNS = {
-    **ARTICLE_COLUMNS,
-    "amount": st.column_config.NumberColumn("amount", format="localized"),
-    "amount_usd": st.column_config.NumberColumn("amount_usd", format="dollar"),
-}
+MONEY_SHOWN = {"amount_text": "Amount", "usd_text": "USD"}  # money as $1.3B / ₹500 Cr in tables
 
 # Article text must never reach a spreadsheet as a formula: the only CSV a reader gets is our own
 # download (neutralised, etl/export.py), so the table toolbar's "Download as CSV" and cell copy are
@@ -83,7 +82,7 @@ def session_dataset() -> data.Prepared:
     store = chosen if chosen is not None else Path(default_store())
     signature = data.signature(store)
     scope = data.scope(sys.argv[1:], os.environ)
-    origin = str(store) if chosen is not None else "the seed corpus"
+    origin = f"the dataset “{store.name}”" if chosen is not None else "the seed corpus"  # never the server's path
     base = load(str(store), signature, origin + (f" ({scope.describe()})" if scope else ""), scope)
     uploads = ss.get("uploads", [])
     if not uploads:
@@ -120,9 +119,10 @@ def upload_section() -> None:
     store = data.data_dir(sys.argv[1:], os.environ)
     shared = data.shared_uploads(access.status == auth.Status.ALLOWED, store, os.environ)
     files = st.file_uploader(
-        "Articles (text, HTML, feeds, JSON, CSV, WARC, zip or tar)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploader",
-        help=f"At most {limit / 2**20:g} MB per file. " + ("They are added to the team's data: everyone sees them."
-                                                            if shared else "They are added to your session only."),
+        f"Articles (text, HTML, feeds, JSON, CSV, WARC, zip or tar), at most {limit / 2**20:g} MB per file",
+        type=UPLOAD_TYPES, accept_multiple_files=True, key="uploader",
+        max_upload_size=max(1, math.ceil(limit / 2**20)),  # the uploader's own note then says the real limit
+        help="They are added to the team's data: everyone sees them." if shared else "They are added to your session only.",
     )
     done = ss.setdefault("upload_ids", set())
     new = [f for f in files or [] if f.file_id not in done]
@@ -152,13 +152,13 @@ def upload_section() -> None:
                 messages.append(("warning", f"{source}: {error}"))
             if not shared and (len(tables.documents) or len(tables.errors)):  # errors too: they join the Overview's list
                 ss.setdefault("uploads", []).append(([f.name], tables))
+            added = f"{words.document_count(len(tables.documents))}, {words.plural(len(tables.mentions), 'mention')} added"
             if shared and len(tables.documents):
-                messages.append(("success", f"{f.name}: {len(tables.documents)} documents, {len(tables.mentions)} mentions "
-                                            "added to the team's data"))
+                messages.append(("success", f"{f.name}: {added} to the team's data"))
             elif shared:
                 messages.append(("info", f"{f.name}: nothing new (its documents are in the data already)"))
             elif len(tables.documents):
-                messages.append(("success", f"{f.name}: {len(tables.documents)} documents, {len(tables.mentions)} mentions added"))
+                messages.append(("success", f"{f.name}: {added}"))
         if bar is not None:
             bar.progress(1.0, text="Done")
     for level, text in ss.get("upload_messages", []):  # file names and ETL errors come from the uploads
@@ -174,6 +174,11 @@ def upload_section() -> None:
 
 # --- filters (sidebar) and the URL --------------------------------------------------------------
 
+MEASURE_NAMES = {"share": "Share of documents", "documents": "Documents", "mentions": "Mentions"}
+ROLLING_NAMES = {0: "Off", 3: "3 periods", 7: "7 periods"}
+ENTITY_SCOPE = "entity page"  # the drill-down of the entity page is its own, like a tab's
+
+
 def prepare_widget_state(choices: dict, bounds) -> None:
     """On a session's first run, the widgets start from the URL; on every run, chosen values that
     no longer exist (other data, removed uploads) are dropped before the widgets are drawn."""
@@ -187,9 +192,16 @@ def prepare_widget_state(choices: dict, bounds) -> None:
         ss["f_undated"], ss["f_source_text"] = f.undated, f.source_text
         if bounds:
             ss["f_dates"] = (f.date_from or bounds[0], f.date_to or bounds[1])
-        ss["v_grain"], ss["v_top"], ss["v_share"] = view.grain, view.top, view.share
+        ss["v_grain"], ss["v_top"], ss["v_measure"], ss["v_rolling"] = view.grain, view.top, view.measure, view.rolling
         if "tab" in params or "tab" not in ss:
             ss["tab"] = view.tab
+        entities = set(choices["companies"]) | set(choices["products"])
+        ss["entity"] = view.entity if view.entity in entities else ""
+        if view.entity and not ss["entity"]:
+            ss["_url_notices"].append(f"entity={view.entity} (not in this data)")
+        ss["compare"] = [c for c in view.compare if c in entities]
+        target = drilldown.Target.from_param(view.drill)
+        ss["drill"] = {scope_of(ss["entity"], ss["tab"]): target} if target else {}
         ss["_url_read"] = True
     for attr in filters.MULTI.values():
         allowed = set(choices[attr])
@@ -199,6 +211,10 @@ def prepare_widget_state(choices: dict, bounds) -> None:
     ss["_date_bounds"] = bounds
 
 
+def scope_of(entity: str, tab: str) -> str:
+    return ENTITY_SCOPE if entity else tab
+
+
 def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filters.Filters, filters.View]:
     st.header("Filters")
     date_from = date_to = None
@@ -206,23 +222,27 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
         picked = st.date_input("Published between", key="f_dates", min_value=bounds[0], max_value=bounds[1], format="YYYY-MM-DD")
         date_from, date_to = filters.date_range(picked if isinstance(picked, (tuple, list)) else (picked,), bounds)
     st.checkbox("Include documents without a date", key="f_undated")
-    st.multiselect("Languages", choices["langs"], key="f_langs")
-    st.multiselect("Companies", choices["companies"], key="f_companies",
+    st.multiselect("Languages", choices["langs"], key="f_langs", placeholder="All", format_func=lambda v: words.value("lang", v) or v)
+    st.multiselect("Companies", choices["companies"], key="f_companies", placeholder="All",
                    help="Keeps the company's own mentions, its products and money it raised.")
-    st.multiselect("Products", choices["products"], key="f_products")
-    st.multiselect("Kinds", choices["kinds"], key="f_kinds")
-    st.multiselect("Open / closed source", choices["licenses"], key="f_licenses",
-                   help="'none' = mentions without a stance (and all money and date rows).")
+    st.multiselect("Products", choices["products"], key="f_products", placeholder="All")
+    st.multiselect("Kinds", choices["kinds"], key="f_kinds", placeholder="All", format_func=lambda v: words.value("kind", v) or v)
+    st.multiselect("Open / closed source", choices["licenses"], key="f_licenses", placeholder="All",
+                   format_func=lambda v: "No stance" if v == filters.LICENSE_NONE else words.value("license", v),
+                   help="'No stance' = mentions without one (and all money and date rows).")
     if len(choices["sources"]) <= MAX_SOURCE_OPTIONS:
         labels = drilldown.source_labels(documents, choices["sources"])  # titles and sites, not file names
-        st.multiselect("Sources", choices["sources"], key="f_sources", format_func=lambda s: labels.get(s, s))
+        st.multiselect("Sources", choices["sources"], key="f_sources", placeholder="All", format_func=lambda s: labels.get(s, s))
     else:
         ss["f_sources"] = []
         st.text_input("Source contains", key="f_source_text", max_chars=200)
     st.subheader("Display")
-    st.selectbox("Time step", filters.GRAINS, key="v_grain")
+    st.selectbox("Time step", filters.GRAINS, key="v_grain", format_func=str.capitalize)
     st.slider("Entities on the timeline", *filters.TOP_RANGE, key="v_top")
-    st.toggle("Timeline as share of all mentions", key="v_share")
+    st.radio("Timeline shows", filters.MEASURES, key="v_measure", format_func=MEASURE_NAMES.get,
+             help="Share of documents: the documents of a period that mention the entity, out of all documents "
+                  "of that period. Documents: how many mention it. Mentions: every time its name is found.")
+    st.selectbox("Rolling average", filters.ROLLING, key="v_rolling", format_func=ROLLING_NAMES.get)
     st.toggle("Products as families (Qwen for Qwen2.5-VL, Qwen 2.5 Max …)", key="v_family",
               help="Off: every version is its own line. On: the versions of a product count under its family, "
                    "on the timeline and in the source sentences.")
@@ -231,7 +251,15 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
         companies=ss["f_companies"], products=ss["f_products"], kinds=ss["f_kinds"], licenses=ss["f_licenses"],
         sources=ss["f_sources"], source_text=ss.get("f_source_text", "").strip(),
     )
-    return f, filters.View(grain=ss["v_grain"], top=ss["v_top"], share=ss["v_share"], tab=ss.get("tab", filters.TABS[0]))
+    return f, current_view()
+
+
+def current_view() -> filters.View:
+    tab = ss.get("tab", filters.TABS[0])
+    target = ss.get("drill", {}).get(scope_of(ss.get("entity", ""), tab))
+    return filters.View(grain=ss["v_grain"], top=ss["v_top"], measure=ss["v_measure"], rolling=ss["v_rolling"],
+                        tab=tab, entity=ss.get("entity", ""), compare=tuple(ss.get("compare", [])),
+                        drill=tuple(target.to_param()) if target else ())
 
 
 def write_url(f: filters.Filters, view: filters.View) -> None:
@@ -243,8 +271,12 @@ def write_url(f: filters.Filters, view: filters.View) -> None:
 
 # --- drill-down ---------------------------------------------------------------------------------
 
-def plot(fig, key: str) -> None:
-    """A chart whose clicked point becomes the drill-down target."""
+def set_drill(scope: str, target: drilldown.Target | None) -> None:
+    ss.setdefault("drill", {})[scope] = target
+
+
+def plot(fig, key: str, scope: str) -> None:
+    """A chart whose clicked mark becomes the drill-down target of its tab (or entity page)."""
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points")
     selection = event.selection if event is not None else None
     signature = json.dumps((selection or {}).get("points", []), sort_keys=True, default=str)
@@ -253,41 +285,54 @@ def plot(fig, key: str) -> None:
         seen[key] = signature
         found = drilldown.target_from_selection(selection)
         if found is not None:
-            ss["drill"] = found
+            set_drill(scope, found)
 
 
-def pick_entity() -> None:
-    chosen = ss.get("drill_entity")
-    ss["drill"] = drilldown.Target.of(entity=chosen) if chosen else None
+def open_entity(name: str | None, compare=()) -> None:
+    ss["entity"] = name or ""
+    ss["compare"] = [c for c in compare if c != name][: filters.MAX_COMPARE]
 
 
-def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict) -> None:
+def pick_entity(scope: str) -> None:
+    chosen = ss.get(f"drill_entity_{scope}")
+    set_drill(scope, drilldown.Target.of(entity=chosen) if chosen else None)
+
+
+def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict, scope: str) -> None:
     st.subheader("Source sentences")
-    st.selectbox("Show the sentences that mention…", [None, *sorted(set(choices["companies"]) | set(choices["products"]))],
-                 key="drill_entity", on_change=pick_entity, format_func=lambda v: "— click a chart or choose —" if v is None else v)
-    target = ss.get("drill")
+    names = sorted(set(choices["companies"]) | set(choices["products"]))
+    key = "drill_entity" if scope != ENTITY_SCOPE else "drill_entity_page"
+    if key == "drill_entity" and ss.get("_drill_scope") != scope:  # a new tab: the picker shows its own target
+        current = ss.get("drill", {}).get(scope)
+        ss[key] = dict(current.equals).get("entity") if current and len(current.equals) == 1 else None
+        ss["_drill_scope"] = scope
+    st.selectbox("Show the sentences that mention…", names, key=key, index=None, placeholder="Click a chart, or type a name…",
+                 on_change=lambda: set_drill(scope, drilldown.Target.of(entity=ss[key]) if ss.get(key) else None))
+    target = ss.get("drill", {}).get(scope)
     if target is None:
         st.caption("Click a point, bar or slice in a chart, or choose an entity, to read the sentences behind it.")
         return
     rows = drilldown.rows_for(view, target)
     labels, total = drilldown.pick_sentences(rows, SENTENCES)
-    left, right = st.columns([5, 1])
-    left.markdown(f"**{drilldown.escape_markdown(target.label)}**: {len(rows):,} mentions in {total:,} sentences "
-                  "(within the filters)")
-    if right.button("Clear", key="drill_clear"):
-        ss["drill"] = None
-        st.rerun()
+    left, middle, right = st.columns([5, 1.4, 1])
+    left.markdown(f"**{drilldown.escape_markdown(drilldown.describe(target, dataset.documents))}**: "
+                  f"{words.plural(len(rows), 'mention')} in {words.plural(total, 'sentence')} (within the filters)")
+    if target.entity and target.entity != ss.get("entity"):
+        middle.button(f"Open the page of {target.entity}", key=f"open_page_{scope}", on_click=open_entity, args=(target.entity,))
+    right.button("Clear", key=f"drill_clear_{scope}", on_click=set_drill, args=(scope, None))
     st.html(drilldown.mentions_html(dataset.rows(labels), dataset.documents, SENTENCES, total))
 
 
 # --- tabs ---------------------------------------------------------------------------------------
 
 def overview_tab(dataset, view, f) -> None:
+    scope = "Overview"
     documents = filters.apply_documents(dataset.documents, f)
     o = summaries.overview(view, documents, dataset.errors)
     cols = st.columns(6)
-    cols[0].metric("Documents", f"{o.documents:,}", help=f"{o.documents_with_mentions:,} with mentions in this view")
-    cols[1].metric("Languages", len(o.languages), help=drilldown.escape_markdown(", ".join(o.languages)))
+    cols[0].metric("Documents", f"{o.documents:,}", help=f"{words.document_count(o.documents_with_mentions)} with mentions in this view")
+    cols[1].metric("Languages", len(o.languages),
+                   help=drilldown.escape_markdown(", ".join(words.value("lang", v) for v in o.languages)))
     cols[2].metric("Mentions", f"{o.mentions:,}")
     cols[3].metric("Companies & products", f"{o.entities:,}")
     cols[4].metric("Undated documents", f"{o.undated_documents:,}")
@@ -295,44 +340,53 @@ def overview_tab(dataset, view, f) -> None:
     st.caption(summaries.published_caption(o))
     left, right = st.columns(2)
     with left:
-        plot(charts.top_entities(view), "chart_top_entities")
+        plot(charts.top_entities(view), "chart_top_entities", scope)
     with right:
-        plot(charts.mentions_by_language(view), "chart_languages")
+        plot(charts.mentions_by_language(view), "chart_languages", scope)
     st.subheader(f"New organisations for review: {o.unlinked_organisations:,}")
     st.caption(f"Found by the rules (a suffix or a frame) or by Stanza, but not in the knowledge base "
-               f"({o.unlinked_mentions:,} mentions). "
+               f"({words.plural(o.unlinked_mentions, 'mention')}). "
                "Click a bar to read their sentences.")
     if o.unlinked_organisations:
-        plot(charts.new_organisations(view), "chart_new_orgs")
-        st.dataframe(summaries.unlinked_organisations(view).head(TABLE_ROWS), hide_index=True)
-        if st.button("Read the sentences of all new organisations", key="drill_unlinked"):
-            ss["drill"] = drilldown.Target.of(linked=False)
+        plot(charts.new_organisations(view), "chart_new_orgs", scope)
+        st.dataframe(words.table(summaries.unlinked_organisations(view).head(TABLE_ROWS)), hide_index=True)
+        st.button("Read the sentences of all new organisations", key="drill_unlinked", on_click=set_drill,
+                  args=(scope, drilldown.Target.of(linked=False)))
     with st.expander(f"ETL errors ({o.errors:,})", expanded=False):
         if o.errors:
-            st.dataframe(dataset.errors.head(TABLE_ROWS), hide_index=True)
+            st.dataframe(words.table(dataset.errors.head(TABLE_ROWS)), hide_index=True)
         else:
             st.write("Every input was read.")
 
 
-def timeline_tab(view, f, v) -> None:
+def undated_note(view) -> None:
     docs, mentions = summaries.undated(view)
     if mentions:
-        st.caption(f"Left out of this chart for want of a date: {docs:,} document(s) with {mentions:,} "
-                   "company/product mentions. They stay in the other views.")
+        st.caption(f"Left out of this chart for want of a date: {words.document_count(docs)} with "
+                   f"{words.plural(mentions, 'company/product mention')}. They stay in the other views.")
+
+
+def timeline_tab(dataset, view, f, v) -> None:
+    undated_note(view)
     coarse = summaries.coarse_note(summaries.coarse(view, v.grain))
     if coarse:
         st.caption(f"Left out of this {v.grain} chart: {coarse} (shown in the year view).")
-    plot(charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.share), "chart_timeline")
+    documents = filters.apply_documents(dataset.documents, f)
+    plot(charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.measure, documents, v.rolling),
+         "chart_timeline", "Timeline")
+    st.caption("Grey bars: all documents per period, so a spike in volume is visible. "
+               "A gap in a line is a period with no documents at all; 0 is a period whose documents do not mention it.")
 
 
 def license_tab(view, v) -> None:
+    scope = "Open vs closed"
     st.caption("Solid: the stance is stated in the sentence. Hatched and lighter: it comes from the knowledge base.")
     left, right = st.columns(2)
     with left:
-        plot(charts.license_donut(view), "chart_license_donut")
+        plot(charts.license_split_chart(view), "chart_license_split", scope)
     with right:
-        plot(charts.license_over_time(view, v.grain), "chart_license_time")
-    plot(charts.license_by_company(view), "chart_license_company")
+        plot(charts.license_over_time(view, v.grain), "chart_license_time", scope)
+    plot(charts.license_by_company(view), "chart_license_company", scope)
 
 
 def download(label: str, build, dataset: data.Dataset, index: pd.Index, file_name: str, key: str) -> None:
@@ -344,14 +398,29 @@ def download(label: str, build, dataset: data.Dataset, index: pd.Index, file_nam
                        mime="text/csv", key=key, on_click="ignore")
 
 
-def funding_tab(dataset, view) -> None:
+def file_name(stem: str, f: filters.Filters, extra=()) -> str:
+    return words.download_name(stem, [*extra, *f.entities], f.langs, f.date_from, f.date_to, ss.get("_date_bounds"))
+
+
+def money_table(rows: pd.DataFrame, columns) -> pd.DataFrame:
+    """A money table for reading: amounts as $1.3B / ₹500 Cr (beside the type and round), codes
+    in words, links checked."""
+    rows = words.money_columns(rows.assign(url=drilldown.safe_urls(rows["url"])) if "url" in rows.columns else rows)
+    kept = [c for c in columns if c not in ("amount", "currency", "amount_usd")]
+    at = max((kept.index(c) + 1 for c in ("company", "money_type", "round", "text") if c in kept), default=0)
+    shown = words.table(rows, kept[:at] + list(MONEY_SHOWN) + kept[at:])
+    return shown.rename(columns={words.column(k): v for k, v in MONEY_SHOWN.items()})
+
+
+def funding_tab(dataset, view, f) -> None:
     """Totals, chart and table of funding events (dashboard/funding_tab.py): each event once."""
     table = events_tab.events(view)
+    scope = "Funding"
     left, right = st.columns(2)
     with left:
-        plot(events_tab.totals_chart(table), "chart_funding_company")
+        plot(events_tab.totals_chart(table), "chart_funding_company", scope)
     with right:
-        plot(events_tab.events_chart(table), "chart_funding_events")
+        plot(events_tab.events_chart(table), "chart_funding_events", scope)
     st.caption("Totals and charts count funding events: the reports of one round (same company, amounts within 5%, "
                "compatible round and lead, dates within 45 days) are one event, however many articles repeat it. "
                "Valuations and market aggregates are not added.")
@@ -359,18 +428,16 @@ def funding_tab(dataset, view) -> None:
     if len(aggregate_rows):
         st.markdown(f"**Aggregate figures** (market totals and the like, not part of any company's total): "
                     f"{len(aggregate_rows):,}" + (f", the first {TABLE_ROWS:,} shown" if len(aggregate_rows) > TABLE_ROWS else ""))
-        st.dataframe(summaries.aggregate_table(dataset.rows(aggregate_rows[:TABLE_ROWS])), hide_index=True,
-                     column_config=MONEY_COLUMNS)
+        st.dataframe(money_table(summaries.aggregate_table(dataset.rows(aggregate_rows[:TABLE_ROWS])), summaries.AGGREGATE_COLUMNS),
+                     hide_index=True, column_config=ARTICLE_COLUMNS)
     reports = int(table["mentions"].sum()) if len(table) else 0
-    st.markdown(f"**Funding events**: {len(table):,} events from {reports:,} mentions"
+    st.markdown(f"**Funding events**: {words.plural(len(table), 'event')} from {words.plural(reports, 'mention')}"
                 + (f", the {TABLE_ROWS:,} largest shown" if len(table) > TABLE_ROWS else "")
                 + ". Select a row to read every sentence that reports the event.")
     shown = events_tab.table_view(table, dataset.documents, TABLE_ROWS)
     picked = st.dataframe(shown, hide_index=True, key="funding_events_table", on_select="rerun",
                           selection_mode="single-row",
-                          column_config={"amount (USD)": st.column_config.NumberColumn(format="compact"),
-                                         "valuation (USD)": st.column_config.NumberColumn(format="compact"),
-                                         "event": None})
+                          column_config={"event": None})
     rows = list(getattr(getattr(picked, "selection", None), "rows", None) or [])
     seen = ss.setdefault("_seen_selection", {})
     if seen.get("funding_events_table") != rows:
@@ -381,19 +448,88 @@ def funding_tab(dataset, view) -> None:
         return events_tab.events_csv(table, dataset.documents)
 
     st.download_button("Download funding events (CSV)", events_csv() if len(table) <= INLINE_CSV_ROWS else events_csv,
-                       file_name="funding_events.csv", mime="text/csv", key="download_funding_events", on_click="ignore")
+                       file_name=file_name("funding_events", f), mime="text/csv", key="download_funding_events", on_click="ignore")
     money = view.index[summaries.money_mask(view)]
-    download("Download funding mentions (CSV)", data.funding_csv, dataset, money, "funding.csv", "download_funding")
+    download("Download funding mentions (CSV)", data.funding_csv, dataset, money, file_name("funding", f), "download_funding")
 
 
-def table_tab(dataset, view) -> None:
+def table_tab(dataset, view, f) -> None:
     shown = data.to_schema(dataset.rows(view.index[:TABLE_ROWS]))
-    note = f"Showing the first {len(shown):,} of {len(view):,} rows" if len(view) > TABLE_ROWS else f"{len(view):,} rows"
-    st.caption(note + "; the download holds every filtered row.")
-    st.dataframe(summaries.for_display(shown).assign(url=drilldown.safe_urls(shown["url"])), hide_index=True,
+    note = f"Showing the first {len(shown):,} of {len(view):,} rows" if len(view) > TABLE_ROWS else words.plural(len(view), "row")
+    st.caption(note + "; the download holds every filtered row, with the table's own column names.")
+    first = ["title", "entity", "kind", "text", "company", "license", "license_from", "published", "lang", "sentence"]
+    order = first + [c for c in shown.columns if c not in first]  # what a reader looks for first; ids last
+    st.dataframe(words.table(summaries.for_display(shown).assign(url=drilldown.safe_urls(shown["url"])), order), hide_index=True,
                  column_config=ARTICLE_COLUMNS)
-    download(f"Download these {len(view):,} rows (CSV)", data.mentions_csv, dataset, view.index,
-             "mentions.csv", "download_mentions")
+    download(f"Download these {words.plural(len(view), 'row')} (CSV)", data.mentions_csv, dataset, view.index,
+             file_name("mentions", f), "download_mentions")
+
+
+# --- the entity page ----------------------------------------------------------------------------
+
+def entity_search(choices: dict) -> None:
+    names = sorted(set(choices["companies"]) | set(choices["products"]))
+    if ss.get("_entity_box") != ss.get("entity"):  # the box shows the page that is open
+        ss["entity_box"] = ss.get("entity") or None
+        ss["_entity_box"] = ss.get("entity")
+    st.selectbox("Open the page of a company or product", names, key="entity_box", index=None,
+                 placeholder="Type a name…",
+                 on_change=lambda: open_entity(ss.get("entity_box"), ss.get("compare", [])))
+
+
+def entity_tab(dataset, view, f, v, choices) -> None:
+    scope, name = ENTITY_SCOPE, ss["entity"]
+    p = entity_page.profile(view, name)
+    head, back = st.columns([6, 1])
+    kind = words.value("kind", p.kind) or "Not mentioned in this view"
+    head.header(name)
+    head.caption(f"{kind}" + (f" made by {p.maker}" if p.maker else "") + f" · {words.plural(p.mentions, 'mention')} in "
+                 f"{words.document_count(p.documents)}" + (f", {p.first:%Y-%m-%d} to {p.last:%Y-%m-%d}" if p.first is not None else ""))
+    back.button("← All tabs", key="entity_close", on_click=open_entity, args=(None,))
+    names = sorted((set(choices["companies"]) | set(choices["products"])) - {name})
+    st.multiselect(f"Compare {name} with (up to {filters.MAX_COMPARE})", names, key="compare",
+                   max_selections=filters.MAX_COMPARE)
+    together = [name, *ss["compare"]]
+    documents = filters.apply_documents(dataset.documents, f)
+    plot(charts.timeline(view, v.grain, len(together), together, v.measure, documents, v.rolling), "entity_timeline", scope)
+    if ss["compare"]:
+        st.dataframe(entity_page.comparison(view, together), hide_index=True)
+    own = entity_page.stance_rows(view, name)
+    left, right = st.columns(2)
+    with left:
+        plot(charts.license_over_time(own, v.grain), "entity_stance_time", scope)
+    with right:
+        plot(charts.license_split_chart(own), "entity_stance_split", scope)
+    left, right = st.columns(2)
+    with left:
+        plot(entity_page.co_mentioned_chart(view, name), "entity_co_mentions", scope)
+    with right:
+        if p.kind == "company":
+            st.markdown("**Its products** (mentions)")
+            made = entity_page.products(view, name)
+            if len(made):
+                st.dataframe(made, hide_index=True)
+            else:
+                st.caption("No product of it is mentioned in this view.")
+        elif p.maker:
+            st.markdown(f"**Made by** {drilldown.escape_markdown(p.maker)}")
+            st.button(f"Open the page of {p.maker}", key="open_maker", on_click=open_entity, args=(p.maker,))
+        langs, sites = entity_page.languages_and_sites(view, documents, name)
+        st.markdown("**Languages** (documents)")
+        st.dataframe(langs, hide_index=True)
+        st.markdown("**Sources** (documents)")
+        st.dataframe(sites, hide_index=True)
+    st.markdown("**Funding events** (each fact once; investors, rounds and amounts as reported)")
+    events = entity_page.funding(view, name)
+    if len(events):
+        if events.attrs.get("facts", 0) > len(events):
+            st.caption(f"The newest {len(events):,} of {words.plural(events.attrs['facts'], 'fact')}; the download holds all.")
+        st.dataframe(events, hide_index=True)
+    else:
+        st.caption("No money figure about it in this view.")
+    rows = view.index[entity_page.rows_of(view, name)]
+    download(f"Download its {words.plural(len(rows), 'row')} (CSV)", data.mentions_csv, dataset, rows,
+             file_name("mentions", f, [name]), "download_entity")
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -419,36 +555,42 @@ view = filters.apply(full_view, chosen)
 st.title("AI industry trends")
 if ss.get("_url_notices"):  # shown once, on the run that read the link
     st.info(drilldown.escape_markdown("Ignored from the link: " + "; ".join(ss.pop("_url_notices")) + "."))
-origin = dataset.origin + (f" + {len(dataset.uploads)} uploaded files" if dataset.uploads else "")
-st.caption(f"{len(full_view):,} mentions from {origin}. The page address holds the filters: copy it to share this view.")
+origin = dataset.origin + (f" + {words.plural(len(dataset.uploads), 'uploaded file')}" if dataset.uploads else "")
+st.caption(drilldown.escape_markdown(f"{words.plural(len(full_view), 'mention')} from {origin}.")
+           + " The page address holds the filters: copy it to share this view.")
 
 if full_view.empty:
-    st.warning(f"This dataset has no mentions ({len(dataset.documents):,} documents, {len(dataset.errors):,} ETL errors).")
+    st.warning(f"This dataset has no mentions ({words.document_count(len(dataset.documents))}, "
+               f"{words.plural(len(dataset.errors), 'ETL error')}).")
     if len(dataset.errors):
-        st.dataframe(dataset.errors.head(TABLE_ROWS), hide_index=True)
+        st.dataframe(words.table(dataset.errors.head(TABLE_ROWS)), hide_index=True)
 elif view.empty:
     st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
 else:
-    tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
-    overview, timeline, license_, funding, table = tabs
-    if overview.open:
-        with overview:
-            overview_tab(dataset, view, chosen)
-    # Versions under their family (the toggle): on the timeline and in the source sentences.
+    entity_search(choices)
+    # Versions under their family (the toggle): on the timelines and in the source sentences.
     entity_view = filters.by_family(view) if ss.get("v_family") else view
-    if timeline.open:
-        with timeline:
-            timeline_tab(entity_view, chosen, view_options)
-    if license_.open:
-        with license_:
-            license_tab(view, view_options)
-    if funding.open:
-        with funding:
-            funding_tab(dataset, view)
-    if table.open:
-        with table:
-            table_tab(dataset, view)
-    drilldown_section(dataset, entity_view, choices)
+    if ss.get("entity"):
+        entity_tab(dataset, entity_view, chosen, view_options, choices)
+        drilldown_section(dataset, entity_view, choices, ENTITY_SCOPE)
+    else:
+        tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
+        overview, timeline, license_, funding, table = tabs
+        if overview.open:
+            with overview:
+                overview_tab(dataset, view, chosen)
+        if timeline.open:
+            with timeline:
+                timeline_tab(dataset, entity_view, chosen, view_options)
+        if license_.open:
+            with license_:
+                license_tab(view, view_options)
+        if funding.open:
+            with funding:
+                funding_tab(dataset, view, chosen)
+        if table.open:
+            with table:
+                table_tab(dataset, view, chosen)
+        drilldown_section(dataset, entity_view, choices, ss.get("tab", filters.TABS[0]))
 
-view_options = filters.View(view_options.grain, view_options.top, view_options.share, ss.get("tab", filters.TABS[0]))
-write_url(chosen, view_options)
+write_url(chosen, current_view())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -28,7 +29,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dashboard import charts, data, drilldown, filters, summaries
+from dashboard import charts, data, drilldown, entity_page, filters, summaries
 from dashboard.filters import Filters, View
 from dashboard.sample import synthetic_mentions, write_store
 
@@ -50,8 +51,9 @@ def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
             summaries.unlinked_organisations(view).head(1000),
         ),
         "Timeline": lambda: (summaries.undated(view),
-                             charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.share).to_json()),
-        "Open vs closed": lambda: (charts.license_donut(view).to_json(), charts.license_over_time(view, v.grain).to_json(),
+                             charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.measure,
+                                             filters.apply_documents(dataset.documents, f), v.rolling).to_json()),
+        "Open vs closed": lambda: (charts.license_split_chart(view).to_json(), charts.license_over_time(view, v.grain).to_json(),
                                    charts.license_by_company(view).to_json()),
         "Funding": lambda: (
             charts.funding_by_company(view, facts=(facts := summaries.priced_facts(view))).to_json(),
@@ -60,10 +62,26 @@ def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
             summaries.funding_table(dataset.rows(view.index[summaries.funding_rows(view, 1000)])),
         ),
         "Mentions table": lambda: data.to_schema(dataset.rows(view.index[:1000])),
+        "Entity page": lambda: entity_page_work(dataset, view, f, v, "OpenAI", ["Anthropic"]),
         "Drill-down": lambda: drilldown.mentions_html(
             dataset.rows(drilldown.pick_sentences(drilldown.rows_for(view, drilldown.Target.of(entity="OpenAI")), 50)[0]),
             dataset.documents, 50),
     }
+
+
+def entity_page_work(dataset: data.Dataset, view, f: Filters, v: View, name: str, compare: list[str]):
+    """What the app computes for an entity page (dashboard/app.py entity_tab), its drill-down aside."""
+    documents = filters.apply_documents(dataset.documents, f)
+    together = [name, *compare]
+    own = entity_page.stance_rows(view, name)
+    return (
+        entity_page.profile(view, name),
+        charts.timeline(view, v.grain, len(together), together, v.measure, documents, v.rolling).to_json(),
+        entity_page.comparison(view, together),
+        charts.license_over_time(own, v.grain).to_json(), charts.license_split_chart(own).to_json(),
+        entity_page.co_mentioned_chart(view, name).to_json(), entity_page.products(view, name),
+        entity_page.languages_and_sites(view, documents, name), entity_page.funding(view, name),
+    )
 
 
 def render(dataset, light, f: Filters, v: View) -> tuple[dict[str, float], int]:
@@ -173,6 +191,51 @@ def run_server(store: Path) -> None:
         server.wait(timeout=30)
 
 
+FIGURES = {  # what is compared between two revisions: a line's label -> how to read its milliseconds
+    "first page": re.compile(r"= first page of the app\s+(\d+) ms"),
+    "Timeline tab (first render)": re.compile(r"Timeline tab\s+(\d+) ms"),
+    "filter change, all tabs (median)": re.compile(r"median: all tabs\s+(\d+) ms"),
+    "filter change, slowest single tab (median)": re.compile(r"median: all tabs .*slowest single tab\s+(\d+) ms"),
+    "filter change, slowest single tab (worst)": re.compile(r"worst: .*slowest single tab\s+(\d+) ms"),
+    "entity page, filter + page (median)": re.compile(r"entity page \(filter \+ page\): median\s+(\d+) ms"),
+}
+
+
+def compare_with(rev: str, rows: int, seed: int, repeat: int = 2) -> int:
+    """This tree's benchmark and revision `rev`'s on the same synthetic data (same rows and
+    seed), each in its own process importing its own dashboard and etl, alternating `repeat`
+    times; each figure is the best of its runs (on a shared machine, the least disturbed)."""
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory(prefix="ai-trends-baseline-") as tmp:
+        archive = subprocess.run(["git", "-C", str(root), "archive", rev, "dashboard", "etl", "seeds"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        outputs: dict[str, list[str]] = {f"baseline {rev}": [], "this tree": []}
+        for run in range(repeat):
+            for label, cwd in ((f"baseline {rev}", Path(tmp)), ("this tree", root)):
+                print(f"--- {label}, run {run + 1} of {repeat} ---", flush=True)
+                done = subprocess.run([sys.executable, "-m", "dashboard.bench", "--rows", str(rows), "--seed", str(seed)],
+                                      cwd=cwd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(cwd)})
+                print(done.stdout, done.stderr[-2000:] if done.returncode else "", flush=True)
+                outputs[label].append(done.stdout)
+
+    def best(texts: list[str], pattern) -> int | None:
+        found = [int(m.group(1)) for m in (pattern.search(t) for t in texts) if m]
+        return min(found) if found else None
+
+    base, mine = outputs.values()
+    print(f"\nbest of {repeat} runs each{'':<26}{'baseline':>10}{'this tree':>11}{'ratio':>8}")
+    for name, pattern in FIGURES.items():
+        x, y = best(base, pattern), best(mine, pattern)
+        if y is None:
+            continue
+        if x is None:
+            print(f"  {name:<44}{'-':>10}{y:>8} ms")
+            continue
+        print(f"  {name:<44}{x:>7} ms{y:>8} ms{y / max(x, 1):>7.2f}x")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -180,7 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apptest", action="store_true", help="also time the real script under AppTest")
     parser.add_argument("--server", action="store_true", help="also time a real `streamlit run` driven over its websocket")
     parser.add_argument("--keep", type=Path, help="write the synthetic store here (and keep it) instead of a temp dir")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also run the benchmark of git revision REV (e.g. 72778b5) in the same run, on the same "
+                             "synthetic data, and print the ratios")
+    parser.add_argument("--repeat", type=int, default=2, help="with --baseline: runs of each, alternating (best counts)")
     args = parser.parse_args(argv)
+    if args.baseline:
+        return compare_with(args.baseline, args.rows, args.seed, args.repeat)
 
     print(f"SYNTHETIC data: {args.rows:,} random mention rows (not real news), {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}")
@@ -206,26 +275,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  Overview tab                            {fmt(t_overview)}")
         print(f"  = first page of the app                 {fmt(first_page)}")
         print(f"  long texts (read in the background) ready {fmt(t_text).strip()} after that")
-        others = {tab: timed(work[tab])[1] for tab in [*filters.TABS[1:], "Drill-down"]}
+        others = {tab: timed(work[tab])[1] for tab in [*filters.TABS[1:], "Drill-down", "Entity page"]}
         for tab, t in others.items():
-            print(f"  {tab + ' tab' if tab != 'Drill-down' else 'drill-down (OpenAI)':<40}{fmt(t)}")
-        every = first_page + t_text + sum(t for tab, t in others.items() if tab != "Drill-down")
+            name = {"Drill-down": "drill-down (OpenAI)", "Entity page": "entity page (OpenAI vs Anthropic)"}.get(tab, tab + " tab")
+            print(f"  {name:<40}{fmt(t)}")
+        every = first_page + t_text + sum(t for tab, t in others.items() if tab not in ("Drill-down", "Entity page"))
         print(f"  = every tab at once                     {fmt(every)}")
 
         print("\nfilter change (apply + rebuild)")
-        all_tabs, worst_tab, drill = [], [], []
+        all_tabs, worst_tab, drill, entity = [], [], [], []
         for label, f in CHANGES.items():
             times, n = render(dataset, light, f, View())
-            every = sum(t for part, t in times.items() if part != "Drill-down")
+            every = sum(t for part, t in times.items() if part not in ("Drill-down", "Entity page"))
             per_tab = times["filter"] + max(times[t] for t in filters.TABS)
             all_tabs.append(every)
             worst_tab.append(per_tab)
             drill.append(times["Drill-down"])
+            entity.append(times["filter"] + times["Entity page"])
             print(f"  {label:<18} {n:>9,} rows   all tabs {fmt(every)}   slowest single tab {fmt(per_tab)}"
-                  f"   + drill-down {fmt(times['Drill-down'])}")
+                  f"   + drill-down {fmt(times['Drill-down'])}   entity page {fmt(entity[-1])}")
         print(f"  median: all tabs {fmt(statistics.median(all_tabs))}, slowest single tab {fmt(statistics.median(worst_tab))}, "
               f"drill-down {fmt(statistics.median(drill))}")
         print(f"  worst:  all tabs {fmt(max(all_tabs))}, slowest single tab {fmt(max(worst_tab))}, drill-down {fmt(max(drill))}")
+        print(f"  entity page (filter + page): median {fmt(statistics.median(entity))}, worst {fmt(max(entity))}")
 
         if args.apptest:
             print("\nAppTest (the real script, no browser; includes Streamlit's own work)")

@@ -17,16 +17,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import summaries
+from dashboard import attention, labels as words, periods, summaries
 from dashboard.summaries import ENTITY_KINDS
 
 NO_DATA = "No data for this selection"
 # (license, license_from) -> legend label, colour, bar pattern (knowledge-base stances are hatched)
 STANCES = {
-    ("open", "context"): ("open · said in the text", "#1b7837", ""),
-    ("open", "knowledge_base"): ("open · from knowledge base", "#7fbf7b", "/"),
-    ("closed", "context"): ("closed · said in the text", "#b2182b", ""),
-    ("closed", "knowledge_base"): ("closed · from knowledge base", "#ef8a62", "/"),
+    ("open", "context"): ("Open · stated in the text", "#1b7837", ""),
+    ("open", "knowledge_base"): ("Open · knowledge base", "#7fbf7b", "/"),
+    ("closed", "context"): ("Closed · stated in the text", "#b2182b", ""),
+    ("closed", "knowledge_base"): ("Closed · knowledge base", "#ef8a62", "/"),
 }
 MONEY_COLOURS = {
     "funding": "#1f77b4", "investment": "#17becf", "valuation": "#9467bd", "aggregate": "#7f7f7f", "revenue": "#2ca02c", "price": "#ff7f0e", "other": "#bcbd22",
@@ -53,11 +53,22 @@ def target(**equals) -> str:
                        for k, v in equals.items()}, ensure_ascii=False, default=str)
 
 
+def titled(main: str, detail: str = "") -> str:
+    """A chart title: what is counted, short enough for a half-width chart, and the details
+    (what is left out, how sizes read) on a smaller second line."""
+    return main + (f"<br><sup>{detail}</sup>" if detail else "")
+
+
 def _layout(fig: go.Figure, title: str, **kwargs) -> go.Figure:
+    """Title at the top left, legend in one row under it and above the plot: never on the axis
+    titles below (a legend under the plot collides with the x-axis title when there are few bars).
+    Legend entries in the order the traces were added (plotly reverses them for stacked bars)."""
+    two_lines = "<br>" in title
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.3, "x": 0},
+        title={"text": title, "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+               "pad": {"t": 14, "l": 4}, "font": {"size": 15}},
+        margin={"l": 10, "r": 10, "t": 115 if two_lines else 90, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left", "traceorder": "normal"},
         clickmode="event+select",
         **kwargs,
     )
@@ -68,12 +79,47 @@ TIME_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%b %Y", "quarte
 TIME_STEPS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1", "quarter": "M3", "year": "M12"}
 
 
-def _time_axis(fig: go.Figure, grain: str, periods: int) -> None:
-    """Period ticks in the period's own terms: one tick per period while there are few (plotly
-    would otherwise put several ticks, or a time of day, inside a single period)."""
-    fig.update_xaxes(title=None, tickformat=TIME_FORMATS.get(grain, "%Y-%m-%d"))
-    if periods <= 24 and grain in TIME_STEPS:
-        fig.update_xaxes(dtick=TIME_STEPS[grain], tick0="2000-01-03" if grain == "week" else "2000-01-01")
+def time_axis(grain: str, shown) -> dict:
+    """A date axis at the chart's grain: ticks in the period's own terms and never a time of day
+    (one tick per period while there are few), and a range half a period beyond the first and
+    last period, so one or two points get a sensible span. `shown`: the period starts drawn."""
+    shown = pd.DatetimeIndex(pd.unique(pd.DatetimeIndex(shown)))
+    axis = {"title": None, "tickformat": TIME_FORMATS.get(grain, "%Y-%m-%d"), "type": "date"}
+    if len(shown):
+        axis["range"] = periods.padded_range(shown, grain)
+    if len(shown) <= 24 and grain in TIME_STEPS:
+        axis.update(dtick=TIME_STEPS[grain], tick0="2000-01-03" if grain == "week" else "2000-01-01")
+    return axis
+
+
+def _time_axis(fig: go.Figure, grain: str, shown, **where) -> None:
+    fig.update_xaxes(**time_axis(grain, shown), **where)
+
+
+def count_axis(values, title: str | None = None) -> dict:
+    """An axis of counts: whole numbers only (never 0, 0.2 … 1), from zero."""
+    values = np.asarray(list(values), dtype="float64")
+    top = float(np.nanmax(values)) if len(values) else 0.0
+    axis = {"title": title, "tickformat": ",d", "rangemode": "tozero"}
+    if top < 8:
+        axis.update(dtick=1, tick0=0, range=[0, max(1.0, top) * 1.1])
+    return axis
+
+
+def _count_axis(fig: go.Figure, values, axis: str = "y", title: str | None = None, **where) -> None:
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**count_axis(values, title), **where)
+
+
+def _money_axis(fig: go.Figure, axis: str = "x") -> None:
+    """US dollars as $500M, $2B, $40B (plotly's "B" exponent format; SI would say $2G)."""
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(title=None, tickprefix="$", exponentformat="B", rangemode="tozero")
+
+
+def _bar_width(grain: str) -> float:
+    """Bars on a date axis as wide as 80% of their period (plotly would size them from the
+    nearest two bars, so two bars a year apart would each be a year wide)."""
+    return 0.8 * periods.length_ms(grain)
 
 
 def empty_figure(title: str = "", message: str = NO_DATA) -> go.Figure:
@@ -96,50 +142,82 @@ def _kind_mask(df: pd.DataFrame, kinds=ENTITY_KINDS) -> np.ndarray:
     return summaries.is_in(df["kind"], kinds)
 
 
-# --- mention timeline ---------------------------------------------------------------------------
+# --- attention timeline -------------------------------------------------------------------------
 
-def timeline_data(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None) -> pd.DataFrame:
-    """entity, period, mentions, share: company/product mentions per period for the top-N entities
-    (or the given ones), with 0 for periods in which an entity is not mentioned but others are.
-    `share` is the entity's part of all company/product mentions in that period. Rows without a
-    document date are left out."""
-    per = _period_counts(df, ["entity"], _kind_mask(df), grain)
-    if per.empty:
-        return pd.DataFrame({"entity": pd.Series(dtype="string"), "period": pd.Series(dtype="datetime64[ns]"),
-                             "mentions": pd.Series(dtype="int64"), "share": pd.Series(dtype="float64")})
-    totals = per.groupby("period")["n"].sum()
-    if entities:
-        present = set(per["entity"])
-        chosen = [e for e in entities if e in present]
-    else:
-        ranking = per.groupby("entity")["n"].sum().sort_values(ascending=False, kind="stable")
-        chosen = list(ranking.index[:top])
-    grid = pd.MultiIndex.from_product([chosen, totals.index], names=["entity", "period"])
-    counts = per.set_index(["entity", "period"])["n"].reindex(grid, fill_value=0)
-    out = counts.rename("mentions").reset_index()
-    out["share"] = out["mentions"].to_numpy() / totals.reindex(out["period"]).to_numpy()
-    return out.astype({"entity": "string", "mentions": "int64"})
+def timeline_data(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None, documents=None,
+                  measure: str = "share", rolling: int = 0) -> pd.DataFrame:
+    """See dashboard.attention.attention: one row per entity and period of the view."""
+    return attention.attention(df, documents, grain, top, entities, measure, rolling)
 
 
-def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None, share: bool = False) -> go.Figure:
-    """Mentions per entity over time, one line per entity."""
-    title = f"Mentions per {grain}" + (" (share of all company/product mentions)" if share else "")
-    data = timeline_data(df, grain, top, entities)
+TIMELINE_TITLES = {
+    "share": "Share of documents that mention each company or product, per {grain}",
+    "documents": "Documents that mention each company or product, per {grain}",
+    "mentions": "Mentions of each company or product, per {grain}",
+}
+TIMELINE_DETAILS = {
+    "share": "documents mentioning it ÷ all documents of the {grain}; grey bars: all documents",
+    "documents": "grey bars: all documents of the {grain}",
+    "mentions": "every time a name is found; grey bars: all documents of the {grain}",
+}
+
+
+def timeline(df: pd.DataFrame, grain: str = "month", top: int = 8, entities=None, measure: str = "share",
+             documents: pd.DataFrame | None = None, rolling: int = 0, title: str | None = None) -> go.Figure:
+    """Attention per entity over time (one line each) over a thin strip of all documents per
+    period. Every period of the view is on the axis: 0 where the entity is not mentioned, a gap
+    where the period has no documents (the legend says so)."""
+    detail = TIMELINE_DETAILS.get(measure, TIMELINE_DETAILS["share"]).format(grain=grain)
+    if rolling and rolling > 1:
+        detail = f"{rolling}-{grain} rolling {'share' if measure == 'share' else 'average'}; " + detail
+    title = titled(title or TIMELINE_TITLES.get(measure, TIMELINE_TITLES["share"]).format(grain=grain), detail)
+    data = timeline_data(df, grain, top, entities, documents, measure, rolling)
     if data.empty:
         return empty_figure(title)
-    fig = go.Figure()
-    value = "share" if share else "mentions"
+    totals = data.attrs["totals"]
+    traces = []  # dicts and one Figure(...) call: plotly validates once (the chart is rebuilt on every rerun)
     for entity, rows in data.groupby("entity", sort=False):
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows[value], name=label(entity), mode="lines+markers",
-            customdata=[target(entity=str(entity), period=p.date().isoformat(), grain=grain) for p in rows["period"]],
-            hovertemplate="%{fullData.name}<br>%{x|" + TIME_FORMATS.get(grain, "%Y-%m-%d") + "}: %{y"
-                          + (":.1%" if share else "") + "}<extra></extra>",
-        ))
-    _layout(fig, title, hovermode="closest")
-    fig.update_yaxes(title="share" if share else "mentions", tickformat=".0%" if share else None, rangemode="tozero")
-    _time_axis(fig, grain, data["period"].nunique())
-    return fig
+        when = [words.date_at(p, grain) for p in rows["period"]]
+        text = [f"{w}: {_attention_text(measure, v, d, m, t)}" for w, v, d, m, t in
+                zip(when, rows["value"], rows["documents"], rows["mentions"], rows["total"])]
+        traces.append({
+            "type": "scatter", "x": rows["period"], "y": rows["value"], "name": label(entity), "mode": "lines+markers",
+            "connectgaps": False, "xaxis": "x", "yaxis": "y",
+            "customdata": [target(entity=str(entity), period=p.date().isoformat(), grain=grain) for p in rows["period"]],
+            "text": text, "hovertemplate": "%{fullData.name}<br>%{text}<extra></extra>",
+        })
+    traces.append({  # the volume strip under the lines, on the same x axis
+        "type": "bar", "x": totals.index, "y": totals.to_numpy(), "name": "All documents", "marker": {"color": "#9e9e9e"},
+        "showlegend": False, "width": _bar_width(grain), "textposition": "none", "xaxis": "x", "yaxis": "y2",
+        "customdata": [target(period=p.date().isoformat(), grain=grain) for p in totals.index],
+        "text": [f"{words.date_at(p, grain)}: {words.document_count(int(n))} in all" for p, n in totals.items()],
+        "hovertemplate": "%{text}<extra></extra>",
+    })
+    if measure == "share":
+        top_value = float(np.nanmax(data["value"].to_numpy())) if data["value"].notna().any() else 0.0
+        y = {"title": "share of documents", "tickformat": ".1%" if top_value < 0.05 else ".0%", "rangemode": "tozero"}
+    else:
+        y = count_axis(data["value"].dropna(), "documents" if measure == "documents" else "mentions")
+    gaps = bool((totals == 0).any())
+    fig = go.Figure(data=traces, layout={
+        "xaxis": {**time_axis(grain, totals.index), "anchor": "y2"},
+        "yaxis": {**y, "domain": [0.24, 1.0]},
+        "yaxis2": {"title": "all docs", "tickformat": ",d", "rangemode": "tozero", "nticks": 3, "domain": [0.0, 0.18]},
+        "legend": {"title": {"text": "Gaps: periods with no documents at all. " if gaps else None}},
+    })
+    return _layout(fig, title, hovermode="closest", height=500, bargap=0)
+
+
+def _attention_text(measure: str, value, documents: int, mentions: int, total: int) -> str:
+    if total == 0:
+        return "no documents in this period"
+    docs = f"{documents:,} of {words.document_count(total)}"
+    if measure == "share":
+        return f"{value:.1%} ({docs})"
+    if measure == "documents":
+        return f"{value:,.3g} documents ({docs})" if value != int(value) else f"{docs}"
+    return f"{value:,.3g} mentions in {words.document_count(documents)}" if value != int(value) else \
+        f"{words.plural(mentions, 'mention')} in {words.document_count(documents)}"
 
 
 # --- open vs closed -----------------------------------------------------------------------------
@@ -159,20 +237,30 @@ def license_split(df: pd.DataFrame) -> pd.DataFrame:
     return out[out["mentions"] > 0].reset_index(drop=True)
 
 
-def license_donut(df: pd.DataFrame) -> go.Figure:
-    """Open vs closed split of company/product mentions; shade and hatching tell text from knowledge base."""
-    title = "Open vs closed (mentions with a stance)"
+def license_split_chart(df: pd.DataFrame) -> go.Figure:
+    """The same split as bars (clickable on every Streamlit version): how many stance mentions
+    are open or closed, stated in the text or from the knowledge base."""
+    title = "Open vs closed: where each stance comes from"
     split = license_split(df)
     if split.empty:
         return empty_figure(title)
-    styles = [STANCES[(lic, src)] for lic, src in zip(split["license"], split["license_from"])]
-    fig = go.Figure(go.Pie(
-        labels=[s[0] for s in styles], values=split["mentions"], hole=0.5, sort=False, direction="clockwise",
-        marker={"colors": [s[1] for s in styles], "pattern": {"shape": [s[2] for s in styles]}},
-        customdata=[target(license=lic, license_from=src) for lic, src in zip(split["license"], split["license_from"])],
-        hovertemplate="%{label}: %{value} mentions (%{percent})<extra></extra>",
-    ))
-    return _layout(fig, title)
+    total = int(split["mentions"].sum())
+    kb = int(split.loc[split["license_from"] == "knowledge_base", "mentions"].sum())
+    title = titled(title, f"{kb / total:.0%} of these stances come from the knowledge base, {1 - kb / total:.0%} are stated in the text")
+    fig = go.Figure()
+    for (lic, src), n in zip(zip(split["license"], split["license_from"]), split["mentions"]):
+        name, colour, pattern = STANCES[(lic, src)]
+        fig.add_trace(go.Bar(
+            y=[name], x=[int(n)], name=name, orientation="h", marker={"color": colour, "pattern": {"shape": pattern}},
+            text=[f"{n / total:.0%}"], textposition="outside", cliponaxis=False, showlegend=False,
+            customdata=[target(license=lic, license_from=src)],
+            hovertemplate=f"{name}: {int(n):,} of {total:,} stance mentions ({n / total:.0%})<extra></extra>",
+        ))
+    order = [STANCES[k][0] for k in STANCES if k in set(zip(split["license"], split["license_from"]))]
+    _layout(fig, title, height=300, barmode="stack")
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    _count_axis(fig, split["mentions"], axis="x", title="mentions")
+    return fig
 
 
 def license_over_time_data(df: pd.DataFrame, grain: str = "month") -> pd.DataFrame:
@@ -187,7 +275,7 @@ def license_over_time_data(df: pd.DataFrame, grain: str = "month") -> pd.DataFra
 
 def license_over_time(df: pd.DataFrame, grain: str = "month") -> go.Figure:
     """Stacked bars per period: open/closed mentions, hatched where the stance came from the knowledge base."""
-    title = f"Open vs closed per {grain}"
+    title = titled(f"Open vs closed per {grain}", "mentions of companies and products that carry a stance")
     data = license_over_time_data(df, grain)
     if data.empty:
         return empty_figure(title)
@@ -197,14 +285,16 @@ def license_over_time(df: pd.DataFrame, grain: str = "month") -> go.Figure:
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            x=rows["period"], y=rows["mentions"], name=name,
+            x=rows["period"], y=rows["mentions"], name=name, width=_bar_width(grain),
             marker={"color": colour, "pattern": {"shape": pattern}},
             customdata=[target(license=lic, license_from=src, period=p.date().isoformat(), grain=grain) for p in rows["period"]],
-            hovertemplate=name + "<br>%{x|" + TIME_FORMATS.get(grain, "%Y-%m-%d") + "}: %{y}<extra></extra>",
+            text=[words.date_at(p, grain) for p in rows["period"]], textposition="none",
+            hovertemplate=name + "<br>%{text}: %{y:,d} mentions<extra></extra>",
         ))
     _layout(fig, title, barmode="stack")
-    fig.update_yaxes(title="mentions")
-    _time_axis(fig, grain, data["period"].nunique())
+    totals = data.groupby("period")["mentions"].sum()
+    _count_axis(fig, totals.to_numpy(), title="mentions")
+    _time_axis(fig, grain, periods.every_period(totals.index.min(), totals.index.max(), grain))
     return fig
 
 
@@ -227,7 +317,7 @@ def license_by_company_data(df: pd.DataFrame, top: int = 15) -> pd.DataFrame:
 
 def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
     """Per company (products count for their maker): mentions as open or closed."""
-    title = f"Open vs closed by company (top {top})"
+    title = titled(f"Open vs closed by company (top {top})", "mentions with a stance; products count for their maker")
     data = license_by_company_data(df, top)
     if data.empty:
         return empty_figure(title)
@@ -241,11 +331,11 @@ def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
             y=labels(rows["company"]), x=rows["mentions"], name=name, orientation="h",
             marker={"color": colour, "pattern": {"shape": pattern}},
             customdata=[target(company=c, license=lic, license_from=src) for c in rows["company"]],
-            hovertemplate="%{y}: %{x} " + name + "<extra></extra>",
+            hovertemplate="%{y}: %{x:,d} mentions, " + name + "<extra></extra>",
         ))
-    _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
+    _layout(fig, title, barmode="stack", height=max(300, 100 + 28 * len(order)))
     fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
-    fig.update_xaxes(title="mentions")
+    _count_axis(fig, data.groupby("company")["mentions"].sum().to_numpy(), axis="x", title="mentions")
     return fig
 
 
@@ -254,7 +344,7 @@ def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
 def funding_by_company(df: pd.DataFrame, top: int = 15, facts: pd.DataFrame | None = None) -> go.Figure:
     """Total USD raised per company (funding + investment, each fact once); aggregates not included.
     `facts`: summaries.priced_facts(df), when already computed for funding_events."""
-    title = f"Money raised by company, USD (funding + investment, top {top})"
+    title = titled(f"Money raised by company, USD (top {top})", "funding and investment facts, each once")
     data = summaries.funding_by_company(df, facts)
     if data.empty:
         return empty_figure(title)
@@ -266,15 +356,18 @@ def funding_by_company(df: pd.DataFrame, top: int = 15, facts: pd.DataFrame | No
         rows = data[data["money_type"] == money_type]
         if rows.empty:
             continue
+        name = words.value("money_type", money_type)
         fig.add_trace(go.Bar(
-            y=labels(rows["company"]), x=rows["amount_usd"], name=money_type, orientation="h",
+            y=labels(rows["company"]), x=rows["amount_usd"], name=name, orientation="h",
             marker={"color": MONEY_COLOURS[money_type]},
             customdata=[target(kind="money", company=c, money_type=money_type) for c in rows["company"]],
-            hovertemplate="%{y}: $%{x:,.0f} (" + money_type + ")<extra></extra>",
+            text=[f"{words.money(u)} in {words.plural(int(n), 'fact')}" for u, n in zip(rows["amount_usd"], rows["facts"])],
+            textposition="none",
+            hovertemplate="%{y}: %{text} (" + name + ")<extra></extra>",
         ))
-    _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
+    _layout(fig, title, barmode="stack", height=max(300, 100 + 28 * len(order)))
     fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
-    fig.update_xaxes(title=None, tickformat="$.3s")
+    _money_axis(fig, "x")
     return fig
 
 
@@ -303,36 +396,63 @@ def funding_events_data(df: pd.DataFrame, limit: int | None = None, facts: pd.Da
 
 
 def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | None = None) -> go.Figure:
-    """Money facts over time: bubble area = USD amount, colour = type of money. At most the
-    `limit` largest facts are drawn (the title says so), so the browser never gets the whole table.
-    `facts`: summaries.priced_facts(df), when already computed for funding_by_company."""
-    title = "Funding events over time (bubble size = USD amount)"
+    """Money facts over time, one row per company: funding and investment as circles whose area
+    grows with the log of the amount (so a $10M round stays visible beside a $40B one), valuations
+    as hollow diamonds of one size drawn apart from them (a valuation is not money raised, and a
+    bubble sized by it would hide the round). At most the `limit` largest facts are drawn (the
+    title says so), so the browser never gets the whole table."""
+    title = "Funding events over time"
+    detail = "each fact once; circle size grows with the amount (log scale)"
     data = funding_events_data(df, limit, facts)
     if data.empty:
         return empty_figure(title)
     if data.attrs["facts"] > len(data):
-        title += f": the {len(data):,} largest of {data.attrs['facts']:,}"
-    sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2)
+        detail = f"the {len(data):,} largest of {data.attrs['facts']:,} facts; " + detail
+    title = titled(title, detail)
+    usd = data["amount_usd"].to_numpy(dtype="float64")
+    lo, hi = np.log10(max(np.nanmin(usd), 1.0)), np.log10(max(np.nanmax(usd), 1.0))
+    size = 8 + 22 * ((np.log10(np.maximum(usd, 1.0)) - lo) / (hi - lo) if hi > lo else np.full(len(usd), 0.5))
+    data = data.assign(size=size)
     fig = go.Figure()
-    for money_type, rows in data.groupby("money_type", sort=False):
-        fig.add_trace(go.Scatter(
-            x=rows["when"], y=labels(rows["company"]), name=label(money_type), mode="markers",
-            marker={"size": rows["amount_usd"], "sizemode": "area", "sizeref": sizeref, "sizemin": 4,
-                    "color": MONEY_COLOURS.get(str(money_type), "#333333"), "line": {"width": 0.5, "color": "white"}},
+    order = sorted(data["money_type"].unique(), key=lambda t: (t != "valuation", list(MONEY_COLOURS).index(t) if t in MONEY_COLOURS else 9))
+    for money_type in order:  # valuations first, so the events are drawn over them
+        rows = data[data["money_type"] == money_type]
+        valuation = money_type == "valuation"
+        colour = MONEY_COLOURS.get(str(money_type), "#333333")
+        marker = ({"size": 13, "symbol": "diamond-open", "color": colour, "line": {"width": 2, "color": colour}} if valuation
+                  else {"size": rows["size"], "color": colour, "opacity": 0.85, "line": {"width": 1, "color": "white"}})
+        name = words.value("money_type", money_type) + (" (not money raised)" if valuation else "")
+        rows_y = [f"{c} · valuation" for c in rows["company"]] if valuation else list(rows["company"])
+        fig.add_trace(go.Scatter(  # a valuation on its own row under its company: it never covers a round
+            x=rows["when"], y=labels(rows_y), name=name, mode="markers", marker=marker,
             customdata=[target(doc_id=d, start=int(s)) for d, s in zip(rows["doc_id"], rows["start"])],
-            text=[label(r) if pd.notna(r) else "" for r in rows["round"]],
-            hovertemplate="%{y}<br>%{x|%Y-%m-%d}: $%{marker.size:,.0f} " + label(money_type) + " %{text}<extra></extra>",
+            text=[_event_text(*r) for r in zip(rows["when"], rows["amount_usd"], rows["money_type"], rows["round"])],
+            hovertemplate="%{y}<br>%{text}<extra></extra>",
         ))
-    _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
-    fig.update_yaxes(title=None)
+    rows_order = []  # each company's events, then its valuations, companies by their first fact
+    kinds = {c: set(t) for c, t in data.groupby("company", sort=False)["money_type"]}
+    for company in dict.fromkeys(data["company"]):  # data is in date order
+        types = kinds[company]
+        rows_order += ([company] if types - {"valuation"} else []) + ([f"{company} · valuation"] if "valuation" in types else [])
+    _layout(fig, title, height=max(340, 130 + 26 * len(rows_order)), hovermode="closest")
+    fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=labels(rows_order)[::-1])
+    grain = "year" if (data["when"].max() - data["when"].min()).days > 3 * 365 else "month"
+    _time_axis(fig, grain, periods.every_period(data["when"].min(), data["when"].max(), grain))
     return fig
+
+
+def _event_text(when, amount_usd, money_type, round_) -> str:
+    parts = [f"{when:%Y-%m-%d}", words.money(amount_usd), words.value("money_type", money_type)]
+    if isinstance(round_, str) and round_:
+        parts.append(words.value("round", round_))
+    return " · ".join(p for p in parts if p)
 
 
 # --- overview -----------------------------------------------------------------------------------
 
 def mentions_by_language(df: pd.DataFrame) -> go.Figure:
     """Mentions per language, stacked by kind."""
-    title = "Mentions by language and kind"
+    title = "Mentions per language, by kind"
     counts = summaries.count_by({"lang": df["lang"], "kind": df["kind"]})
     counts = counts[counts["kind"].notna()]
     if counts.empty:
@@ -345,19 +465,20 @@ def mentions_by_language(df: pd.DataFrame) -> go.Figure:
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            x=labels(rows["lang"]), y=rows["n"], name=kind, marker={"color": KIND_COLOURS[kind]},
-            customdata=[target(lang=lang, kind=kind) for lang in rows["lang"]],
-            hovertemplate="%{x}: %{y} " + kind + " mentions<extra></extra>",
+            x=labels(words.value("lang", v) or "?" for v in rows["lang"]), y=rows["n"], name=words.value("kind", kind),
+            marker={"color": KIND_COLOURS[kind]},
+            customdata=[target(lang=None if lang == "?" else lang, kind=kind) for lang in rows["lang"]],
+            hovertemplate="%{x}: %{y:,d} " + kind + " mentions<extra></extra>",
         ))
     _layout(fig, title, barmode="stack")
-    fig.update_xaxes(categoryorder="array", categoryarray=labels(order), title=None)
-    fig.update_yaxes(title="mentions")
+    fig.update_xaxes(categoryorder="array", categoryarray=labels(words.value("lang", v) or "?" for v in order), title=None)
+    _count_axis(fig, counts.groupby("lang")["n"].sum().to_numpy(), title="mentions")
     return fig
 
 
 def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
     """The most mentioned companies and products, coloured by kind."""
-    title = f"Most mentioned companies and products (top {top})"
+    title = titled(f"Most mentioned companies and products (top {top})", "mentions")
     data = summaries.entity_counts(df).head(top)
     if data.empty:
         return empty_figure(title)
@@ -367,32 +488,33 @@ def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            y=labels(rows["entity"]), x=rows["mentions"], orientation="h", name=kind, marker={"color": KIND_COLOURS[kind]},
+            y=labels(rows["entity"]), x=rows["mentions"], orientation="h", name=words.value("kind", kind),
+            marker={"color": KIND_COLOURS[kind]},
             customdata=[target(entity=e) for e in rows["entity"]],
-            hovertemplate="%{y}: %{x} mentions<extra></extra>",
+            hovertemplate="%{y}: %{x:,d} mentions<extra></extra>",
         ))
-    _layout(fig, title, barmode="stack", height=max(300, 60 + 26 * len(data)))
+    _layout(fig, title, barmode="stack", height=max(300, 100 + 26 * len(data)))
     fig.update_yaxes(categoryorder="array", categoryarray=labels(data["entity"])[::-1], title=None)
-    fig.update_xaxes(title="mentions")
+    _count_axis(fig, data["mentions"], axis="x", title="mentions")
     return fig
 
 
 def new_organisations(df: pd.DataFrame, top: int = 20) -> go.Figure:
     """The most mentioned organisations that are not in the knowledge base (for review)."""
-    title = f"New organisations (not in the knowledge base), top {top}"
+    title = titled(f"New organisations (top {top})", "found by NER, not in the knowledge base; mentions")
     data = summaries.unlinked_organisations(df).head(top)
     if data.empty:
         return empty_figure(title)
     fig = go.Figure(go.Bar(
         y=labels(data["entity"]), x=data["mentions"], orientation="h", marker={"color": "#e45756"}, name="mentions",
         customdata=[target(entity=e, linked=False) for e in data["entity"]],
-        hovertemplate="%{y}: %{x} mentions<extra></extra>",
+        hovertemplate="%{y}: %{x:,d} mentions<extra></extra>",
     ))
-    _layout(fig, title, height=max(260, 60 + 28 * len(data)), showlegend=False)
+    _layout(fig, title, height=max(260, 80 + 28 * len(data)), showlegend=False)
     fig.update_yaxes(categoryorder="array", categoryarray=labels(data["entity"])[::-1], title=None)
-    fig.update_xaxes(title="mentions")
+    _count_axis(fig, data["mentions"], axis="x", title="mentions")
     return fig
 
 
-ALL_CHARTS = ("timeline", "license_donut", "license_over_time", "license_by_company", "funding_by_company",
+ALL_CHARTS = ("timeline", "license_split_chart", "license_over_time", "license_by_company", "funding_by_company",
               "funding_events", "mentions_by_language", "top_entities", "new_organisations")

@@ -2,7 +2,7 @@
 sentences of those rows as escaped HTML with the mentions highlighted. No Streamlit.
 
 Everything that comes from a document (sentence, title, source, language code, URL) is escaped
-with `html.escape`; the only markup in the output is ours (style, div, p, a, span, bdi, mark).
+with `html.escape`; the only markup in the output is ours (style, div, p, a, span, bdi, b, mark).
 `escape_markdown` does the same for text shown through Streamlit's Markdown (captions, alerts).
 
 Where the mention is in the sentence: the table gives document offsets, not sentence offsets,
@@ -25,17 +25,14 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
-from dashboard import summaries
+from dashboard import labels as words
+from dashboard import periods, summaries
 
 RTL_LANGS = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-GRAIN_OFFSETS = {
-    "day": pd.DateOffset(days=1), "week": pd.DateOffset(days=7), "month": pd.DateOffset(months=1),
-    "quarter": pd.DateOffset(months=3), "year": pd.DateOffset(years=1),
-}
+GRAIN_OFFSETS = periods.OFFSETS
 COLUMNS = ("entity", "company", "kind", "lang", "license", "license_from", "money_type", "doc_id", "start", "linked", "source",
            "event_id")
-WORDS = {"event_id": "funding event"}  # a column named in words in the label
 
 
 # --- what was clicked ---------------------------------------------------------------------------
@@ -57,10 +54,92 @@ class Target:
 
     @property
     def label(self) -> str:
-        parts = [f"{WORDS.get(k, k)} = {'(none)' if v is None else v}" for k, v in self.equals]
+        """In words: "DeepSeek · Open, stated in the text · March 2025" (see describe)."""
+        return describe(self)
+
+    @property
+    def entity(self) -> str | None:
+        """The company or product the rows are about, when the target names one."""
+        got = dict(self.equals)
+        value = got.get("entity") or got.get("company")
+        return str(value) if value else None
+
+    def to_param(self) -> list[str]:
+        """The target in the URL: ``drill=entity:DeepSeek&drill=period:2025-03-01`` (one
+        ``column:value`` per criterion; an empty value means missing)."""
+        out = [f"{k}:{'' if v is None else v}" for k, v in self.equals]
         if self.period:
-            parts.append(f"{self.grain or 'day'} of {self.period}")
-        return ", ".join(parts) or "all rows"
+            out.append(f"period:{self.period}")
+            out.append(f"grain:{self.grain or 'day'}")
+        return out
+
+    @classmethod
+    def from_param(cls, values) -> "Target | None":
+        """The inverse of to_param; None when nothing usable is given (unknown columns dropped)."""
+        criteria: dict[str, object] = {}
+        for item in [values] if isinstance(values, str) else list(values or []):
+            key, sep, value = str(item).partition(":")
+            if not sep or (key not in COLUMNS and key not in ("period", "grain")):
+                continue
+            if key == "linked":
+                criteria[key] = value.lower() in ("1", "true", "yes")
+            elif key == "start":
+                if not value.isdigit():
+                    continue
+                criteria[key] = int(value)
+            elif key == "period":
+                try:
+                    criteria[key] = pd.Timestamp(value).date().isoformat()
+                except ValueError:
+                    continue
+            else:
+                criteria[key] = value or None
+        target = cls.of(**criteria)
+        return target if target.equals or target.period else None
+
+
+def describe(target: Target, documents: pd.DataFrame | None = None) -> str:
+    """A target in words, e.g. "DeepSeek · Open, stated in the text · March 2025", "Arabic ·
+    Company", "New organisations", or "A figure in “OpenAI closes $40 billion round”" (the
+    document's title when `documents` has it, not its id)."""
+    got = dict(target.equals)
+    parts = []
+    for key in ("entity", "company"):
+        if got.get(key):
+            parts.append(str(got[key]))
+            break
+    if got.get("linked") is False:
+        parts.append("new organisation" if got.get("entity") else "New organisations")
+    if "lang" in got:
+        parts.append(words.value("lang", got["lang"]) or "no language")
+    if "kind" in got and (got["kind"] != "money" or "money_type" not in got):
+        parts.append(words.value("kind", got["kind"]))
+    if "money_type" in got:
+        parts.append(words.value("money_type", got["money_type"]))
+    if "license" in got:
+        stance = words.value("license", got["license"]) or "No stance"
+        if got.get("license_from"):
+            stance += ", " + words.value("license_from", got["license_from"]).lower().replace("knowledge base", "from the knowledge base")
+        parts.append(stance)
+    if "doc_id" in got:
+        name = _document_name(str(got["doc_id"]), documents)
+        parts.append(f"A figure in “{name}”" if "start" in got else f"“{name}”")
+    if "source" in got and "doc_id" not in got:
+        parts.append(str(got["source"]))
+    if "event_id" in got:
+        parts.append("One funding event (every report of it)")
+    if target.period:
+        parts.append(words.date_at(target.period, target.grain or "day"))
+    return " · ".join(p for p in parts if p) or "All rows"
+
+
+def _document_name(doc_id: str, documents: pd.DataFrame | None) -> str:
+    if documents is not None and len(documents) and "doc_id" in documents.columns:
+        found = documents[(documents["doc_id"] == doc_id).to_numpy(dtype=bool, na_value=False)]
+        if len(found):
+            row = found.iloc[0]
+            return document_label(row.get("title"), row.get("site"), row.get("source"))
+    return "an article"
 
 
 def target_from_point(point: Mapping) -> Target | None:
@@ -246,8 +325,33 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+TAG_COLUMNS = ("kind", "license", "license_from", "money_type", "round", "amount_usd", "investor")
+
+
+def mention_tag(text: str | None, row: Mapping) -> str:
+    """What one mention is, beside its sentence (HTML, escaped): "DeepSeek: Company · Open, stated
+    in the text"; "$1.3B: Money · Funding · Series B · $1.3B"."""
+    kind = row.get("kind")
+    parts = [words.value("kind", kind)] if _text(kind) else []
+    if _text(row.get("license")):
+        parts.append(words.value("license", row["license"]) + (
+            ", " + ("stated in the text" if row.get("license_from") != "knowledge_base" else "from the knowledge base")))
+    elif kind in summaries.ENTITY_KINDS:
+        parts.append("no stance")
+    if kind == "money":
+        parts += [words.value("money_type", row.get("money_type")), words.value("round", row.get("round")),
+                  words.money(row.get("amount_usd")) + (" (USD)" if _text(row.get("amount_usd")) else "")]
+        if _text(row.get("investor")):
+            parts.append("from " + str(row["investor"]))
+    parts = [p for p in parts if p and p.strip()]
+    if not parts:
+        return ""
+    return "<bdi><b>" + html.escape(text or "") + "</b></bdi>: " + html.escape(" · ".join(parts))
+
+
 STYLE = (
     "<style>.ai-drill .item{margin:0 0 .9em 0}.ai-drill .meta{font-size:.85em;opacity:.75}"
+    ".ai-drill .tags{font-size:.8em;opacity:.8;margin-top:.15em}"
     ".ai-drill .sentence{font-size:1.05em;line-height:1.6}.ai-drill mark{padding:0 .15em;border-radius:.2em}"
     ".ai-drill .missing{font-size:.85em;opacity:.7}</style>"
 )
@@ -302,6 +406,8 @@ def mentions_html(rows: pd.DataFrame, documents: pd.DataFrame | None = None, lim
     # plain arrays from here on: pandas indexing of categorical rows costs per call, not per row
     col = {c: rows[c].to_numpy(dtype=object)[order] for c in ("doc_id", "lang", "source", "sentence", "text")}
     col["published"] = summaries.published_labels(rows).to_numpy(dtype=object)[order]  # "2025", never 2025-01-01
+    tag_columns = [c for c in TAG_COLUMNS if c in rows.columns]
+    tag = {c: rows[c].to_numpy(dtype=object)[order] for c in tag_columns}
     groups: dict[int, list[int]] = {}
     for i, k in enumerate(key[order].tolist()):
         groups.setdefault(k, []).append(i)
@@ -324,12 +430,14 @@ def mentions_html(rows: pd.DataFrame, documents: pd.DataFrame | None = None, lim
         if title and site:
             meta.append("<bdi>" + html.escape(site) + "</bdi>")
         meta.append(html.escape(_text(col["published"][first]) or "undated"))
-        meta.append(html.escape(lang or "?"))
+        meta.append(html.escape(words.value("lang", lang) or "language unknown"))
         sentence = _text(col["sentence"][first]) or ""
         texts = [t for t in (_text(col["text"][i]) for i in positions) if t]
+        tags = [mention_tag(_text(col["text"][i]), {c: tag[c][i] for c in tag_columns}) for i in positions]
         parts.append(
             '<div class="item"><div class="meta">' + " · ".join(meta) + "</div>"
-            + sentence_html(sentence, lang, texts) + "</div>"
+            + sentence_html(sentence, lang, texts)
+            + '<div class="tags">' + "; ".join(t for t in tags if t) + "</div></div>"
         )
     shown = min(limit, len(groups))
     if total > shown:

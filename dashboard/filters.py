@@ -13,8 +13,9 @@ Semantics (an empty selection means "no restriction"):
 
 URL form (``st.query_params``): ``from=YYYY-MM-DD``, ``to=YYYY-MM-DD``, ``undated=0``, ``src=TEXT``
 and a repeated key per chosen value (``lang=ar&lang=hi``); view options ``grain``, ``top``,
-``share`` and the open ``tab``; defaults are left out, so an unfiltered view has a
-clean URL. Unknown or malformed values, and values outside what the widgets allow (``top``
+``measure`` (share, documents, mentions), ``avg`` (rolling periods: 3, 7), the open ``tab``, the
+entity page ``entity=DeepSeek&compare=Qwen`` and the drill-down ``drill=entity:DeepSeek``;
+defaults are left out, so an unfiltered view has a clean URL. Unknown or malformed values, and values outside what the widgets allow (``top``
 beyond the slider's 1-30), are dropped on the way in, never raised; `from_query_params` says
 which in `notices`, for the page to show.
 """
@@ -71,14 +72,31 @@ class Filters:
                          licenses=self.licenses, sources=self.sources, source_text=self.source_text)
 
 
+MEASURES = ("share", "documents", "mentions")  # dashboard.attention: share of documents, documents, mentions
+ROLLING = (0, 3, 7)
+MAX_COMPARE = 4  # an entity page compares its entity with up to four others (2-5 side by side)
+
+
 @dataclass(frozen=True)
 class View:
-    """Display options that are not filters but belong in a shared link."""
+    """Display options that are not filters but belong in a shared link: the timeline's grain,
+    size, measure and rolling average, the open tab, the entity page (``entity``) and the
+    entities compared with it, and the drill-down target of the open tab or page (``drill``:
+    dashboard.drilldown.Target.to_param strings)."""
 
     grain: str = "month"
     top: int = 8
-    share: bool = False
+    measure: str = "share"
+    rolling: int = 0
     tab: str = TABS[0]
+    entity: str = ""
+    compare: tuple[str, ...] = ()
+    drill: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for name in ("compare", "drill"):
+            if isinstance(getattr(self, name), (list, set)):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -151,10 +169,18 @@ def to_query_params(f: Filters, view: View | None = None) -> dict[str, str | lis
             params["grain"] = view.grain
         if view.top != default.top:
             params["top"] = str(view.top)
-        if view.share != default.share:
-            params["share"] = "1" if view.share else "0"
+        if view.measure != default.measure:
+            params["measure"] = view.measure
+        if view.rolling != default.rolling:
+            params["avg"] = str(view.rolling)
         if view.tab != default.tab:
             params["tab"] = view.tab
+        if view.entity:
+            params["entity"] = view.entity
+            if view.compare:
+                params["compare"] = list(view.compare)
+        if view.drill:
+            params["drill"] = list(view.drill)
     return params
 
 
@@ -208,14 +234,27 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], notices: list[s
         view = replace(view, top=int(top))
     else:
         notices.append(f"top={_shown(top)} (a whole number from {low} to {high})")
-    share = (_values(params, "share") or ["0"])[-1]
-    view = replace(view, share=share in {"1", "true", "yes"})
+    measure = (_values(params, "measure") or [view.measure])[-1]
+    if measure in MEASURES:
+        view = replace(view, measure=measure)
+    else:
+        _note_unknown(notices, "measure", [measure], MEASURES)
+    rolling = (_values(params, "avg") or [str(view.rolling)])[-1]
+    if rolling in {str(r) for r in ROLLING}:
+        view = replace(view, rolling=int(rolling))
+    else:
+        _note_unknown(notices, "avg", [rolling], [str(r) for r in ROLLING])
     tab = (_values(params, "tab") or [view.tab])[-1]
     if tab in TABS:
         view = replace(view, tab=tab)
     else:
         _note_unknown(notices, "tab", [tab], TABS)
-    return f, view
+    entity = (_values(params, "entity") or [""])[-1][:200]
+    compare = [c[:200] for c in _values(params, "compare") if c != entity] if entity else []
+    if len(compare) > MAX_COMPARE:
+        notices.append(f"compare: only the first {MAX_COMPARE} entities are compared")
+    drill = tuple(v[:300] for v in _values(params, "drill"))[:12]
+    return f, replace(view, entity=entity, compare=tuple(compare[:MAX_COMPARE]), drill=drill)
 
 
 def unknown_choices(f: Filters, choices: Mapping[str, Sequence[str]]) -> list[str]:

@@ -12,6 +12,8 @@ import weakref
 
 import numpy as np
 import pandas as pd
+
+from dashboard import labels as words
 import plotly.graph_objects as go
 
 from dashboard.charts import MONEY_COLOURS, _layout, empty_figure, label, labels, target
@@ -165,8 +167,15 @@ def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit
     that report them, columns named in words."""
     shown = table.sort_values("amount_usd", ascending=False, na_position="last", kind="stable")
     shown = with_articles(shown.head(limit) if limit is not None else shown, documents)
-    shown = shown[[c for c in TABLE_LABELS if c in shown.columns]].rename(columns=TABLE_LABELS)
-    return shown.reset_index(drop=True)
+    shown = shown[[c for c in TABLE_LABELS if c in shown.columns]].copy()
+    for col in shown.columns:
+        if col in ("round", "money_type"):  # codes in words: "Series B", "Funding"
+            shown[col] = [words.value(col, v) for v in shown[col]]
+        elif col in ("amount_usd", "valuation_usd"):  # "$1.3B", not 1300000000.0
+            shown[col] = [words.money(v) for v in shown[col]]
+        elif not pd.api.types.is_numeric_dtype(shown[col]):
+            shown[col] = shown[col].astype("string").fillna("")  # empty cells empty, never "None"
+    return shown.rename(columns=TABLE_LABELS).reset_index(drop=True)
 
 
 def events_csv(table: pd.DataFrame, documents: pd.DataFrame | None = None) -> bytes:

@@ -25,7 +25,19 @@ AGGREGATE_COLUMNS = ("text", "company", "amount", "currency", "amount_usd", "dat
 # --- small tools --------------------------------------------------------------------------------
 
 def is_in(series: pd.Series, values) -> np.ndarray:
-    """Boolean numpy mask: the value is one of `values` (missing values never are)."""
+    """Boolean numpy mask: the value is one of `values` (missing values never are). A categorical
+    is looked up on its codes (one lookup table over the categories, ~100x faster than isin)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories
+        lookup = np.zeros(len(categories) + 1, dtype=bool)  # the last slot: missing (code -1)
+        values = list(values)
+        if values:
+            try:
+                found = categories.get_indexer(pd.Index(values))
+            except (TypeError, ValueError):  # values of another type than the categories: none can match
+                found = np.array([], dtype=np.intp)
+            lookup[found[found >= 0]] = True
+        return lookup[series.cat.codes.to_numpy()]
     return series.isin(list(values)).to_numpy(dtype=bool, na_value=False)
 
 
@@ -33,6 +45,16 @@ def take(df: pd.DataFrame, columns, rows: np.ndarray) -> pd.DataFrame:
     """`df[columns]` at the boolean mask `rows`, through the arrays (several times faster than
     masking each Series of a large frame); the index is kept."""
     return pd.DataFrame({c: df[c].array[rows] for c in columns}, index=df.index[rows])
+
+
+def compact(codes_: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (0..size-1, no -1) renumbered 0..k-1 over the k values that occur, and those values'
+    old codes: so a table indexed by code holds only what occurs (a categorical of a million
+    rows may have tens of thousands of categories)."""
+    used = np.flatnonzero(np.bincount(codes_, minlength=size))
+    remap = np.zeros(size, dtype=np.int64)
+    remap[used] = np.arange(len(used))
+    return remap[codes_], used
 
 
 def present(series: pd.Series) -> np.ndarray:

@@ -24,6 +24,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, filters
+from dashboard import labels as words
 from dashboard.sample import tiny_tables, write_store
 from etl import schema
 
@@ -101,7 +102,19 @@ def chart_data(at: AppTest) -> list:
 
 def table(at: AppTest) -> pd.DataFrame:
     run(at, "Mentions table")
-    return at.dataframe[0].value
+    return coded(at.dataframe[0].value)
+
+
+def coded(shown: pd.DataFrame) -> pd.DataFrame:
+    """A table as shown (headers and values in words) with the table's codes again, to compare
+    with the data: the inverse of dashboard.labels.table."""
+    names = {words.column(c): c for c in schema.MENTION_COLUMNS}
+    out = shown.rename(columns=names)
+    for col, mapping in words.VALUES.items():
+        if col in out.columns:
+            back = {v: k for k, v in mapping.items()}
+            out[col] = out[col].map(lambda v: back.get(v, v))
+    return out
 
 
 def download_bytes(at: AppTest, media, key: str) -> bytes:
@@ -130,12 +143,17 @@ def test_every_tab_runs(store):
 
 def test_timeline_says_how_many_documents_are_undated(store):
     at = run(new_app(), "Timeline")
-    assert any("for want of a date: 1 document(s) with 3 company/product mentions" in c.value for c in at.caption)
+    assert any("for want of a date: 1 document with 3 company/product mentions" in c.value for c in at.caption)
 
 
 def test_the_table_is_the_mentions_table(store):
-    shown = table(new_app())
-    assert list(shown.columns) == list(schema.MENTION_COLUMNS)
+    at = new_app()
+    shown = table(at)
+    assert sorted(shown.columns) == sorted(schema.MENTION_COLUMNS)
+    headers = list(at.dataframe[0].value.columns)  # in words, one for each column, the article first
+    assert sorted(headers) == sorted(words.column(c) for c in schema.MENTION_COLUMNS) and len(set(headers)) == len(headers)
+    assert headers[:3] == ["Article", "Name", "Kind"] and headers.index("Document id") > headers.index("Sentence")
+    assert not {"doc_id", "amount_usd", "money_type", "published_from"} & set(headers)
     assert len(shown) == 21
 
 
@@ -200,7 +218,8 @@ def test_the_page_says_which_scope_it_serves(etl_store, monkeypatch):
     monkeypatch.setenv(data.ENV_LANGS, "hi")
     at = run(new_app())
     assert {m.label: m.value for m in at.metric}["Mentions"] == "6"
-    assert any(f"{etl_store} (hi)" in c.value for c in at.caption)
+    assert any(f"“{etl_store.name}” (hi)" in shown(c.value) for c in at.caption)
+    assert not any(str(etl_store.parent) in c.value for c in at.caption)  # no server path on the page
 
 
 # --- every filter changes what is shown ----------------------------------------------------------
@@ -234,21 +253,33 @@ def test_each_filter_changes_charts_and_table(store, name):
     assert expected(after_table)
 
 
+def lines(fig: dict) -> dict[str, list]:
+    """entity -> the values of its line (the volume strip's bars left out)."""
+    return {t["name"]: values(t["y"]) for t in fig["data"] if t["type"] == "scatter"}
+
+
 def test_view_options_change_the_timeline(store):
     at = run(new_app(), "Timeline")
     monthly = figures(at)[0]["data"]
     at.selectbox(key="v_grain").set_value("year")
     run(at)
-    yearly = figures(at)[0]["data"]
-    assert yearly != monthly and {x[:4] for trace in yearly for x in values(trace["x"])} == {"2024", "2025"}
-    at.toggle(key="v_share").set_value(True)
+    yearly = figures(at)[0]
+    assert yearly["data"] != monthly and {x[:4] for trace in yearly["data"] for x in values(trace["x"])} == {"2024", "2025"}
+    # by default, the share of documents: 2024 has one dated document (Hindi, OpenAI), 2025 two
+    # (Arabic: DeepSeek and OpenAI; Chinese: DeepSeek)
+    assert lines(yearly)["OpenAI"] == [1.0, 0.5] and lines(yearly)["DeepSeek"] == [0.0, 1.0]
+    strip = [t for t in yearly["data"] if t["type"] == "bar"]
+    assert len(strip) == 1 and values(strip[0]["y"]) == [1, 2]  # all documents per year, under the lines
+    at.radio(key="v_measure").set_value("documents")
     run(at)
-    shares = [y for trace in figures(at)[0]["data"] for y in values(trace["y"])]
-    # top 8 of 9 entities, a point per year each; 2024: all 5 mentions drawn, 2025: 7 of 8 (the 9th is left out)
-    assert len(shares) == 16 and max(shares) == pytest.approx(0.4) and sum(shares) == pytest.approx(1 + 7 / 8)
+    assert lines(figures(at)[0])["DeepSeek"] == [0, 2] and lines(figures(at)[0])["OpenAI"] == [1, 1]
+    at.radio(key="v_measure").set_value("mentions")
+    run(at)
+    assert lines(figures(at)[0])["DeepSeek"] == [0, 3] and lines(figures(at)[0])["OpenAI"] == [2, 1]
+    assert at.query_params["measure"] == ["mentions"] or at.query_params["measure"] == "mentions"
     at.slider(key="v_top").set_value(1)
     run(at)
-    assert [trace["name"] for trace in figures(at)[0]["data"]] == ["DeepSeek"]
+    assert list(lines(figures(at)[0])) == ["DeepSeek"]
 
 
 # --- URL ----------------------------------------------------------------------------------------
@@ -258,7 +289,7 @@ def test_state_is_read_from_the_url(store):
     at.query_params.update({"lang": ["ar", "hi"], "kind": "company", "tab": "Mentions table", "grain": "week"})
     run(at)
     assert at.multiselect(key="f_langs").value == ["ar", "hi"]
-    shown = at.dataframe[0].value
+    shown = coded(at.dataframe[0].value)
     assert set(shown["lang"]) == {"ar", "hi"} and set(shown["kind"]) == {"company"} and len(shown) == 5 + 3
     assert at.selectbox(key="v_grain").value == "week"
 
@@ -295,7 +326,8 @@ def test_download_holds_exactly_the_filtered_rows(store, media):
     raw = download_bytes(at, media, "download_mentions")
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     csv = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
-    assert list(csv.columns) == list(schema.MENTION_COLUMNS) == list(at.dataframe[0].value.columns)
+    assert list(csv.columns) == list(schema.MENTION_COLUMNS)  # the download keeps the contract's names and order
+    assert sorted(csv.columns) == sorted(coded(at.dataframe[0].value).columns)
     expected = tiny_tables().mentions
     expected = expected[expected["lang"] == "ar"]
     assert len(csv) == 7
@@ -358,7 +390,7 @@ def test_an_empty_or_undated_dataset_still_works(tmp_path, monkeypatch):
     monkeypatch.setenv(data.ENV_DATA, str(empty))
     at = run(new_app())
     assert "This dataset has no mentions (0 documents, 2 ETL errors)." in [w.value for w in at.warning]
-    assert list(at.dataframe[0].value["source"]) == ["a.txt", "b.txt"]
+    assert list(at.dataframe[0].value["Read from"]) == ["a.txt", "b.txt"]
     t = tiny_tables()
     undated = write_store(t.mentions.assign(published=pd.NaT), t.documents.assign(published=pd.NaT), t.errors, tmp_path / "undated")
     monkeypatch.setenv(data.ENV_DATA, str(undated))
@@ -412,7 +444,7 @@ def test_upload_is_extracted_merged_and_reported(store, monkeypatch):
     run(at, "Overview")
     assert {m.label: m.value for m in at.metric}["Mentions"] == "22"
     assert {m.label: m.value for m in at.metric}["ETL errors"] == "2"  # the bad upload joins the list
-    assert any("news.txt: 1 documents, 1 mentions added" == shown(s.value) for s in at.success)
+    assert any("news.txt: 1 document, 1 mention added" == shown(s.value) for s in at.success)
     # a bad file is reported, its Markdown-looking name shown literally (escaped)
     assert any(shown(w.value) == "[x](http://evil).txt: empty file" and "\\[x\\]" in w.value for w in at.warning)
     assert "Mistral AI" in at.multiselect(key="f_companies").options
@@ -440,3 +472,100 @@ def run_overview_metrics(at: AppTest):
     at.session_state["tab"] = "Overview"
     at.run()
     return at.metric
+
+
+# --- entity pages, drill-down per tab, names (issue 17) ------------------------------------------
+
+def test_an_entity_page_opens_from_the_url_and_its_url_round_trips(store):
+    at = new_app()
+    at.query_params.update({"entity": "DeepSeek", "compare": ["OpenAI", "Qwen"]})
+    run(at)
+    assert [h.value for h in at.header if h.value == "DeepSeek"]
+    assert not at.get("tabs") or all(t.label != "Overview" for t in at.get("tab"))  # the page, not the tabs
+    assert at.multiselect(key="compare").value == ["OpenAI", "Qwen"]
+    timeline = figures(at)[0]
+    assert list(lines(timeline)) == ["DeepSeek", "OpenAI", "Qwen"]  # side by side, on the same axes
+    tables = [d.value for d in at.dataframe]
+    compared = [t for t in tables if "Name" in t.columns][0]
+    assert compared["Name"].tolist() == ["DeepSeek", "OpenAI", "Qwen"]
+    funding = [t for t in tables if "Money type" in t.columns][0]
+    assert funding.iloc[0][["Money type", "Round", "USD", "Investor"]].tolist() == ["Funding", "Series B", "$1.3B", "High-Flyer"]
+    assert {k: at.query_params.get_all(k) if hasattr(at.query_params, "get_all") else at.query_params[k]
+            for k in at.query_params} in ({"entity": ["DeepSeek"], "compare": ["OpenAI", "Qwen"]},
+                                           {"entity": "DeepSeek", "compare": ["OpenAI", "Qwen"]})
+    again = new_app()
+    again.query_params.update(at.query_params)
+    run(again)
+    assert again.session_state["entity"] == "DeepSeek" and again.multiselect(key="compare").value == ["OpenAI", "Qwen"]
+    again.button(key="entity_close").click()
+    run(again)
+    assert "entity" not in again.query_params and len(again.get("plotly_chart")) == 3  # back on the Overview
+
+
+def test_a_product_page_names_its_maker(store):
+    at = new_app()
+    at.query_params.update({"entity": "ChatGPT"})
+    run(at)
+    assert any("made by OpenAI" in c.value for c in at.caption)
+    at.button(key="open_maker").click()
+    run(at)
+    assert at.session_state["entity"] == "OpenAI"
+
+
+def test_the_search_box_opens_a_page(store):
+    at = run(new_app())
+    at.selectbox(key="entity_box").set_value("Qwen")
+    run(at)
+    assert at.session_state["entity"] == "Qwen" and at.query_params["entity"] in ("Qwen", ["Qwen"])
+
+
+def test_the_drill_down_belongs_to_its_tab_and_is_in_the_url(store):
+    at = run(new_app())
+    at.selectbox(key="drill_entity").set_value("Anthropic")
+    run(at)
+    assert "<mark>Anthropic</mark>" in "".join(h.value for h in at.get("html"))
+    assert at.query_params["drill"] in ("entity:Anthropic", ["entity:Anthropic"])
+    run(at, "Funding")
+    assert "<mark>Anthropic</mark>" not in "".join(h.value for h in at.get("html"))  # not on the next tab
+    assert at.selectbox(key="drill_entity").value is None and "drill" not in at.query_params
+    run(at, "Overview")
+    assert "<mark>Anthropic</mark>" in "".join(h.value for h in at.get("html"))  # still on its own tab
+    shared = new_app()
+    shared.query_params.update({"tab": "Open vs closed", "drill": ["license:closed", "license_from:context"]})
+    run(shared)
+    html = "".join(h.value for h in shared.get("html"))
+    assert html.count('<div class="item">') == 2 and "Closed, stated in the text" in html  # 3 mentions, 2 sentences
+    assert any("Closed, stated in the text" in shown(m.value) for m in shared.markdown)  # the target in words
+
+
+def download_name(at: AppTest, media, key: str) -> str:
+    url = at.download_button(key=key).proto.url
+    return media[-1].get_file(url.rsplit("/", 1)[-1]).filename
+
+
+def test_download_names_say_what_they_hold(store, media):
+    at = run(new_app())
+    at.multiselect(key="f_companies").set_value(["DeepSeek"])
+    at.multiselect(key="f_langs").set_value(["ar"])
+    at.date_input(key="f_dates").set_value((date(2025, 1, 1), date(2025, 2, 11)))
+    run(at, "Mentions table")
+    assert download_name(at, media, "download_mentions") == "mentions_DeepSeek_ar_2025.csv"
+    run(at, "Funding")
+    assert download_name(at, media, "download_funding") == "funding_DeepSeek_ar_2025.csv"
+
+
+def test_labels_are_words(store, monkeypatch):
+    at = run(new_app(), "Funding")
+    for frame in (d.value for d in at.dataframe):
+        assert not any("_" in c for c in frame.columns), list(frame.columns)
+        cells = frame.astype(str).to_numpy().ravel().tolist()
+        assert "None" not in cells and "series_b" not in cells and "knowledge_base" not in cells
+    events = at.dataframe[-1].value  # the funding events table
+    assert "$1.3B" in events["amount (USD)"].tolist(), events["amount (USD)"].tolist()
+    run(at, "Open vs closed")
+    split = figures(at)[0]
+    assert "come from the knowledge base" in split["layout"]["title"]["text"]
+    monkeypatch.setenv(data.ENV_MAX_FILE_MB, "7")
+    at = run(new_app())
+    uploader = at.file_uploader(key="uploader")
+    assert "at most 7 MB per file" in uploader.label and uploader.proto.max_upload_size_mb == 7

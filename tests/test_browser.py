@@ -152,3 +152,75 @@ def test_documents_are_named_by_title_and_site_with_their_links(news_server, tmp
     assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
     assert "en-openai-softbank-round.html" not in body  # the file name is only a tooltip
     assert shot.stat().st_size > 20_000
+
+
+# --- every tab and an entity page, on the seeds and on 18 months of dated items (issue 17) -------
+
+SHOTS = os.environ.get("AI_TRENDS_SHOTS")  # a folder to keep the screenshots in, to look at them
+
+
+@pytest.fixture(scope="module")
+def dated_server(tmp_path_factory):
+    """A server over the ETL of a generated corpus: 17 months of dated items over 18 (one empty)."""
+    from etl import run_corpus
+    from dated_corpus import write
+
+    corpus = write(tmp_path_factory.mktemp("dated-corpus"))
+    out = tmp_path_factory.mktemp("dated-store")
+    run_corpus(corpus.parent, out)
+    yield from serve(tmp_path_factory, data=out)
+
+
+VIEWS = {
+    "overview": "", "timeline": "?tab=Timeline", "stance": "?tab=Open+vs+closed", "funding": "?tab=Funding",
+    "table": "?tab=Mentions+table", "entity": "?entity=DeepSeek&compare=OpenAI",
+}
+
+
+def look_at_every_view(url: str, name: str, folder: Path) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for view, query in VIEWS.items():
+            page = browser.new_page(viewport={"width": 1400, "height": 2600 if view in ("entity", "funding") else 1700})
+            page.goto(url + "/" + query, wait_until="domcontentloaded")
+            if view == "table":
+                page.wait_for_selector('[data-testid="stDataFrame"]', timeout=120_000)
+            else:
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+            page.wait_for_timeout(2500)
+            shot = folder / f"{name}-{view}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            ticks = page.locator(".js-plotly-plot .xtick text").all_inner_texts()
+            found[view] = {
+                "shot": shot, "body": page.inner_text("body"), "ticks": ticks,
+                "errors": page.locator('[data-testid="stException"]').count(),
+                "charts": page.locator(".js-plotly-plot").count(),
+            }
+            page.close()
+        browser.close()
+    return found
+
+
+def check_views(found: dict[str, dict]) -> None:
+    for view, seen in found.items():
+        assert seen["errors"] == 0 and "Traceback" not in seen["body"], view
+        assert seen["shot"].stat().st_size > 20_000, view
+        assert not any(":" in (t or "") for t in seen["ticks"]), (view, seen["ticks"])  # no time of day on a date axis
+        for raw in ("money_type", "amount_usd", "published_from", "knowledge_base", "series_b", "None"):
+            assert raw not in seen["body"], (view, raw)
+    assert "Share of documents that mention" in found["timeline"]["body"]
+    assert "DeepSeek" in found["entity"]["body"] and "Compare DeepSeek with" in found["entity"]["body"]
+
+
+def test_every_tab_and_an_entity_page_on_the_seeds(server, tmp_path):
+    found = look_at_every_view(server, "seeds", Path(SHOTS) if SHOTS else tmp_path)
+    check_views(found)
+
+
+def test_every_tab_and_an_entity_page_on_eighteen_months(dated_server, tmp_path):
+    found = look_at_every_view(dated_server, "dated", Path(SHOTS) if SHOTS else tmp_path)
+    check_views(found)
+    assert "Gaps: periods with no documents" in found["timeline"]["body"]  # the empty month, said in the legend

@@ -20,12 +20,17 @@ def df(request):
 
 
 def by_name(fig: go.Figure) -> dict[str, go.BaseTraceType]:
-    return {trace.name: trace for trace in fig.data}
+    """The lines of a chart by name (a timeline's strip of all documents left out)."""
+    return {trace.name: trace for trace in fig.data if trace.name != "All documents"}
 
 
 def series(trace) -> dict[str, float]:
-    """x -> y of a trace, with dates as ISO days."""
-    return {pd.Timestamp(x).date().isoformat(): y for x, y in zip(trace.x, trace.y)}
+    """x -> y of a trace, with dates as ISO days; gaps (no documents in the period) left out."""
+    return {pd.Timestamp(x).date().isoformat(): y for x, y in zip(trace.x, trace.y) if not pd.isna(y)}
+
+
+def gaps(trace) -> list[str]:
+    return [pd.Timestamp(x).date().isoformat() for x, y in zip(trace.x, trace.y) if pd.isna(y)]
 
 
 def has_no_data_note(fig: go.Figure) -> bool:
@@ -39,7 +44,7 @@ EMPTY_FRAMES = {
 }
 CHARTS = {
     "timeline": charts.timeline,
-    "license_donut": charts.license_donut,
+    "license_split_chart": charts.license_split_chart,
     "license_over_time": charts.license_over_time,
     "license_by_company": charts.license_by_company,
     "funding_by_company": charts.funding_by_company,
@@ -71,19 +76,23 @@ def test_nothing_to_draw_gives_a_valid_figure_with_a_note(name, frame):
 # --- timeline -----------------------------------------------------------------------------------
 
 def test_timeline_counts_per_month(df):
-    fig = charts.timeline(df, grain="month", top=50)
+    fig = charts.timeline(df, grain="month", top=50, measure="mentions")
     traces = by_name(fig)
     # 16 company/product mentions, 3 of them in the undated English document
-    assert sum(sum(t.y) for t in fig.data) == 13
-    # every line has a point for each month with mentions, 0 where the entity has none
+    assert sum(sum(series(t).values()) for t in traces.values()) == 13
+    # every month from the first to the last is on the axis: 0 where the entity has no mention,
+    # a gap where the month has no document at all (November, December 2024)
     assert series(traces["DeepSeek"]) == {"2024-10-01": 0, "2025-01-01": 2, "2025-02-01": 1}
+    assert gaps(traces["DeepSeek"]) == ["2024-11-01", "2024-12-01"]
     assert series(traces["OpenAI"]) == {"2024-10-01": 2, "2025-01-01": 1, "2025-02-01": 0}
     assert "Anthropic" not in traces and "Claude" not in traces
+    assert all(t.connectgaps is False for t in traces.values())  # a gap is never bridged by a line
+    assert "no documents" in fig.layout.legend.title.text  # and the legend says what a gap is
 
 
 def test_timeline_top_n_and_chosen_entities(df):
-    assert [t.name for t in charts.timeline(df, top=2).data] == ["DeepSeek", "OpenAI"]  # 3 each; ties by name
-    chosen = charts.timeline(df, entities=["Meta", "Qwen", "Nobody"]).data
+    assert list(by_name(charts.timeline(df, top=2))) == ["DeepSeek", "OpenAI"]  # 3 each; ties by name
+    chosen = list(by_name(charts.timeline(df, entities=["Meta", "Qwen", "Nobody"], measure="mentions")).values())
     assert [t.name for t in chosen] == ["Meta", "Qwen"]
     assert series(chosen[0]) == {"2024-10-01": 1, "2025-01-01": 0, "2025-02-01": 0}
 
@@ -95,21 +104,24 @@ def test_timeline_top_n_and_chosen_entities(df):
     ("year", {"2024-01-01": 0, "2025-01-01": 3}),
 ])
 def test_timeline_grains(df, grain, expected):
-    assert series(by_name(charts.timeline(df, grain=grain))["DeepSeek"]) == expected
+    assert series(by_name(charts.timeline(df, grain=grain, measure="mentions"))["DeepSeek"]) == expected
 
 
-def test_timeline_share_of_all_mentions(df):
-    traces = by_name(charts.timeline(df, grain="month", top=50, share=True))
-    # January 2025: 6 company/product mentions in the Arabic document, 2 of them DeepSeek
-    assert series(traces["DeepSeek"])["2025-01-01"] == pytest.approx(2 / 6)
-    assert series(traces["Qwen"])["2025-02-01"] == pytest.approx(1 / 2)  # February: DeepSeek and Qwen
-    assert series(traces["Qwen"])["2025-01-01"] == 0
-    # per period, the shares of all entities add up to 1
-    totals: dict[str, float] = {}
-    for trace in charts.timeline(df, grain="month", top=50, share=True).data:
-        for x, y in series(trace).items():
-            totals[x] = totals.get(x, 0) + y
-    assert all(v == pytest.approx(1.0) for v in totals.values())
+def test_timeline_share_of_documents(df):
+    documents = tiny_tables().documents
+    traces = by_name(charts.timeline(df, grain="quarter", top=50, documents=documents))
+    # Q1 2025: two documents (Arabic, Chinese), both mention DeepSeek; Qwen only the Chinese one
+    assert series(traces["DeepSeek"]) == {"2024-10-01": 0.0, "2025-01-01": 1.0}
+    assert series(traces["Qwen"])["2025-01-01"] == pytest.approx(0.5)
+    strip = [t for t in charts.timeline(df, grain="quarter", documents=documents).data if t.name == "All documents"][0]
+    assert list(strip.y) == [1, 2] and strip.type == "bar"
+
+
+def test_timeline_titles_say_what_is_counted(df):
+    assert charts.timeline(df).layout.title.text.startswith("Share of documents that mention")
+    assert charts.timeline(df, measure="documents").layout.title.text.startswith("Documents that mention")
+    assert charts.timeline(df, measure="mentions").layout.title.text.startswith("Mentions of each")
+    assert "3-month rolling" in charts.timeline(df, rolling=3).layout.title.text
 
 
 def test_undated_counts(df):
@@ -118,15 +130,15 @@ def test_undated_counts(df):
 
 # --- open vs closed -----------------------------------------------------------------------------
 
-def test_license_donut(df):
-    pie = charts.license_donut(df).data[0]
-    got = dict(zip(pie.labels, pie.values))
+def test_license_split(df):
+    fig = charts.license_split_chart(df)
+    got = {trace.name: trace.x[0] for trace in fig.data}
     assert got == {
-        "open · said in the text": 4, "open · from knowledge base": 2,
-        "closed · said in the text": 3, "closed · from knowledge base": 1,
+        "Open · stated in the text": 4, "Open · knowledge base": 2,
+        "Closed · stated in the text": 3, "Closed · knowledge base": 1,
     }
-    assert sum(pie.values) == 10
-    assert pie.marker.pattern.shape == ("", "/", "", "/")  # knowledge-base stances hatched
+    assert [t.marker.pattern.shape for t in fig.data] == ["", "/", "", "/"]  # knowledge-base stances hatched
+    assert "30% of these stances come from the knowledge base" in fig.layout.title.text  # said where one looks
 
 
 def test_license_over_time(df):
@@ -137,7 +149,7 @@ def test_license_over_time(df):
         for x, y in series(trace).items():
             per_month[x] = per_month.get(x, 0) + y
     assert per_month == {"2024-10-01": 4, "2025-01-01": 3, "2025-02-01": 2}  # undated Claude left out
-    assert series(by_name(fig)["closed · from knowledge base"]) == {"2025-01-01": 1}
+    assert series(by_name(fig)["Closed · knowledge base"]) == {"2025-01-01": 1}
 
 
 def test_license_by_company(df):
@@ -147,7 +159,7 @@ def test_license_by_company(df):
         for company, n in zip(trace.y, trace.x):
             totals[company] = totals.get(company, 0) + n
     assert totals == {"DeepSeek": 3, "OpenAI": 3, "Meta": 2, "Alibaba": 1, "Anthropic": 1}
-    assert dict(zip(by_name(fig)["open · said in the text"].y, by_name(fig)["open · said in the text"].x)) == {
+    assert dict(zip(by_name(fig)["Open · stated in the text"].y, by_name(fig)["Open · stated in the text"].x)) == {
         "DeepSeek": 2, "Meta": 1, "Alibaba": 1}
     assert list(fig.layout.yaxis.categoryarray)[::-1][:2] == ["DeepSeek", "OpenAI"]  # most first, from the top
     assert len({c for t in charts.license_by_company(df, top=2).data for c in t.y}) == 2
@@ -160,7 +172,9 @@ def test_funding_by_company_leaves_aggregates_out(df):
     totals = {y: x for trace in fig.data for y, x in zip(trace.y, trace.x)}
     assert totals == {"OpenAI": 6.6e9, "Anthropic": 4e9, "DeepSeek": 1.3e9}
     assert 5e10 not in totals.values()
-    assert set(by_name(fig)) == {"funding", "investment"}
+    assert set(by_name(fig)) == {"Funding", "Investment"}
+    assert fig.layout.xaxis.tickprefix == "$" and fig.layout.xaxis.exponentformat == "B"  # $2B, never $2.00G
+    assert "$6.6B in 1 fact" in by_name(fig)["Funding"].text
 
 
 def test_funding_counts_a_fact_reported_twice_once():
@@ -174,13 +188,25 @@ def test_funding_counts_a_fact_reported_twice_once():
 
 def test_funding_events(df):
     fig = charts.funding_events(df)
-    points = {(t.name, y): s for t in fig.data for y, s in zip(t.y, t.marker.size)}
+    points = {(t.name, y): text.split(" · ")[1] for t in fig.data for y, text in zip(t.y, t.text)}
     # Anthropic's investment has no date at all (undated document, none in the text): left out
-    assert points == {("funding", "OpenAI"): 6.6e9, ("funding", "DeepSeek"): 1.3e9,
-                      ("aggregate", summaries.UNATTRIBUTED): 5e10}
+    assert points == {("Funding", "OpenAI"): "$6.6B", ("Funding", "DeepSeek"): "$1.3B",
+                      ("Market total", summaries.UNATTRIBUTED): "$50B"}
+    sizes = {y: s for t in fig.data for y, s in zip(t.y, t.marker.size)}
+    # log-scaled sizes: the smallest fact stays visible beside one 38 times larger
+    assert 8 <= sizes["DeepSeek"] < sizes["OpenAI"] < sizes[summaries.UNATTRIBUTED] <= 30
     when = {y: pd.Timestamp(x).date().isoformat() for t in fig.data for y, x in zip(t.y, t.x)}
     assert when["DeepSeek"] == "2025-01-20" and when[summaries.UNATTRIBUTED] == "2024-01-01"  # its own date, "2024"
-    assert all(t.marker.sizemode == "area" for t in fig.data)
+    assert "Series B" in {y: text for t in fig.data for y, text in zip(t.y, t.text)}["DeepSeek"]
+
+
+def test_valuations_are_drawn_apart_and_below_the_events():
+    rows = tiny_tables().mentions
+    valuation = rows[rows["entity"] == "USD 1.3e9"].assign(money_type="valuation", amount_usd=3.4e9, round=None, start=999)
+    fig = charts.funding_events(schema.mentions_frame(pd.concat([rows, valuation]).to_dict("records")))
+    names = [t.name for t in fig.data]
+    assert names[0].startswith("Valuation") and "not money raised" in names[0]  # drawn first: under the rounds
+    assert fig.data[0].marker.symbol == "diamond-open" and isinstance(fig.data[0].marker.size, (int, float))
 
 
 def test_shared_facts_draw_the_same_funding_charts(df):
@@ -191,7 +217,7 @@ def test_shared_facts_draw_the_same_funding_charts(df):
 
 def test_funding_events_draws_at_most_the_largest(df):
     fig = charts.funding_events(df, limit=2)
-    assert sorted(s for t in fig.data for s in t.marker.size) == [6.6e9, 5e10]
+    assert sorted(text.split(" · ")[1] for t in fig.data for text in t.text) == ["$50B", "$6.6B"]
     assert "2 largest of 3" in fig.layout.title.text
 
 
@@ -213,8 +239,9 @@ def test_mentions_by_language(df):
     for trace in fig.data:
         for lang, n in zip(trace.x, trace.y):
             per_lang[lang] = per_lang.get(lang, 0) + n
-    assert per_lang == {"ar": 7, "hi": 6, "zh": 4, "en": 4}
-    assert series_sum(by_name(fig)["money"]) == 4
+    assert per_lang == {"Arabic": 7, "Hindi": 6, "Chinese": 4, "English": 4}
+    assert series_sum(by_name(fig)["Money"]) == 4
+    assert fig.layout.yaxis.tickformat == ",d"  # counts: whole numbers
 
 
 def series_sum(trace) -> int:
@@ -225,10 +252,11 @@ def test_top_entities(df):
     fig = charts.top_entities(df, top=3)
     bars = {y: x for t in fig.data for y, x in zip(t.y, t.x)}
     assert bars == {"DeepSeek": 3, "OpenAI": 3, "Anthropic": 2}  # undated mentions count here
-    assert [t.name for t in fig.data] == ["company"]
+    assert [t.name for t in fig.data] == ["Company"]
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == ",d"  # never 0, 0.2 … 1
     everything = charts.top_entities(df, top=50)
     assert sum(x for t in everything.data for x in t.x) == 16
-    assert set(by_name(everything)["product"].y) == {"ChatGPT", "Claude", "DeepSeek-R1", "Llama", "Qwen"}
+    assert set(by_name(everything)["Product"].y) == {"ChatGPT", "Claude", "DeepSeek-R1", "Llama", "Qwen"}
 
 
 def test_new_organisations(df):

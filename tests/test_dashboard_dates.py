@@ -56,14 +56,14 @@ def test_overview_line_never_claims_a_day_it_does_not_have(mixed):
 
 def test_timeline_places_each_document_only_in_views_as_fine_as_its_date(mixed):
     month = charts.timeline_data(mixed, "month")
-    assert month.groupby("period")["mentions"].sum().to_dict() == {pd.Timestamp("2025-01-01"): 1,
-                                                                   pd.Timestamp("2025-06-01"): 2}
+    per = month.groupby("period")["mentions"].sum()
+    assert per[per > 0].to_dict() == {pd.Timestamp("2025-01-01"): 1, pd.Timestamp("2025-06-01"): 2}
     assert summaries.coarse(mixed, "month") == {"year": 2}
     assert summaries.coarse(mixed, "week") == {"year": 2, "month": 1}
     year = charts.timeline_data(mixed, "year")
     assert year["mentions"].sum() == 5 and summaries.coarse(mixed, "year") == {}
     fig = charts.timeline(mixed, "year")
-    assert all("x|%Y}" in t.hovertemplate for t in fig.data)
+    assert all(str(t).startswith("2025") and "Jan" not in str(t) for trace in fig.data for t in trace.text)
 
 
 def test_drill_down_of_a_month_leaves_year_dates_out_and_labels_dates_by_grain(mixed):

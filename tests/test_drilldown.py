@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, data, drilldown
+from dashboard import labels as words
 from dashboard.drilldown import Target
 from dashboard.sample import AR_1, EN_1, EN_2, tiny_tables
 from etl import schema
@@ -48,7 +49,7 @@ def test_mention_text_with_markup_is_escaped_inside_the_mark():
 def test_only_our_tags_survive(tiny):
     out = drilldown.mentions_html(tiny.mentions, tiny.documents, limit=100)
     tags = set(re.findall(r"<\s*([a-zA-Z]+)", out))
-    assert tags <= {"style", "div", "mark", "a", "p", "span", "bdi"}
+    assert tags <= {"style", "div", "mark", "a", "p", "span", "bdi", "b"}
     assert "Anthropic &lt;b&gt;news&lt;/b&gt;" in out  # a title carrying markup
 
 
@@ -175,15 +176,28 @@ def test_target_from_a_selection_point():
 def test_every_chart_point_leads_to_its_rows(tiny, prepare):
     """Each mark's customdata selects exactly the rows it counts."""
     df = prepare(tiny.mentions)
-    fig = charts.timeline(df, grain="month", top=20)
+    fig = charts.timeline(df, grain="month", top=20, measure="mentions")
     for trace in fig.data:
         for y, custom in zip(trace.y, trace.customdata):
             rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
-            assert len(rows) == y and set(rows["entity"].astype(str)) <= {trace.name}
-    fig = charts.license_donut(df)
-    for value, custom in zip(fig.data[0].values, fig.data[0].customdata):
-        rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
-        assert len(rows) == value
+            if trace.name == "All documents":  # the volume strip: every row of the period's documents
+                assert rows["doc_id"].nunique() == y
+                continue
+            assert len(rows) == (0 if pd.isna(y) else y) and set(rows["entity"].astype(str)) <= {trace.name}
+    fig = charts.license_split_chart(df)
+    for trace in fig.data:
+        rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": trace.customdata[0]}))
+        assert len(rows) == trace.x[0]
+    for trace in charts.license_over_time(df).data:  # stacked bars: each segment is its own rows
+        for y, custom in zip(trace.y, trace.customdata):
+            assert len(drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))) == y
+    for trace in charts.mentions_by_language(df).data:
+        for y, custom in zip(trace.y, trace.customdata):
+            assert len(drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))) == y
+    for trace in charts.funding_by_company(df).data:
+        for custom in trace.customdata:
+            rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
+            assert len(rows) and set(rows["kind"].astype(str)) == {"money"}
     fig = charts.license_by_company(df)
     for trace in fig.data:
         for x, custom in zip(trace.x, trace.customdata):
@@ -196,9 +210,9 @@ def test_every_chart_point_leads_to_its_rows(tiny, prepare):
     assert list(rows["text"].astype(str)) == ["نوفا لابز"]
     fig = charts.funding_events(df)
     for trace in fig.data:
-        for size, custom in zip(trace.marker.size, trace.customdata):
+        for text, custom in zip(trace.text, trace.customdata):
             rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
-            assert len(rows) == 1 and float(rows["amount_usd"].iloc[0]) == size
+            assert len(rows) == 1 and words.money(float(rows["amount_usd"].iloc[0])) in text
 
 
 def test_period_targets_cover_the_whole_period(tiny):
@@ -211,7 +225,7 @@ def test_period_targets_cover_the_whole_period(tiny):
     assert drilldown.rows_for(df, t).empty
     assert drilldown.rows_for(df, Target.of(license=None, kind="company"))["license"].isna().all()
     assert drilldown.rows_for(df, Target.of(nonsense="x")).equals(df)  # unknown columns are ignored
-    assert Target.of(entity="OpenAI", period="2024-10-01", grain="month").label == "entity = OpenAI, month of 2024-10-01"
+    assert Target.of(entity="OpenAI", period="2024-10-01", grain="month").label == "OpenAI · October 2024"
 
 
 def test_missing_published_never_matches_a_period():

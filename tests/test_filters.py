@@ -108,10 +108,35 @@ def test_defaults_make_a_clean_url():
 
 
 def test_round_trip():
-    view = View(grain="week", top=12, share=True, tab="Funding")
+    view = View(grain="week", top=12, measure="mentions", rolling=3, tab="Funding")
     params = filters.to_query_params(FULL, view)
     assert params["lang"] == ["ar", "hi"] and params["from"] == "2024-01-01" and params["undated"] == "0"
+    assert params["measure"] == "mentions" and params["avg"] == "3"
     assert filters.from_query_params(params) == (FULL, view)
+
+
+def test_entity_page_and_drill_down_round_trip():
+    view = View(entity="DeepSeek", compare=("Qwen", "مستقبل AI"), drill=("entity:DeepSeek", "period:2025-03-01", "grain:month"))
+    params = filters.to_query_params(Filters(), view)
+    assert params == {"entity": "DeepSeek", "compare": ["Qwen", "مستقبل AI"],
+                      "drill": ["entity:DeepSeek", "period:2025-03-01", "grain:month"]}
+    query = urlencode(params, doseq=True)
+    assert query.startswith("entity=DeepSeek&compare=Qwen&compare=")
+    assert filters.from_query_params(parse_qs(query)) == (Filters(), view)
+
+
+def test_compare_needs_an_entity_and_at_most_four_others():
+    notices: list[str] = []
+    _, view = filters.from_query_params({"compare": ["Qwen"]}, notices)
+    assert view.compare == ()  # nothing to compare with
+    _, view = filters.from_query_params({"entity": "A", "compare": ["A", "B", "C", "D", "E", "F"]}, notices)
+    assert view.compare == ("B", "C", "D", "E") and any("first 4" in n for n in notices)
+
+
+def test_unknown_measure_and_rolling_are_dropped_with_a_notice():
+    notices: list[str] = []
+    _, view = filters.from_query_params({"measure": "vibes", "avg": "5"}, notices)
+    assert (view.measure, view.rolling) == ("share", 0) and len(notices) == 2
 
 
 def test_round_trip_through_a_real_query_string():

@@ -56,7 +56,8 @@ async def drive(url: str, n: int, deadline: float, expected: dict, log: list) ->
             assert not page.exceptions, page.exceptions
             want, drilled = expected[(tuple(langs), tuple(companies), entity)]
             assert page.metrics["Mentions"] == want, (n, langs, companies, page.metrics)  # its own filters only
-            assert any(f"entity = {entity}**: {drilled:,} mentions" in m for m in page.markdown), (n, entity)
+            said = f"**{entity}**: {drilled:,} mention{'' if drilled == 1 else 's'} in "
+            assert any(said in m for m in page.markdown), (n, entity, page.markdown)
             log.append(page.seconds)
             i += 1
 

@@ -44,6 +44,44 @@ def test_stance_from_context(sentence, name, expected):
 
 
 def test_cue_offsets_are_in_the_original_text():
-    sentence = "النماذج المُغلقة المصدر"
+    sentence = "نماذجها المُغلقة المصدر"
     cues = find_stance_cues(sentence)
     assert [(sentence[c.start:c.end], c.license) for c in cues] == [("مُغلقة المصدر", "closed")]
+    sentence = "النماذج المُغلقة المصدر"  # the longer cue from the left, "closed models", wins
+    assert [(sentence[c.start:c.end], c.license) for c in find_stance_cues(sentence)] == [("النماذج المُغلقة", "closed")]
+
+
+@pytest.mark.parametrize("sentence,name,expected", [
+    # plain "closed" qualifying a model or a company
+    ("Google keeps Gemini closed for now", "Gemini", "closed"),
+    ("Anthropic's closed models lead the benchmark", "Anthropic", "closed"),
+    ("OpenAI's models remain closed", "OpenAI", "closed"),
+    # ... and "closed" that is no stance
+    ("OpenAI closed a $40 billion round led by SoftBank", "OpenAI", None),
+    ("Mistral closed its Series B last week", "Mistral", None),
+    ("The deal closed on Friday, Nvidia said", "Nvidia", None),
+    ("Nvidia shares closed 3% higher", "Nvidia", None),
+    ("Anthropic held a closed-door meeting with regulators", "Anthropic", None),
+    ("The round closed with Microsoft as lead investor", "Microsoft", None),
+    # open-weight(s) in four languages
+    ("Mistral released open weights for the model", "Mistral", "open"),
+    ("Meta's Llama is an open weight model", "Meta", "open"),
+    ("أتاحت ميتا نموذجها بأوزان مفتوحة", "ميتا", "open"),
+    ("ميسترال تطلق نموذجا مفتوح الوزن", "ميسترال", "open"),
+    ("मेटा ने ओपन-वेट मॉडल जारी किया", "मेटा", "open"),
+    ("智谱发布开源权重模型", "智谱", "open"),
+    # closed models in Arabic, Hindi, Chinese
+    ("تعتمد أنثروبيك على نماذج مغلقة", "أنثروبيك", "closed"),
+    ("ओपनएआई क्लोज्ड मॉडल बनाती है", "ओपनएआई", "closed"),
+    ("谷歌坚持封闭模型", "谷歌", "closed"),
+    # negatives in Arabic and Hindi
+    ("أغلقت ديبسيك جولة تمويل بقيمة مليار دولار", "ديبسيك", None),
+    ("सर्वम ने राउंड बंद किया", "सर्वम", None),
+])
+def test_closed_and_open_weight_cues(sentence, name, expected):
+    assert stance(sentence, name) == expected
+
+
+def test_a_phrase_that_is_no_cue_gives_no_cue_span():
+    assert find_stance_cues("OpenAI closed a round") == []
+    assert [c.text for c in find_stance_cues("OpenAI closed a round but keeps GPT-5 closed")] == ["closed"]

@@ -3,7 +3,9 @@
 A cue applies to a mention when no contrast word ("but", بينما, लेकिन, 但是 ...) stands between
 them; among the cues that apply, the nearest wins. With no cue, the knowledge base default holds.
 Cue and contrast words are the "stance" and "break" lists of the lexicon (etl/data/license_cues.csv,
-stance_breaks.csv).
+stance_breaks.csv). A cue list entry whose license is "none" is a phrase that holds a cue word but
+gives no stance ("closed a round", "the deal closed", أغلقت جولة): being longer, it wins the match
+and the cue inside it is dropped.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from etl.lexicon import longest
 from etl.spans import EntitySpan, StanceSpan
 from etl.wordlists import lexicon
 
+NOT_A_CUE = "none"  # license_cues.csv: a phrase holding a cue word that is no stance (longest match wins)
 _NEAR = 4  # cues on each side of a mention that may reach it: a farther one is behind a nearer one
 
 
@@ -22,6 +25,8 @@ def find_stance_cues(sentence: Sentence | str) -> list[StanceSpan]:
     sentence = _as_sentence(sentence)
     out = []
     for start, end, entries in longest(sentence.hits, "stance"):
+        if entries[0].value == NOT_A_CUE:  # "closed a round", "the deal closed": covers the cue inside it
+            continue
         s, e = sentence.to_original(start, end)
         out.append(StanceSpan(s, e, sentence.text[s:e], entries[0].value))
     return out

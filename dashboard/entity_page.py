@@ -1,0 +1,196 @@
+"""What a company's or product's page shows, as small frames and figures. No Streamlit.
+
+The rows of an entity are its own mentions and, for a company, the rows whose ``company`` is it
+(its products' mentions, money it raised), as the Companies filter keeps them. Everything is
+computed from the filtered view, so the page follows the sidebar. Written for a million rows:
+masks and integer codes over the large frame, group-bys on the small selection only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, labels as words, summaries
+from dashboard.summaries import ENTITY_KINDS, count_by, is_in, present
+
+TOP = 15
+
+
+def rows_of(df: pd.DataFrame, name: str) -> np.ndarray:
+    """Boolean mask: the entity's own mentions, and rows about it as a company."""
+    return is_in(df["entity"], [name]) | is_in(df["company"], [name])
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    kind: str  # company, product, or "" when the view has no mention of it
+    mentions: int
+    documents: int
+    maker: str | None  # a product's company
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+
+
+def profile(df: pd.DataFrame, name: str) -> Profile:
+    own = is_in(df["entity"], [name]) & is_in(df["kind"], ENTITY_KINDS)
+    kinds = count_by({"kind": df["kind"]}, own)
+    kind = str(kinds.sort_values("n", ascending=False)["kind"].iloc[0]) if len(kinds) else ""
+    maker = None
+    if kind == "product":
+        makers = count_by({"company": df["company"]}, own & present(df["company"]))
+        maker = str(makers.sort_values("n", ascending=False)["company"].iloc[0]) if len(makers) else None
+    rows = rows_of(df, name)
+    published = df["published"][rows]
+    return Profile(name, kind, int(own.sum()), summaries.n_distinct(df["doc_id"][rows]), maker,
+                   published.min() if published.notna().any() else None,
+                   published.max() if published.notna().any() else None)
+
+
+def products(df: pd.DataFrame, company: str) -> pd.DataFrame:
+    """Product, Mentions: the company's products in the view, most mentioned first."""
+    rows = is_in(df["kind"], ["product"]) & is_in(df["company"], [company])
+    counts = count_by({"entity": df["entity"]}, rows).sort_values(["n", "entity"], ascending=[False, True])
+    return pd.DataFrame({"Product": counts["entity"].astype("string").to_numpy(), "Mentions": counts["n"].to_numpy()})
+
+
+def _documents_of(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Boolean mask of every row of `df` whose document has one of `rows`."""
+    doc_codes, _ = summaries.codes(df["doc_id"])
+    chosen = np.zeros(int(doc_codes.max()) + 2 if len(doc_codes) else 1, dtype=bool)
+    chosen[doc_codes[rows & (doc_codes >= 0)]] = True
+    return chosen[doc_codes]
+
+
+def distinct_pairs_per_first(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int) -> np.ndarray:
+    """For each code of `first`, how many distinct codes of `second` occur with it: one flag per
+    pair in a table (no sort), or np.unique when the table would be large."""
+    pair = first.astype(np.int64) * n_second + second
+    if n_first * n_second <= 50_000_000:
+        seen = np.zeros(n_first * n_second, dtype=bool)
+        seen[pair] = True
+        return seen.reshape(n_first, n_second).sum(axis=1)
+    return np.bincount(np.unique(pair) // n_second, minlength=n_first)
+
+
+def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
+    """entity, kind, documents: the companies and products most often in the same documents
+    (distinct entity-document pairs, counted on integer codes)."""
+    rows = rows_of(df, name)
+    together = _documents_of(df, rows) & is_in(df["kind"], ENTITY_KINDS) & ~is_in(df["entity"], [name])
+    empty = pd.DataFrame({"entity": pd.Series(dtype="string"), "kind": pd.Series(dtype="string"),
+                          "documents": pd.Series(dtype="int64")})
+    if not together.any():
+        return empty
+    entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array[together]))
+    entity_codes, used = summaries.compact(entity_codes, len(entity_values))
+    entity_values = pd.Index(entity_values)[used]
+    doc_codes, _ = summaries.codes(df["doc_id"])
+    documents = distinct_pairs_per_first(entity_codes, doc_codes[together], len(entity_values), int(doc_codes.max()) + 1)
+    order = np.lexsort((np.asarray(entity_values.astype(str)), -documents))[:top]
+    order = order[documents[order] > 0]
+    kinds = count_by({"entity": df["entity"], "kind": df["kind"]}, together).sort_values("n", ascending=False)
+    kind_of = dict(zip(kinds["entity"].astype(str)[::-1], kinds["kind"].astype(str)[::-1]))  # the commonest last wins
+    names = [str(entity_values[i]) for i in order]
+    return pd.DataFrame({"entity": names, "kind": [kind_of.get(n, "") for n in names],
+                         "documents": documents[order]}).astype({"entity": "string", "kind": "string", "documents": "int64"})
+
+
+def co_mentioned_chart(df: pd.DataFrame, name: str, top: int = TOP) -> go.Figure:
+    title = f"Mentioned in the same documents as {charts.label(name)}: documents (top {top})"
+    data = co_mentioned(df, name, top)
+    if data.empty:
+        return charts.empty_figure(title)
+    fig = go.Figure(go.Bar(
+        y=charts.labels(data["entity"]), x=data["documents"], orientation="h", marker={"color": "#4c78a8"},
+        customdata=[charts.target(entity=e) for e in data["entity"]], showlegend=False,
+        hovertemplate="%{y}: in %{x:,d} of the same documents<extra></extra>",
+    ))
+    charts._layout(fig, title, height=max(260, 100 + 26 * len(data)), showlegend=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=charts.labels(data["entity"])[::-1], title=None)
+    charts._count_axis(fig, data["documents"], axis="x", title="documents")
+    return fig
+
+
+def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(Language, Documents) and (Site, Documents) of the documents that mention the entity;
+    a document without a site is counted under the file it was read from."""
+    rows = rows_of(df, name)
+    doc_codes, doc_values = summaries.codes(df["doc_id"])
+    seen = np.zeros(len(doc_values) + 1, dtype=bool)
+    seen[doc_codes[rows]] = True  # -1 (no document id) lands in the last slot
+    ids = pd.Index(doc_values)[np.flatnonzero(seen[:-1])].astype(str)
+    if documents is not None and len(documents):
+        if isinstance(df["doc_id"].dtype, pd.CategoricalDtype):  # the documents' ids as the mentions' codes
+            at = pd.Index(doc_values).get_indexer(documents["doc_id"].astype(str))
+            keep = (at >= 0) & seen[np.where(at >= 0, at, len(doc_values))]
+        else:
+            keep = documents["doc_id"].astype(str).isin(ids).to_numpy(dtype=bool)
+        docs = documents[keep]
+        docs = docs[~docs["doc_id"].duplicated().to_numpy()]
+        site = docs["site"].astype("string") if "site" in docs.columns else pd.Series(pd.NA, index=docs.index, dtype="string")
+        site = site.fillna(docs["source"].astype("string"))
+        lang = docs["lang"].astype("string")
+    else:  # no documents table: the documents the rows name
+        where = np.flatnonzero(rows)
+        first = where[np.unique(doc_codes[where], return_index=True)[1]]  # each document's first row
+        site = pd.Series(df["source"].array[first], dtype="string")
+        lang = pd.Series(df["lang"].array[first], dtype="string")
+    langs = lang.fillna("").value_counts()
+    lang_table = pd.DataFrame({"Language": [words.value("lang", v) or "unknown" for v in langs.index],
+                               "Documents": langs.to_numpy(dtype="int64")})
+    sites = site.fillna("").value_counts().head(TOP)
+    site_table = pd.DataFrame({"Site": sites.index.astype(str), "Documents": sites.to_numpy(dtype="int64")})
+    return lang_table, site_table
+
+
+def funding(df: pd.DataFrame, name: str, limit: int = 200) -> pd.DataFrame:
+    """The entity's money facts (each once, newest first, at most `limit`): When, Type, Round,
+    Amount, USD, Investor; ``attrs["facts"]`` holds how many there are in all."""
+    rows = is_in(df["company"], [name])
+    facts = summaries.money_facts(df, rows)
+    if facts.empty:
+        return pd.DataFrame(columns=["When", "Money type", "Round", "Amount", "USD", "Investor"])
+    total = len(facts)
+    facts = facts.sort_values("when", ascending=False, na_position="last", kind="stable").head(limit)
+    out = pd.DataFrame({
+        "When": [f"{w:%Y-%m-%d}" if pd.notna(w) else "" for w in facts["when"]],
+        "Money type": [words.value("money_type", v) for v in facts["money_type"]],
+        "Round": [words.value("round", v) for v in facts["round"]],
+        "Amount": [words.money_original(a, c) for a, c in zip(facts["amount"], facts["currency"])],
+        "USD": [words.money(u) for u in facts["amount_usd"]],
+        "Investor": [words.value("investor", v) for v in facts["investor"]],
+    }).pipe(lambda t: t.set_axis(range(len(t))))
+    out.attrs["facts"] = total
+    return out
+
+
+def stance_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The view's rows of the entity, for the stance charts (a selection of the light frame)."""
+    return df[rows_of(df, name)]
+
+
+def comparison(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """One row per entity, side by side: mentions, documents, open and closed stance mentions
+    (and how many of those the text states), money raised."""
+    out = []
+    entity_rows = is_in(df["kind"], ENTITY_KINDS)
+    stance = entity_rows & present(df["license"])
+    is_open, is_closed = is_in(df["license"], ["open"]), is_in(df["license"], ["closed"])
+    stated = stance & ~is_in(df["license_from"], ["knowledge_base"])
+    raised_rows = is_in(df["money_type"], summaries.RAISED_TYPES) & present(df["amount_usd"])
+    for name in names:
+        rows = rows_of(df, name)
+        company = is_in(df["company"], [name])
+        raised = summaries.money_facts(df, company & raised_rows, columns=("amount_usd",))
+        out.append({
+            "Name": name, "Mentions (with its products)": int((rows & entity_rows).sum()),
+            "Documents": summaries.n_distinct(df["doc_id"][rows]),
+            "Open": int((rows & stance & is_open).sum()), "Closed": int((rows & stance & is_closed).sum()),
+            "Stance stated in the text": int((rows & stated).sum()),
+            "Raised (USD)": words.money(raised["amount_usd"].sum()) if len(raised) else "",
+        })
+    return pd.DataFrame(out)
