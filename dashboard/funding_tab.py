@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard import labels as words
 import plotly.graph_objects as go
 
-from dashboard.charts import MONEY_COLOURS, _layout, empty_figure, label, labels, target
+from dashboard.charts import MONEY_COLOURS, _layout, _money_axis, empty_figure, labels, target
 from dashboard.drilldown import document_label
 from etl import events as etl_events
 from etl import schema
@@ -120,14 +120,14 @@ def totals_chart(table: pd.DataFrame, top: int = 15) -> go.Figure:
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            y=labels(rows["company"]), x=rows["amount_usd"], name=label(money_type), orientation="h",
+            y=labels(rows["company"]), x=rows["amount_usd"], name=words.value("money_type", money_type), orientation="h",
             marker={"color": MONEY_COLOURS[money_type]}, text=[f"{n} events" if n > 1 else "1 event" for n in rows["events"]],
             customdata=[target(kind="money", company=c, money_type=money_type) for c in rows["company"]],
             hovertemplate="%{y}: $%{x:,.0f} (%{text})<extra></extra>", textposition="none",
         ))
     _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
     fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
-    fig.update_xaxes(title=None, tickformat="$.3s")
+    _money_axis(fig, "x")  # $2B, never $2.00G
     return fig
 
 
@@ -135,6 +135,9 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     """Events over time: one bubble per event (area = USD), coloured by type; clicking one reads
     every sentence that reports it. At most the `limit` largest are drawn (the title says so)."""
     title = "Funding events (one bubble each, size = USD)"
+    undated = int((table["amount_usd"].notna() & table["date"].isna()).sum())
+    if undated:  # placed at no publication date: a year-grain article would claim 1 January
+        title += f"<br><sup>{words.plural(undated, 'event')} without a date of its own: in the table below, not here</sup>"
     data = table[table["amount_usd"].notna() & table["date"].notna()].copy()
     if data.empty:
         return empty_figure(title)
@@ -147,12 +150,13 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     fig = go.Figure()
     for money_type, rows in data.groupby("money_type", sort=False):
         fig.add_trace(go.Scatter(
-            x=rows["when"], y=labels(rows["company"]), name=label(money_type), mode="markers",
+            x=rows["when"], y=labels(rows["company"]), name=words.value("money_type", money_type), mode="markers",
             marker={"size": rows["amount_usd"].astype(float), "sizemode": "area", "sizeref": sizeref, "sizemin": 5,
                     "color": MONEY_COLOURS.get(str(money_type), "#333333"), "line": {"width": 0.5, "color": "white"}},
             customdata=[target(event_id=e) for e in rows["event_id"]],
-            text=[f"{int(m)} mentions in {int(d)} articles" for m, d in zip(rows["mentions"], rows["documents"])],
-            hovertemplate="%{y}<br>%{x|%Y-%m-%d}: $%{marker.size:,.0f} " + label(money_type) + "<br>%{text}<extra></extra>",
+            text=[f"{words.money(a)} · {words.plural(int(m), 'mention')} in {words.document_count(int(d))}"
+                  for a, m, d in zip(rows["amount_usd"], rows["mentions"], rows["documents"])],
+            hovertemplate="%{y}<br>%{x|%Y-%m-%d}: %{text}<extra></extra>",
         ))
     _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
     fig.update_yaxes(title=None)
