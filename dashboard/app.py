@@ -179,7 +179,7 @@ ROLLING_NAMES = {0: "Off", 3: "3 periods", 7: "7 periods"}
 ENTITY_SCOPE = "entity page"  # the drill-down of the entity page is its own, like a tab's
 
 
-def prepare_widget_state(choices: dict, bounds) -> None:
+def prepare_widget_state(choices: dict, bounds, grain_default: str = "month") -> None:
     """On a session's first run, the widgets start from the URL; on every run, chosen values that
     no longer exist (other data, removed uploads) are dropped before the widgets are drawn."""
     if not ss.get("_url_read"):
@@ -193,6 +193,8 @@ def prepare_widget_state(choices: dict, bounds) -> None:
         if bounds:
             ss["f_dates"] = (f.date_from or bounds[0], f.date_to or bounds[1])
         ss["v_grain"], ss["v_top"], ss["v_measure"], ss["v_rolling"] = view.grain, view.top, view.measure, view.rolling
+        if "grain" not in params:  # data dated only by year (the seeds) opens on the year view, not an empty month one
+            ss["v_grain"] = grain_default
         if "tab" in params or "tab" not in ss:
             ss["tab"] = view.tab
         entities = set(choices["companies"]) | set(choices["products"])
@@ -483,8 +485,9 @@ def entity_tab(dataset, view, f, v, choices) -> None:
     head, back = st.columns([6, 1])
     kind = words.value("kind", p.kind) or "Not mentioned in this view"
     head.header(name)
+    when = summaries.date_range_label(view[entity_page.rows_of(view, name)])
     head.caption(f"{kind}" + (f" made by {p.maker}" if p.maker else "") + f" · {words.plural(p.mentions, 'mention')} in "
-                 f"{words.document_count(p.documents)}" + (f", {p.first:%Y-%m-%d} to {p.last:%Y-%m-%d}" if p.first is not None else ""))
+                 f"{words.document_count(p.documents)}" + (f", {when}" if when else ""))
     back.button("← All tabs", key="entity_close", on_click=open_entity, args=(None,))
     names = sorted((set(choices["companies"]) | set(choices["products"])) - {name})
     st.multiselect(f"Compare {name} with (up to {filters.MAX_COMPARE})", names, key="compare",
@@ -546,7 +549,7 @@ except data.DataUnavailable as exc:
             "`python -m etl run CORPUS --out DIR`, or set AI_TRENDS_DATA=DIR.")
     st.stop()
 
-prepare_widget_state(choices, bounds)
+prepare_widget_state(choices, bounds, summaries.default_grain(dataset.documents))
 with filter_box:
     chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
 full_view = events_tab.with_event_ids(full_view, recompute=bool(dataset.uploads))  # funding events over every row

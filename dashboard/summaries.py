@@ -217,6 +217,27 @@ def published_label(value, grain: str | None) -> str | None:
     return pd.Timestamp(value).strftime(_LABEL_FORMATS.get(grain or "day", "%Y-%m-%d"))
 
 
+def date_range_label(df: pd.DataFrame) -> str:
+    """"2025-01-20 to 2025-06-11", "2025" (every row dated only by that year), "" when undated:
+    each end as its own row's grain states it, so a year never reads as 1 January."""
+    dated = df[present(df["published"])]
+    if dated.empty:
+        return ""
+    labels = published_labels(dated)
+    order = pd.to_datetime(dated["published"]).to_numpy(dtype="datetime64[ns]").argsort(kind="stable")
+    first, last = labels.iloc[order[0]], labels.iloc[order[-1]]
+    return first if first == last else f"{first} to {last}"
+
+
+def default_grain(documents: pd.DataFrame) -> str:
+    """The timeline's time step when the link names none: month, unless no document is dated
+    finer than a year (a month view would then be empty): year."""
+    dated = present(documents["published"]) if "published" in documents.columns else np.zeros(len(documents), bool)
+    if dated.any() and (published_grains(documents)[dated] == "year").all():
+        return "year"
+    return "month"
+
+
 def published_labels(df: pd.DataFrame) -> pd.Series:
     """`published_label` of every row, as text (never a time of day)."""
     stamps = pd.to_datetime(df["published"]).astype("datetime64[ns]")

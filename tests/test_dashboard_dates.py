@@ -80,3 +80,12 @@ def test_date_filter_bounds_reach_the_end_of_a_year_or_month(mixed):
     days = mixed[mixed["doc_id"].isin(["d1", "m1"])]
     assert summaries.published_bounds(days) == (dt.date(2025, 6, 1), dt.date(2025, 6, 30))
     assert summaries.published_bounds(mixed[mixed["published"].isna()]) is None
+
+
+def test_an_entity_pages_range_and_the_default_time_step_follow_the_grain(mixed):
+    years = mixed[mixed["doc_id"].isin(["y1", "y2"])]
+    assert summaries.date_range_label(years) == "2025"  # never "2025-01-01 to 2025-01-01"
+    assert summaries.date_range_label(mixed).endswith("to 2025-06-11")
+    assert summaries.date_range_label(mixed.assign(published=pd.NaT)) == ""
+    assert summaries.default_grain(years.drop_duplicates("doc_id")) == "year"
+    assert summaries.default_grain(mixed.drop_duplicates("doc_id")) == "month"
