@@ -511,14 +511,3 @@ def test_a_figure_survives_arbitrary_surroundings(prefix, suffix):
     assert any(m.amount == 1.3e9 and m.currency == "USD" for m in find_money(text, "ar"))
 
 
-@pytest.mark.parametrize("pattern", ["[kK][sS]", "[iI][dD]*", r"\[aA][bB]", "[sS]+[tT]"])
-def test_folded_case_classes_match_exactly_what_the_classes_did(pattern):
-    # Kelvin sign, long s, dotted and dotless i fold to ASCII letters under Unicode case-insensitivity.
-    import re
-
-    from etl.extract.legacy_patterns import _ascii_case_runs
-
-    folded = _ascii_case_runs(pattern)
-    assert folded != pattern or pattern.startswith("\\")
-    for text in ["ks", "KS", "\u212as", "k\u017f", "id", "\u0130D", "\u0131dd", "[aAb", "[aAB", "sst", "S\u017ft", "ssT"]:
-        assert bool(re.fullmatch(pattern, text)) == bool(re.fullmatch(folded, text)), (pattern, text)

@@ -41,8 +41,6 @@ from etl.context import Sentence, sentence_of
 from etl.datafiles import read_csv
 from etl.extract.fx import to_usd
 from etl.extract.currency import ANY_LETTER, codes, country_words, currency_words
-from etl.extract.legacy_patterns import Lexicon, compile_pattern, needs_full  # noqa: F401 (funding.py, until rewritten)
-from etl.extract.legacy_patterns import alternation as legacy_alternation
 from etl.extract.money_type import MONEY_TYPES, ROUNDS, Figure, cue_words, types
 from etl.extract.numbers import alternation as words_alternation
 from etl.extract.numbers import (DIGIT_RUN, NUMBER, Tok, Word, inline_words, number_words, own_langs, parse_number,
@@ -52,9 +50,7 @@ from etl.lexicon import Hit
 from etl.lexicon import Lexicon as WordLexicon
 from etl.spans import MoneySpan
 
-alternation = legacy_alternation  # funding.py's, until it is rewritten
-__all__ = ["MONEY_TYPES", "ROUNDS", "find_money", "to_usd", "read_csv", "scope",
-           "Lexicon", "alternation", "compile_pattern", "needs_full"]
+__all__ = ["MONEY_TYPES", "ROUNDS", "find_money", "to_usd", "read_csv", "scope"]
 
 _LEFT, _RIGHT = 24, 64  # characters tokenised before and after an anchor
 _TOKEN_LISTS = ("currency", "number")
