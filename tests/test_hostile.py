@@ -64,7 +64,12 @@ def test_a_hostile_document_still_gives_its_rows():
     rows = extract_document(Document(text=text, source="x.txt"), today=TODAY).mentions
     money = [r for r in rows if r["kind"] == "money"]
     assert len(money) == text.count("billion")
-    assert all(r["company"] == "OpenAI" for r in money)
+    # The one "sentence" is cut every 2,000 characters (etl/segment.py); the first figure of a
+    # piece may start its clause without a name (no recipient then), never with a wrong one.
+    from etl.segment import MAX_SENTENCE_CHARS
+
+    assert {r["company"] for r in money} <= {"OpenAI", None}
+    assert sum(r["company"] is None for r in money) <= len(text) // MAX_SENTENCE_CHARS
 
 
 # ----------------------------------------------------------------------------- property tests
