@@ -62,4 +62,4 @@ def test_timeline_leaves_year_dates_out_of_months_and_shows_them_in_years(server
     assert "Left out of this month chart" in month and "dated only by year" in month
     year, hover, errors = _page_text(server, "/?tab=Timeline&grain=year", _shots(tmp_path) / "dates_timeline_year.png")
     assert errors == 0 and "Left out of this year chart" not in year
-    assert "x|%Y}" in hover  # the year points are labelled with the year
+    assert "%{text}" in hover and "Jan 2025" not in year  # points labelled in words by the chart, never as a January

@@ -40,7 +40,7 @@ def test_funding_tab_counts_events_and_drills_into_one(funding_server, tmp_path)
         found = None
         for i in range(bubbles.count()):  # the OpenAI bubble: the one whose sentences are four
             bubbles.nth(i).click(force=True)
-            page.wait_for_selector("text=funding event =", timeout=30_000)
+            page.wait_for_selector("text=One funding event", timeout=30_000)
             page.wait_for_timeout(800)
             text = page.inner_text("body")
             if "4 mentions" in text:
@@ -70,7 +70,7 @@ def test_selecting_a_row_of_the_events_table_reads_its_sentences(funding_server,
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's selection box
-        page.wait_for_selector("text=funding event =", timeout=30_000)
+        page.wait_for_selector("text=One funding event", timeout=30_000)
         page.wait_for_timeout(800)
         text = page.inner_text("body")
         page.screenshot(path=str(tmp_path / "funding-row.png"), full_page=True)
