@@ -445,7 +445,7 @@ def funding_tab(dataset, view, f) -> None:
     if seen.get("funding_events_table") != rows:
         seen["funding_events_table"] = rows
         if rows and rows[0] < len(shown):
-            ss["drill"] = drilldown.Target.of(event_id=str(shown["event"].iloc[rows[0]]))
+            set_drill(scope, drilldown.Target.of(event_id=str(shown["event"].iloc[rows[0]])))
     def events_csv() -> bytes:
         return events_tab.events_csv(table, dataset.documents)
 
