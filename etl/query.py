@@ -160,15 +160,6 @@ def _cast_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index, copy=False)
 
 
-_LOCAL = threading.local()
-
-
-def _local_connection() -> duckdb.DuckDBPyConnection:
-    if getattr(_LOCAL, "con", None) is None:
-        _LOCAL.con = duckdb.connect(config={"threads": 2})
-    return _LOCAL.con
-
-
 def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
     """Boolean row mask of an in-memory table (mentions or documents) for `sel`: the same SQL
     condition as the store's, run by DuckDB over the frame (row order is kept)."""
@@ -177,13 +168,16 @@ def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
     condition, params = where(sel, frame.columns)
     if condition == "TRUE":
         return np.ones(len(frame), dtype=bool)
-    con = _local_connection()
+    # A connection of its own, one thread, closed at once: no DuckDB thread or connection may be
+    # alive in this process when the extraction pool forks its workers (a forked child that
+    # inherits them dies: BrokenProcessPool).
+    con = duckdb.connect(config={"threads": 1})
     name = f"frame_{uuid.uuid4().hex[:8]}"
-    con.register(name, _cast_frame(frame))
     try:
+        con.register(name, _cast_frame(frame))
         keep = con.execute(f"SELECT coalesce({condition}, FALSE) AS keep FROM {name}", params).fetchnumpy()["keep"]
     finally:
-        con.unregister(name)
+        con.close()
     return np.asarray(keep, dtype=bool)
 
 
