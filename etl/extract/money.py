@@ -367,22 +367,45 @@ def _compounds(figs: list[Figure], t: _Text) -> list[Figure]:
 
 def _decide_bare_names(figs: list[Figure], t: _Text, sentence: Sentence) -> None:
     """A shared bare name (دينار, riyal, ليرة) takes the currency of the country word nearest it in
-    its sentence, else of the document's first country word for that name (currency_countries.csv)."""
-    for f in figs:
-        group = f.unit.group
-        if not group:
-            continue
-        near = [(abs(h.start - f.start), x.value.iso) for h in t.hits for x in h.entries
-                if x.list == "currency_country" and x.value.group == group]
+    its sentence, else of the document's first country word for that name (currency_countries.csv).
+    The country words are gathered once per sentence and once per document: linear however many
+    figures share a name."""
+    shared = [f for f in figs if f.unit.group]
+    if not shared:
+        return
+    local = _country_words(t.hits)
+    for f in shared:
+        near = local.get(f.unit.group)
         if near:
-            f.iso = min(near)[1]
+            starts = [start for start, _ in near]
+            i = bisect_left(starts, f.start)
+            f.iso = min(near[max(0, i - 1):i + 1], key=lambda p: abs(p[0] - f.start))[1]
             continue
-        for other in sentence.doc.sentences:
-            found = next((x.value.iso for h in other.hits for x in h.entries
-                          if x.list == "currency_country" and x.value.group == group), None)
-            if found:
-                f.iso = found
-                break
+        found = _document_countries(sentence.doc).get(f.unit.group)
+        if found:
+            f.iso = found
+
+
+def _country_words(hits) -> dict[str, list[tuple[int, str]]]:
+    """group -> [(start, iso)] of the country words among `hits`, in text order."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for h in hits:
+        for x in h.entries:
+            if x.list == "currency_country":
+                out.setdefault(x.value.group, []).append((h.start, x.value.iso))
+    return out
+
+
+def _document_countries(doc) -> dict[str, str]:
+    """group -> iso of the document's first country word per group (computed once per document)."""
+    cached = getattr(doc, "_first_countries", None)
+    if cached is None:
+        cached = {}
+        for other in doc.sentences:
+            for group, words in _country_words(other.hits).items():
+                cached.setdefault(group, words[0][1])
+        doc._first_countries = cached
+    return cached
 
 
 def _merge_ranges(figs: list[Figure], t: _Text) -> list[Figure]:
