@@ -56,8 +56,13 @@ def test_the_store_written_by_a_pool_equals_the_one_written_by_one_process(corpu
     pd.testing.assert_frame_equal(a.documents.drop(columns="added_at"), b.documents.drop(columns="added_at"))  # when each run wrote
 
 
-def test_dask_local_cluster_output_equals_one_process(corpus, serial):
+def test_dask_local_cluster_output_equals_one_process(corpus, serial, monkeypatch):
     # The dask extra is installed by .ci/run; without it this test fails rather than skips.
+    # Dask spawns its workers, and a spawned process first re-runs the parent's __main__ file;
+    # after a Streamlit AppTest in the same pytest process that file is dashboard/app.py.
+    import sys
+
+    monkeypatch.delattr(sys.modules["__main__"], "__file__", raising=False)
     distributed = extract_tables(read_corpus(corpus), today=TODAY, workers=2, engine="dask")
     pd.testing.assert_frame_equal(distributed.mentions, serial.mentions)
     pd.testing.assert_frame_equal(distributed.documents, serial.documents)
