@@ -113,7 +113,7 @@ def test_kill_9_of_a_pooled_run_at_any_moment_leaves_nothing_to_clean_by_hand(bi
         pd.testing.assert_frame_equal(after.documents, good.documents)
         # The killed run's unfinished version is gone too.
         assert [p.name for p in (out / ".versions").iterdir()] == [os.readlink(out / "current").split("/")[-1]]
-    assert killed_with_workers >= 3
+    assert killed_with_workers >= 2  # at least twice with the pool alive (the last moment may fall after it, while events are written)
 
 
 def test_a_live_run_still_blocks_a_second_one_and_is_named(tmp_path):
