@@ -247,7 +247,7 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
     st.selectbox("Rolling average", filters.ROLLING, key="v_rolling", format_func=ROLLING_NAMES.get)
     st.toggle("Products as families (Qwen for Qwen2.5-VL, Qwen 2.5 Max …)", key="v_family",
               help="Off: every version is its own line. On: the versions of a product count under its family, "
-                   "on the timeline and in the source sentences.")
+                   "on the Timeline and in its source sentences.")
     f = filters.Filters(
         date_from=date_from, date_to=date_to, undated=ss["f_undated"], langs=ss["f_langs"],
         companies=ss["f_companies"], products=ss["f_products"], kinds=ss["f_kinds"], licenses=ss["f_licenses"],
@@ -571,20 +571,21 @@ elif view.empty:
     st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
 else:
     entity_search(choices)
-    # Versions under their family (the toggle): on the timelines and in the source sentences.
-    entity_view = filters.by_family(view) if ss.get("v_family") else view
     if ss.get("entity"):
-        entity_tab(dataset, entity_view, chosen, view_options, choices)
-        drilldown_section(dataset, entity_view, choices, ENTITY_SCOPE)
+        entity_tab(dataset, view, chosen, view_options, choices)
+        drilldown_section(dataset, view, choices, ENTITY_SCOPE)
     else:
         tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
         overview, timeline, license_, funding, table = tabs
         if overview.open:
             with overview:
                 overview_tab(dataset, view, chosen)
+        # Versions under their family (the toggle): on the Timeline and in its source sentences
+        # only, so a bar of "Qwen2.5-VL" elsewhere still finds its sentences.
+        timeline_view = filters.by_family(view) if ss.get("v_family") and timeline.open else view
         if timeline.open:
             with timeline:
-                timeline_tab(dataset, entity_view, chosen, view_options)
+                timeline_tab(dataset, timeline_view, chosen, view_options)
         if license_.open:
             with license_:
                 license_tab(view, view_options)
@@ -594,6 +595,6 @@ else:
         if table.open:
             with table:
                 table_tab(dataset, view, chosen)
-        drilldown_section(dataset, entity_view, choices, ss.get("tab", filters.TABS[0]))
+        drilldown_section(dataset, timeline_view, choices, ss.get("tab", filters.TABS[0]))
 
 write_url(chosen, current_view())

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, filters
+from dashboard import data, drilldown, filters
 from dashboard.sample import tiny_tables, write_store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -77,3 +77,23 @@ def test_toggle_shows_a_family_or_its_versions_on_the_timeline(store):
     at.toggle(key="v_family").set_value(True)
     families = _timeline_lines(at)
     assert "Qwen" in families and not {"Qwen2.5-VL", "Qwen2.5-Max"} & families
+
+
+def _drilled(at: AppTest, tab: str, entity: str) -> str:
+    at.session_state["tab"] = tab
+    at.session_state["drill"] = {tab: drilldown.Target.of(entity=entity)}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return next(m.value for m in at.markdown if "within the filters" in m.value)
+
+
+def test_toggle_leaves_the_other_tabs_and_their_sentences_alone(store):
+    """A bar of "Qwen2.5-VL" on the Overview still finds its sentence with the toggle on; on the
+    Timeline the family's line finds the sentences of all its versions."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.toggle(key="v_family").set_value(True)
+    assert "1 mention" in _drilled(at, "Overview", "Qwen2.5-VL")
+    family = _drilled(at, "Timeline", "Qwen")
+    versions_off = _drilled(at, "Overview", "Qwen")
+    assert int(family.split(": ")[1].split()[0]) == int(versions_off.split(": ")[1].split()[0]) + 2
