@@ -135,17 +135,17 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     """Events over time: one bubble per event (area = USD), coloured by type; clicking one reads
     every sentence that reports it. At most the `limit` largest are drawn (the title says so)."""
     title = "Funding events (one bubble each, size = USD)"
-    undated = int((table["amount_usd"].notna() & table["date"].isna()).sum())
-    if undated:  # placed at no publication date: a year-grain article would claim 1 January
-        title += f"<br><sup>{words.plural(undated, 'event')} without a date of its own: in the table below, not here</sup>"
-    data = table[table["amount_usd"].notna() & table["date"].notna()].copy()
+    priced = table[table["amount_usd"].notna()]
+    placed = _day_of(priced)
+    unplaced = int(placed.isna().sum())
+    if unplaced:  # a year or a quarter on a day axis would claim 1 January
+        title += f"<br><sup>{words.plural(unplaced, 'event')} dated only to a quarter or a year, or not at all: in the table below, not here</sup>"
+    data = priced.assign(when=placed)[placed.notna().to_numpy(dtype=bool)]
     if data.empty:
         return empty_figure(title)
     if len(data) > limit:
         title += f": the {limit:,} largest of {len(data):,}"
         data = data.iloc[np.argsort(-data["amount_usd"].to_numpy(dtype="float64"), kind="stable")[:limit]]
-    data["when"] = pd.to_datetime(data["date"].astype(str), errors="coerce", format="mixed")
-    data = data[data["when"].notna()]
     sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2) if len(data) else 1.0
     fig = go.Figure()
     for money_type, rows in data.groupby("money_type", sort=False):
@@ -156,7 +156,8 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
             customdata=[target(event_id=e) for e in rows["event_id"]],
             text=[f"{words.money(a)} · {words.plural(int(m), 'mention')} in {words.document_count(int(d))}"
                   for a, m, d in zip(rows["amount_usd"], rows["mentions"], rows["documents"])],
-            hovertemplate="%{y}<br>%{x|%Y-%m-%d}: %{text}<extra></extra>",
+            hovertext=[_date_words(d, g) for d, g in zip(rows["date"], rows["date_grain"])],
+            hovertemplate="%{y}<br>%{hovertext}: %{text}<extra></extra>",
         ))
     _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
     fig.update_yaxes(title=None)
@@ -164,6 +165,26 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     if data["when"].max() - data["when"].min() < pd.Timedelta(days=10):
         fig.update_xaxes(dtick=86_400_000)
     return fig
+
+
+def _day_of(table: pd.DataFrame) -> pd.Series:
+    """Where each event sits on a day axis: its day; a month-grain date mid-month (the hover
+    says the month); NaT for a quarter, a year or no date."""
+    grain = table["date_grain"].astype("string")
+    text = table["date"].astype("string")
+    day = pd.to_datetime(text.where(grain.isin(["day", "week"])), errors="coerce", format="ISO8601")
+    month = pd.to_datetime(text.where(grain == "month") + "-15", errors="coerce", format="ISO8601")
+    return day.fillna(month)
+
+
+def _date_words(date_text, grain) -> str:
+    if pd.isna(date_text):
+        return ""
+    if grain == "month":
+        return f"{pd.Timestamp(str(date_text) + '-01'):%B %Y}"
+    if grain == "week":
+        return f"week of {pd.Timestamp(str(date_text)):%d %b %Y}"
+    return f"{pd.Timestamp(str(date_text)):%d %b %Y}"
 
 
 def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit: int | None = None) -> pd.DataFrame:

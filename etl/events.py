@@ -33,7 +33,7 @@ WINDOW = 45  # days
 _GRAIN_SLACK = {"day": 0, "month": 31, "year": 366}  # days a date of that grain may stand for
 _EPOCH = date(1970, 1, 1).toordinal()
 _GRAIN_RANK = {"day": 0, "month": 1, "year": 2}
-NEEDED = ["doc_id", "source", "published", "sentence_id", "start", "kind", "company", "amount", "amount_upper",
+NEEDED = ["doc_id", "source", "published", "published_grain", "sentence_id", "start", "kind", "company", "amount", "amount_upper",
           "currency", "amount_usd", "money_type", "round", "investor", "investors", "date", "date_grain", "event_id"]
 
 
@@ -223,10 +223,23 @@ def events_table(money: pd.DataFrame) -> pd.DataFrame:
     dates = _finest_dates(reports)
     table["date"], table["date_grain"] = dates["date"], dates["date_grain"]
     undated = table["date"].isna() & table["first_published"].notna()
-    table.loc[undated, "date"] = pd.to_datetime(table.loc[undated, "first_published"]).dt.strftime("%Y-%m-%d")
-    table.loc[undated, "date_grain"] = "day"
+    if undated.any():  # the first publication date, at the grain its source states: "2024", never 1 January
+        grain = _first_published_grains(reports).reindex(table.index)[undated].fillna("day")
+        first = pd.to_datetime(table.loc[undated, "first_published"])
+        table.loc[undated, "date"] = [f"{d:%Y}" if g == "year" else f"{d:%Y-%m}" if g == "month" else f"{d:%Y-%m-%d}"
+                                      for d, g in zip(first, grain)]
+        table.loc[undated, "date_grain"] = grain.where(grain.isin(["year", "month"]), "day")
     table = schema.coerce(table.rename_axis("event_id").reset_index()[list(schema.FUNDING_COLUMNS)], schema.FUNDING_COLUMNS)
     return table.sort_values(["first_published", "company", "event_id"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _first_published_grains(reports: pd.DataFrame) -> pd.Series:
+    """Per event, the `published_grain` of its earliest report (`reports` sorted by published);
+    rows without the column (an older store) say nothing."""
+    if "published_grain" not in reports.columns:
+        return pd.Series(dtype="string")
+    dated = reports[reports["published"].notna().to_numpy(dtype=bool)]
+    return dated.drop_duplicates("event_id").set_index("event_id")["published_grain"].astype("string")
 
 
 def _precisions(amounts: pd.Series) -> np.ndarray:

@@ -127,6 +127,20 @@ def test_a_founding_year_of_another_clause_never_dates_a_figure():
     assert pd.isna(openai.date)  # its sentence's 2022 is Inflection AI's founding, in a relative clause
 
 
+
+@pytest.mark.parametrize("published, grain, expected", [
+    (date(2024, 6, 11), "day", ("2024-06-11", "day")),
+    (date(2024, 6, 1), "month", ("2024-06", "month")),
+    (date(2024, 1, 1), "year", ("2024", "year")),  # a year-grain article never dates an event 1 January
+])
+def test_an_undated_event_takes_its_first_publication_at_the_grain_the_source_states(published, grain, expected):
+    doc = Document(text="Mistral AI raised $600 million in a Series B round led by General Catalyst.",
+                   source="a.txt", lang="en", published=published, published_grain=grain)
+    table = events_table(extract_tables([doc], today=TODAY).mentions.query("kind == 'money'"))
+    assert len(table) == 1
+    assert (table.date[0], table.date_grain[0]) == expected
+
+
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 _ROW = st.fixed_dictionaries({

@@ -95,3 +95,11 @@ def test_the_merge_runs_once_per_frame(tables):
     first = funding_tab.with_event_ids(frame)
     assert funding_tab.with_event_ids(frame) is first  # a rerun of the page reuses it
     assert funding_tab.with_event_ids(frame.copy()) is not first  # another frame is merged anew
+
+
+def test_the_events_chart_places_only_what_a_date_states(events):
+    dated = events.assign(date=["2024-10", "2024"][: len(events)], date_grain=["month", "year"][: len(events)])
+    fig = funding_tab.events_chart(dated)
+    placed = [(str(x)[:10], h) for trace in fig.data for x, h in zip(trace.x, trace.hovertext)]
+    assert placed == [("2024-10-15", "October 2024")]  # a month mid-month, named; the year left out
+    assert "1 event dated only to a quarter or a year" in fig.layout.title.text
