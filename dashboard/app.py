@@ -414,6 +414,19 @@ def money_table(rows: pd.DataFrame, columns) -> pd.DataFrame:
     return shown.rename(columns={words.column(k): v for k, v in MONEY_SHOWN.items()})
 
 
+def event_rows(shown: pd.DataFrame, key: str, scope: str) -> None:
+    """A table of funding events (funding_tab.table_view) whose selected row becomes the
+    drill-down target: every sentence that reports the event."""
+    picked = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+                          column_config={events_tab.TABLE_LABELS["event_id"]: None})
+    rows = list(getattr(getattr(picked, "selection", None), "rows", None) or [])
+    seen = ss.setdefault("_seen_selection", {})
+    if seen.get(key) != rows:
+        seen[key] = rows
+        if rows and rows[0] < len(shown):
+            set_drill(scope, drilldown.Target.of(event_id=str(shown[events_tab.TABLE_LABELS["event_id"]].iloc[rows[0]])))
+
+
 def funding_tab(dataset, view, f) -> None:
     """Totals, chart and table of funding events (dashboard/funding_tab.py): each event once."""
     table = events_tab.events(view)
@@ -436,16 +449,7 @@ def funding_tab(dataset, view, f) -> None:
     st.markdown(f"**Funding events**: {words.plural(len(table), 'event')} from {words.plural(reports, 'mention')}"
                 + (f", the {TABLE_ROWS:,} largest shown" if len(table) > TABLE_ROWS else "")
                 + ". Select a row to read every sentence that reports the event.")
-    shown = events_tab.table_view(table, dataset.documents, TABLE_ROWS)
-    picked = st.dataframe(shown, hide_index=True, key="funding_events_table", on_select="rerun",
-                          selection_mode="single-row",
-                          column_config={"event": None})
-    rows = list(getattr(getattr(picked, "selection", None), "rows", None) or [])
-    seen = ss.setdefault("_seen_selection", {})
-    if seen.get("funding_events_table") != rows:
-        seen["funding_events_table"] = rows
-        if rows and rows[0] < len(shown):
-            set_drill(scope, drilldown.Target.of(event_id=str(shown["event"].iloc[rows[0]])))
+    event_rows(events_tab.table_view(table, dataset.documents, TABLE_ROWS), "funding_events_table", scope)
     def events_csv() -> bytes:
         return events_tab.events_csv(table, dataset.documents)
 
@@ -522,14 +526,15 @@ def entity_tab(dataset, view, f, v, choices) -> None:
         st.dataframe(langs, hide_index=True)
         st.markdown("**Sources** (documents)")
         st.dataframe(sites, hide_index=True)
-    st.markdown("**Funding events** (each fact once; investors, rounds and amounts as reported)")
-    events = entity_page.funding(view, name)
+    st.markdown("**Funding events it received** (each event once, however many articles report it; "
+                "select a row to read its sentences)")
+    events = entity_page.funding(view, name, dataset.documents, TABLE_ROWS)
     if len(events):
-        if events.attrs.get("facts", 0) > len(events):
-            st.caption(f"The newest {len(events):,} of {words.plural(events.attrs['facts'], 'fact')}; the download holds all.")
-        st.dataframe(events, hide_index=True)
+        if events.attrs["events"] > len(events):
+            st.caption(f"The {len(events):,} largest of {words.plural(events.attrs['events'], 'event')}.")
+        event_rows(events, "entity_events_table", scope)
     else:
-        st.caption("No money figure about it in this view.")
+        st.caption("No funding event of it in this view.")
     rows = view.index[entity_page.rows_of(view, name)]
     download(f"Download its {words.plural(len(rows), 'row')} (CSV)", data.mentions_csv, dataset, rows,
              file_name("mentions", f, [name]), "download_entity")
@@ -552,7 +557,6 @@ except data.DataUnavailable as exc:
 prepare_widget_state(choices, bounds, summaries.default_grain(dataset.documents))
 with filter_box:
     chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
-full_view = events_tab.with_event_ids(full_view, recompute=bool(dataset.uploads))  # funding events over every row
 view = filters.apply(full_view, chosen)
 
 st.title("AI industry trends")

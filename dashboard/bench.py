@@ -29,7 +29,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dashboard import charts, data, drilldown, entity_page, filters, summaries
+from dashboard import charts, data, drilldown, entity_page, filters, funding_tab, summaries
 from dashboard.filters import Filters, View
 from dashboard.sample import synthetic_mentions, write_store
 
@@ -55,18 +55,21 @@ def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
                                              filters.apply_documents(dataset.documents, f), v.rolling).to_json()),
         "Open vs closed": lambda: (charts.license_split_chart(view).to_json(), charts.license_over_time(view, v.grain).to_json(),
                                    charts.license_by_company(view).to_json()),
-        "Funding": lambda: (
-            charts.funding_by_company(view, facts=(facts := summaries.priced_facts(view))).to_json(),
-            charts.funding_events(view, facts=facts).to_json(),
-            summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)][:1000])),
-            summaries.funding_table(dataset.rows(view.index[summaries.funding_rows(view, 1000)])),
-        ),
+        "Funding": lambda: funding_work(dataset, view),
         "Mentions table": lambda: data.to_schema(dataset.rows(view.index[:1000])),
         "Entity page": lambda: entity_page_work(dataset, view, f, v, "OpenAI", ["Anthropic"]),
         "Drill-down": lambda: drilldown.mentions_html(
             dataset.rows(drilldown.pick_sentences(drilldown.rows_for(view, drilldown.Target.of(entity="OpenAI")), 50)[0]),
             dataset.documents, 50),
     }
+
+
+def funding_work(dataset: data.Dataset, view):
+    """What the app computes for the Funding tab (dashboard/app.py funding_tab)."""
+    table = funding_tab.events(view)
+    return (funding_tab.totals_chart(table).to_json(), funding_tab.events_chart(table).to_json(),
+            summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)][:1000])),
+            funding_tab.table_view(table, dataset.documents, 1000))
 
 
 def entity_page_work(dataset: data.Dataset, view, f: Filters, v: View, name: str, compare: list[str]):
@@ -80,7 +83,7 @@ def entity_page_work(dataset: data.Dataset, view, f: Filters, v: View, name: str
         entity_page.comparison(view, together),
         charts.license_over_time(own, v.grain).to_json(), charts.license_split_chart(own).to_json(),
         entity_page.co_mentioned_chart(view, name).to_json(), entity_page.products(view, name),
-        entity_page.languages_and_sites(view, documents, name), entity_page.funding(view, name),
+        entity_page.languages_and_sites(view, documents, name), entity_page.funding(view, name, dataset.documents, 1000),
     )
 
 

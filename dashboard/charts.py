@@ -339,115 +339,6 @@ def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
     return fig
 
 
-# --- funding ------------------------------------------------------------------------------------
-
-def funding_by_company(df: pd.DataFrame, top: int = 15, facts: pd.DataFrame | None = None) -> go.Figure:
-    """Total USD raised per company (funding + investment, each fact once); aggregates not included.
-    `facts`: summaries.priced_facts(df), when already computed for funding_events."""
-    title = titled(f"Money raised by company, USD (top {top})", "funding and investment facts, each once")
-    data = summaries.funding_by_company(df, facts)
-    if data.empty:
-        return empty_figure(title)
-    ranking = data.groupby("company")["amount_usd"].sum().sort_values(ascending=False, kind="stable")
-    order = list(ranking.index[:top])
-    data = data[data["company"].isin(order)]
-    fig = go.Figure()
-    for money_type in summaries.RAISED_TYPES:
-        rows = data[data["money_type"] == money_type]
-        if rows.empty:
-            continue
-        name = words.value("money_type", money_type)
-        fig.add_trace(go.Bar(
-            y=labels(rows["company"]), x=rows["amount_usd"], name=name, orientation="h",
-            marker={"color": MONEY_COLOURS[money_type]},
-            customdata=[target(kind="money", company=c, money_type=money_type) for c in rows["company"]],
-            text=[f"{words.money(u)} in {words.plural(int(n), 'fact')}" for u, n in zip(rows["amount_usd"], rows["facts"])],
-            textposition="none",
-            hovertemplate="%{y}: %{text} (" + name + ")<extra></extra>",
-        ))
-    _layout(fig, title, barmode="stack", height=max(300, 100 + 28 * len(order)))
-    fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
-    _money_axis(fig, "x")
-    return fig
-
-
-def funding_events_data(df: pd.DataFrame, limit: int | None = None, facts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per money fact (deduplicated) with a USD value and a known date, ordered by date:
-    when, company, amount_usd, money_type, round, doc_id, start. With `limit`, only the largest
-    `limit` facts; ``attrs["facts"]`` holds the number before the limit. `facts`:
-    summaries.priced_facts(df), when already computed."""
-    facts = summaries.priced_facts(df) if facts is None else facts
-    facts = facts[facts["when"].notna().to_numpy()] if len(facts) else facts
-    total = len(facts)
-    if limit is not None and total > limit:
-        facts = facts.iloc[np.argsort(-facts["amount_usd"].to_numpy(dtype="float64", na_value=0.0), kind="stable")[:limit]]
-    out = pd.DataFrame({
-        "when": pd.Series(facts["when"], dtype="datetime64[ns]"),
-        "company": facts["company"].astype("string").fillna(summaries.UNATTRIBUTED),
-        "amount_usd": facts["amount_usd"].astype("float64"),
-        "money_type": facts["money_type"].astype("string").fillna("other"),
-        "round": facts["round"].astype("string"),
-        "doc_id": facts["doc_id"].astype("string"),
-        "start": facts["start"].astype("int64"),
-    })
-    out = out.sort_values("when", kind="stable").reset_index(drop=True)
-    out.attrs["facts"] = total
-    return out
-
-
-def funding_events(df: pd.DataFrame, limit: int = 300, facts: pd.DataFrame | None = None) -> go.Figure:
-    """Money facts over time, one row per company: funding and investment as circles whose area
-    grows with the log of the amount (so a $10M round stays visible beside a $40B one), valuations
-    as hollow diamonds of one size drawn apart from them (a valuation is not money raised, and a
-    bubble sized by it would hide the round). At most the `limit` largest facts are drawn (the
-    title says so), so the browser never gets the whole table."""
-    title = "Funding events over time"
-    detail = "each fact once; circle size grows with the amount (log scale)"
-    data = funding_events_data(df, limit, facts)
-    if data.empty:
-        return empty_figure(title)
-    if data.attrs["facts"] > len(data):
-        detail = f"the {len(data):,} largest of {data.attrs['facts']:,} facts; " + detail
-    title = titled(title, detail)
-    usd = data["amount_usd"].to_numpy(dtype="float64")
-    lo, hi = np.log10(max(np.nanmin(usd), 1.0)), np.log10(max(np.nanmax(usd), 1.0))
-    size = 8 + 22 * ((np.log10(np.maximum(usd, 1.0)) - lo) / (hi - lo) if hi > lo else np.full(len(usd), 0.5))
-    data = data.assign(size=size)
-    fig = go.Figure()
-    order = sorted(data["money_type"].unique(), key=lambda t: (t != "valuation", list(MONEY_COLOURS).index(t) if t in MONEY_COLOURS else 9))
-    for money_type in order:  # valuations first, so the events are drawn over them
-        rows = data[data["money_type"] == money_type]
-        valuation = money_type == "valuation"
-        colour = MONEY_COLOURS.get(str(money_type), "#333333")
-        marker = ({"size": 13, "symbol": "diamond-open", "color": colour, "line": {"width": 2, "color": colour}} if valuation
-                  else {"size": rows["size"], "color": colour, "opacity": 0.85, "line": {"width": 1, "color": "white"}})
-        name = words.value("money_type", money_type) + (" (not money raised)" if valuation else "")
-        rows_y = [f"{c} · valuation" for c in rows["company"]] if valuation else list(rows["company"])
-        fig.add_trace(go.Scatter(  # a valuation on its own row under its company: it never covers a round
-            x=rows["when"], y=labels(rows_y), name=name, mode="markers", marker=marker,
-            customdata=[target(doc_id=d, start=int(s)) for d, s in zip(rows["doc_id"], rows["start"])],
-            text=[_event_text(*r) for r in zip(rows["when"], rows["amount_usd"], rows["money_type"], rows["round"])],
-            hovertemplate="%{y}<br>%{text}<extra></extra>",
-        ))
-    rows_order = []  # each company's events, then its valuations, companies by their first fact
-    kinds = {c: set(t) for c, t in data.groupby("company", sort=False)["money_type"]}
-    for company in dict.fromkeys(data["company"]):  # data is in date order
-        types = kinds[company]
-        rows_order += ([company] if types - {"valuation"} else []) + ([f"{company} · valuation"] if "valuation" in types else [])
-    _layout(fig, title, height=max(340, 130 + 26 * len(rows_order)), hovermode="closest")
-    fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=labels(rows_order)[::-1])
-    grain = "year" if (data["when"].max() - data["when"].min()).days > 3 * 365 else "month"
-    _time_axis(fig, grain, periods.every_period(data["when"].min(), data["when"].max(), grain))
-    return fig
-
-
-def _event_text(when, amount_usd, money_type, round_) -> str:
-    parts = [f"{when:%Y-%m-%d}", words.money(amount_usd), words.value("money_type", money_type)]
-    if isinstance(round_, str) and round_:
-        parts.append(words.value("round", round_))
-    return " · ".join(p for p in parts if p)
-
-
 # --- overview -----------------------------------------------------------------------------------
 
 def mentions_by_language(df: pd.DataFrame) -> go.Figure:
@@ -516,5 +407,5 @@ def new_organisations(df: pd.DataFrame, top: int = 20) -> go.Figure:
     return fig
 
 
-ALL_CHARTS = ("timeline", "license_split_chart", "license_over_time", "license_by_company", "funding_by_company",
-              "funding_events", "mentions_by_language", "top_entities", "new_organisations")
+ALL_CHARTS = ("timeline", "license_split_chart", "license_over_time", "license_by_company",
+              "mentions_by_language", "top_entities", "new_organisations")

@@ -24,7 +24,7 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 
 from dashboard.summaries import choices, funding_table, published_bounds
 from dashboard.uploads import UploadFailed  # noqa: F401  (the app catches it)
+from etl import events as etl_events
 from etl import query as etl_query
 from etl import schema
 from etl import store as etl_store
@@ -437,7 +438,43 @@ class Prepared(NamedTuple):
 
 
 def prepare(dataset: Dataset) -> Prepared:
-    return Prepared(dataset, dataset.light, choices(dataset.light), published_bounds(dataset.light))
+    """Once per dataset (per process, and per session's uploads): funding event ids where rows
+    lack them, the filter choices and the date range."""
+    light = with_event_ids(dataset.light, recompute=bool(dataset.uploads))
+    if light is not dataset.light:
+        dataset = replace(dataset, light=light)
+    return Prepared(dataset, light, choices(light), published_bounds(light))
+
+
+def event_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns etl.events needs, with the contract's dtypes (the light frame holds categoricals)."""
+    out = pd.DataFrame(index=df.index)
+    for col in etl_events.NEEDED:
+        dtype = schema.MENTION_COLUMNS[col]
+        series = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
+        out[col] = pd.to_datetime(series, errors="coerce") if dtype.startswith("datetime") else series.astype(dtype)
+    return out
+
+
+def _missing_ids(light: pd.DataFrame) -> bool:
+    if "event_id" not in light.columns:
+        return True
+    eligible = ((light["kind"] == "money") & light["money_type"].isin(etl_events.EVENT_TYPES)
+                & light["company"].notna() & light["amount_usd"].notna())
+    return bool((eligible & light["event_id"].isna()).to_numpy(dtype=bool, na_value=False).any())
+
+
+def with_event_ids(light: pd.DataFrame, recompute: bool = False) -> pd.DataFrame:
+    """`light` itself when every funding row has its event id, else (or with `recompute`: rows
+    uploaded into the page were merged among themselves only) a copy with the ids of the ETL's
+    merge rule (etl.events.assign) over all its money rows."""
+    if light.empty or not (recompute or _missing_ids(light)):
+        return light
+    money = light.index[(light["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+    out = light.copy()
+    out["event_id"] = pd.Series(pd.NA, index=light.index, dtype="string")
+    out.loc[money, "event_id"] = etl_events.assign(event_columns(light.loc[money]))
+    return out
 
 
 def mentions_csv(rows: pd.DataFrame) -> bytes:

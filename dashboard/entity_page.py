@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, labels as words, summaries
+from dashboard import charts, funding_tab, labels as words, summaries
 from dashboard.summaries import ENTITY_KINDS, count_by, is_in, present
 
 TOP = 15
@@ -147,25 +147,14 @@ def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) ->
     return lang_table, site_table
 
 
-def funding(df: pd.DataFrame, name: str, limit: int = 200) -> pd.DataFrame:
-    """The entity's money facts (each once, newest first, at most `limit`): When, Type, Round,
-    Amount, USD, Investor; ``attrs["facts"]`` holds how many there are in all."""
-    rows = is_in(df["company"], [name])
-    facts = summaries.money_facts(df, rows)
-    if facts.empty:
-        return pd.DataFrame(columns=["When", "Money type", "Round", "Amount", "USD", "Investor"])
-    total = len(facts)
-    facts = facts.sort_values("when", ascending=False, na_position="last", kind="stable").head(limit)
-    out = pd.DataFrame({
-        "When": [f"{w:%Y-%m-%d}" if pd.notna(w) else "" for w in facts["when"]],
-        "Money type": [words.value("money_type", v) for v in facts["money_type"]],
-        "Round": [words.value("round", v) for v in facts["round"]],
-        "Amount": [words.money_original(a, c) for a, c in zip(facts["amount"], facts["currency"])],
-        "USD": [words.money(u) for u in facts["amount_usd"]],
-        "Investor": [words.value("investor", v) for v in facts["investor"]],
-    }).pipe(lambda t: t.set_axis(range(len(t))))
-    out.attrs["facts"] = total
-    return out
+def funding(df: pd.DataFrame, name: str, documents: pd.DataFrame | None = None, limit: int = 200) -> pd.DataFrame:
+    """The funding events the entity received in the view (each event once, however many
+    articles report it; the `limit` largest), as the Funding tab's table shows them, less the
+    company column; ``attrs["events"]`` holds how many there are in all."""
+    table = funding_tab.events(df[is_in(df["company"], [name])])
+    shown = funding_tab.table_view(table, documents, limit).drop(columns=[funding_tab.TABLE_LABELS["company"]])
+    shown.attrs["events"] = len(table)
+    return shown
 
 
 def stance_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -175,22 +164,20 @@ def stance_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def comparison(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """One row per entity, side by side: mentions, documents, open and closed stance mentions
-    (and how many of those the text states), money raised."""
+    (and how many of those the text states), money raised (funding events, each once)."""
     out = []
     entity_rows = is_in(df["kind"], ENTITY_KINDS)
     stance = entity_rows & present(df["license"])
     is_open, is_closed = is_in(df["license"], ["open"]), is_in(df["license"], ["closed"])
     stated = stance & ~is_in(df["license_from"], ["knowledge_base"])
-    raised_rows = is_in(df["money_type"], summaries.RAISED_TYPES) & present(df["amount_usd"])
+    raised = funding_tab.totals(funding_tab.events(df[is_in(df["company"], names)])).groupby("company")["amount_usd"].sum()
     for name in names:
         rows = rows_of(df, name)
-        company = is_in(df["company"], [name])
-        raised = summaries.money_facts(df, company & raised_rows, columns=("amount_usd",))
         out.append({
             "Name": name, "Mentions (with its products)": int((rows & entity_rows).sum()),
             "Documents": summaries.n_distinct(df["doc_id"][rows]),
             "Open": int((rows & stance & is_open).sum()), "Closed": int((rows & stance & is_closed).sum()),
             "Stance stated in the text": int((rows & stated).sum()),
-            "Raised (USD)": words.money(raised["amount_usd"].sum()) if len(raised) else "",
+            "Raised (USD, each event once)": words.money(raised[name]) if name in raised.index else "",
         })
     return pd.DataFrame(out)

@@ -1,14 +1,11 @@
 """The Funding tab from funding events (etl/events.py): totals, the events chart and the events
 table count each event once, however many articles report it. Pure functions, no Streamlit.
 
-The rows of the page's view carry the `event_id` the ETL run gave them; rows that came without
-one (a store from before events), and every row once documents are uploaded into the page, get
-theirs from the same merge rule over the view's money rows (`with_event_ids`), so a round repeated
-by an upload is one event there too.
+The rows of the page's view carry the `event_id` the ETL run gave them, or the one
+`data.prepare` gave them once per dataset (a store from before events; uploads merged into the
+page, so a round repeated by an upload is one event there too).
 """
 from __future__ import annotations
-
-import weakref
 
 import numpy as np
 import pandas as pd
@@ -17,13 +14,12 @@ from dashboard import labels as words
 import plotly.graph_objects as go
 
 from dashboard.charts import MONEY_COLOURS, _layout, _money_axis, empty_figure, labels, target
+from dashboard.data import event_columns
 from dashboard.drilldown import document_label
 from etl import events as etl_events
-from etl import schema
 from etl.export import to_csv_bytes
 
 RAISED = etl_events.EVENT_TYPES
-NEEDED = [c for c in etl_events.NEEDED]
 TABLE_LABELS = {  # column -> words on the page (and in the CSV header)
     "company": "company", "round": "round", "amount_usd": "amount (USD)", "valuation_usd": "valuation (USD)",
     "date": "date", "lead_investor": "lead investor", "investors": "investors", "mentions": "mentions",
@@ -31,53 +27,10 @@ TABLE_LABELS = {  # column -> words on the page (and in the CSV header)
 }
 
 
-def _plain(df: pd.DataFrame) -> pd.DataFrame:
-    """The event columns with the contract's dtypes (the view holds categoricals)."""
-    types = {c: schema.MENTION_COLUMNS[c] for c in NEEDED}
-    out = pd.DataFrame(index=df.index)
-    for col, dtype in types.items():
-        series = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
-        out[col] = pd.to_datetime(series, errors="coerce") if dtype.startswith("datetime") else series.astype(dtype)
-    return out
-
-
-def _missing_ids(view: pd.DataFrame) -> bool:
-    if "event_id" not in view.columns:
-        return True
-    eligible = (view["kind"] == "money") & view["money_type"].isin(RAISED) & view["company"].notna() & view["amount_usd"].notna()
-    return bool((eligible & view["event_id"].isna()).to_numpy(dtype=bool, na_value=False).any())
-
-
-_DONE: dict[tuple[int, bool], tuple[weakref.ref, pd.DataFrame]] = {}  # frame id -> the frame, with its ids
-_KEEP = 4  # frames remembered (one per dataset a process serves, or so)
-
-
-def with_event_ids(frame: pd.DataFrame, recompute: bool = False) -> pd.DataFrame:
-    """`frame` itself when every funding row has its event id, else (or with `recompute`: rows
-    uploaded into the page were merged among themselves only) a copy with the ids of the merge
-    rule over all its money rows. Remembered per frame object: the page's dataset is the same
-    object on every rerun, so the merge runs once per dataset, not per filter change."""
-    if frame.empty or not (recompute or _missing_ids(frame)):
-        return frame
-    key = (id(frame), recompute)
-    held = _DONE.get(key)
-    if held is not None and held[0]() is frame:
-        return held[1]
-    money = frame.index[(frame["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
-    ids = etl_events.assign(_plain(frame.loc[money]))
-    out = frame.copy()
-    out["event_id"] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    out.loc[money, "event_id"] = ids
-    while len(_DONE) >= _KEEP:
-        _DONE.pop(next(iter(_DONE)))
-    _DONE[key] = (weakref.ref(frame), out)
-    return out
-
-
 def events(view: pd.DataFrame) -> pd.DataFrame:
     """One row per event reported in `view` (its mentions, articles and sources within the view)."""
     money = view[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
-    return etl_events.events_table(_plain(money))
+    return etl_events.events_table(event_columns(money))
 
 
 def with_articles(table: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
@@ -121,9 +74,11 @@ def totals_chart(table: pd.DataFrame, top: int = 15) -> go.Figure:
             continue
         fig.add_trace(go.Bar(
             y=labels(rows["company"]), x=rows["amount_usd"], name=words.value("money_type", money_type), orientation="h",
-            marker={"color": MONEY_COLOURS[money_type]}, text=[f"{n} events" if n > 1 else "1 event" for n in rows["events"]],
+            marker={"color": MONEY_COLOURS[money_type]},
+            text=[f"{words.money(u)} in {words.plural(int(n), words.value('money_type', money_type).lower() + ' event')}"
+                  for u, n in zip(rows["amount_usd"], rows["events"])],
             customdata=[target(kind="money", company=c, money_type=money_type) for c in rows["company"]],
-            hovertemplate="%{y}: $%{x:,.0f} (%{text})<extra></extra>", textposition="none",
+            hovertemplate="%{y}: %{text}<extra></extra>", textposition="none",
         ))
     _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
     fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)

@@ -13,8 +13,6 @@ import numpy as np
 import pandas as pd
 
 ENTITY_KINDS = ("company", "product")
-RAISED_TYPES = ("funding", "investment")  # money put into a company: these add up per company
-UNATTRIBUTED = "(no company)"
 FUNDING_COLUMNS = (
     "company", "money_type", "round", "investor", "amount", "currency", "amount_usd", "date", "published",
     "lang", "title", "url", "source", "sentence",
@@ -39,12 +37,6 @@ def is_in(series: pd.Series, values) -> np.ndarray:
             lookup[found[found >= 0]] = True
         return lookup[series.cat.codes.to_numpy()]
     return series.isin(list(values)).to_numpy(dtype=bool, na_value=False)
-
-
-def take(df: pd.DataFrame, columns, rows: np.ndarray) -> pd.DataFrame:
-    """`df[columns]` at the boolean mask `rows`, through the arrays (several times faster than
-    masking each Series of a large frame); the index is kept."""
-    return pd.DataFrame({c: df[c].array[rows] for c in columns}, index=df.index[rows])
 
 
 def compact(codes_: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -151,19 +143,6 @@ def count_by(columns: dict[str, pd.Series], rows: np.ndarray | None = None, grai
         out[name] = with_missing[idx]
     out["n"] = sums.astype("float64" if w is not None else "int64")
     return pd.DataFrame(out)
-
-
-def parse_iso_dates(series: pd.Series) -> pd.Series:
-    """ISO dates of day, month or year precision ("2024-05-03", "2024-05", "2024") as timestamps
-    (the first day of the period); NaT when missing or unparseable. Categories are parsed once."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        cats = series.cat.categories
-        parsed = pd.to_datetime(pd.Series(cats.astype(str), dtype="string").str.slice(0, 10), format="ISO8601", errors="coerce")
-        lookup = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
-        c = series.cat.codes.to_numpy()
-        return pd.Series(lookup[np.where(c >= 0, c, len(cats))], index=series.index)
-    text = series.astype("string").str.slice(0, 10)
-    return pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
 
 
 # --- publication dates at their grain -----------------------------------------------------------
@@ -408,82 +387,6 @@ def unlinked_organisations(df: pd.DataFrame) -> pd.DataFrame:
 
 def money_mask(df: pd.DataFrame) -> np.ndarray:
     return (df["kind"] == "money").to_numpy(dtype=bool, na_value=False)
-
-
-def event_dates(money: pd.DataFrame) -> pd.Series:
-    """When a money fact happened: its own ``date`` (day, month or year precision) when the text
-    gives one, else the document's ``published`` date; NaT when neither is known."""
-    own = parse_iso_dates(money["date"])
-    return own.fillna(pd.to_datetime(money["published"]).astype("datetime64[ns]"))
-
-
-def _significant(values: np.ndarray, digits: int) -> np.ndarray:
-    """`values` rounded to `digits` significant digits (NaN and 0 stay as they are)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = 10.0 ** (np.floor(np.log10(np.abs(values))) - (digits - 1))
-        rounded = np.round(values / scale) * scale
-    return np.where(np.isfinite(rounded), rounded, values)
-
-
-FACT_COLUMNS = ("doc_id", "start", "published", "date", "company", "money_type", "round", "investor", "amount",
-                "currency", "amount_usd")
-
-
-def money_facts(df: pd.DataFrame, rows: np.ndarray | None = None, columns=FACT_COLUMNS) -> pd.DataFrame:
-    """One row per money fact among the money rows (optionally only `rows`): several articles or
-    paragraphs reporting the same company, type, round and USD amount (to 3 significant digits)
-    count once; the earliest report is kept. Columns: `columns` (at least the key columns company,
-    money_type, round, amount_usd and the dates) plus ``when`` (see event_dates); the index is the
-    one of `df`, so the full rows can be looked up."""
-    keep = money_mask(df) if rows is None else rows & money_mask(df)
-    needed = dict.fromkeys([*columns, "company", "money_type", "round", "amount_usd", "date", "published"])
-    facts = take(df, needed, keep)
-    if facts.empty:
-        return facts.assign(when=pd.Series(dtype="datetime64[ns]"))
-    facts["when"] = event_dates(facts)
-    key = pd.DataFrame({
-        "company": codes(facts["company"])[0],
-        "money_type": codes(facts["money_type"])[0],
-        "round": codes(facts["round"])[0],
-        "usd": _significant(facts["amount_usd"].to_numpy(dtype="float64", na_value=np.nan), 3),
-    }, index=facts.index)
-    when = facts["when"].to_numpy(dtype="datetime64[ns]")
-    order = np.lexsort((np.arange(len(facts)), when.astype(np.int64), np.isnat(when)))  # earliest first, NaT last
-    first = ~key.iloc[order].duplicated(keep="first").to_numpy()
-    return facts.iloc[np.sort(order[first])]
-
-
-EVENT_COLUMNS = ("company", "money_type", "round", "amount_usd", "doc_id", "start", "date", "published")
-
-
-def priced_facts(df: pd.DataFrame) -> pd.DataFrame:
-    """Deduplicated money facts that have a USD value (columns EVENT_COLUMNS + when): what the
-    funding charts draw. Compute it once and pass it to both funding charts."""
-    return money_facts(df, present(df["amount_usd"]), columns=EVENT_COLUMNS)
-
-
-def raised_facts(df: pd.DataFrame, facts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Deduplicated funding and investment facts with a company and a USD value: what adds up per company.
-    Aggregates ("AI start-ups raised $50bn"), valuations and other figures are left out. `facts`:
-    priced_facts(df) if already computed (the same rows result: facts never merge across companies
-    or types, so choosing before or after deduplication is the same)."""
-    if facts is not None:
-        keep = is_in(facts["money_type"], RAISED_TYPES) & present(facts["company"])
-        return facts[keep]
-    rows = is_in(df["money_type"], RAISED_TYPES) & present(df["company"]) & present(df["amount_usd"])
-    return money_facts(df, rows, columns=("company", "money_type", "round", "amount_usd", "date", "published"))
-
-
-def funding_by_company(df: pd.DataFrame, facts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """company, money_type, amount_usd, facts: raised money per company and type (aggregates excluded)."""
-    facts = raised_facts(df, facts)
-    if facts.empty:
-        return pd.DataFrame({"company": pd.Series(dtype="string"), "money_type": pd.Series(dtype="string"),
-                             "amount_usd": pd.Series(dtype="float64"), "facts": pd.Series(dtype="int64")})
-    cols = {"company": facts["company"], "money_type": facts["money_type"]}
-    sums = count_by(cols, weights=facts["amount_usd"]).rename(columns={"n": "amount_usd"})
-    out = sums.merge(count_by(cols).rename(columns={"n": "facts"}), on=["company", "money_type"])
-    return out.astype({"company": "string", "money_type": "string", "amount_usd": "float64", "facts": "int64"})
 
 
 def funding_rows(df: pd.DataFrame, limit: int | None = None) -> np.ndarray:

@@ -488,8 +488,10 @@ def test_an_entity_page_opens_from_the_url_and_its_url_round_trips(store):
     tables = [d.value for d in at.dataframe]
     compared = [t for t in tables if "Name" in t.columns][0]
     assert compared["Name"].tolist() == ["DeepSeek", "OpenAI", "Qwen"]
-    funding = [t for t in tables if "Money type" in t.columns][0]
-    assert funding.iloc[0][["Money type", "Round", "USD", "Investor"]].tolist() == ["Funding", "Series B", "$1.3B", "High-Flyer"]
+    assert compared.set_index("Name")["Raised (USD, each event once)"].to_dict() == {"DeepSeek": "$1.3B", "OpenAI": "$6.6B", "Qwen": ""}
+    funding = [t for t in tables if "lead investor" in t.columns][0]
+    assert len(funding) == 1 and "company" not in funding.columns
+    assert funding.iloc[0][["type", "round", "amount (USD)", "lead investor"]].tolist() == ["Funding", "Series B", "$1.3B", "High-Flyer"]
     assert {k: at.query_params.get_all(k) if hasattr(at.query_params, "get_all") else at.query_params[k]
             for k in at.query_params} in ({"entity": ["DeepSeek"], "compare": ["OpenAI", "Qwen"]},
                                            {"entity": "DeepSeek", "compare": ["OpenAI", "Qwen"]})

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts, data, summaries
+from dashboard import charts, data, funding_tab, summaries
 from dashboard.sample import tiny_tables
 from etl import schema
 
@@ -47,8 +47,6 @@ CHARTS = {
     "license_split_chart": charts.license_split_chart,
     "license_over_time": charts.license_over_time,
     "license_by_company": charts.license_by_company,
-    "funding_by_company": charts.funding_by_company,
-    "funding_events": charts.funding_events,
     "mentions_by_language": charts.mentions_by_language,
     "top_entities": charts.top_entities,
     "new_organisations": charts.new_organisations,
@@ -167,58 +165,56 @@ def test_license_by_company(df):
 
 # --- funding ------------------------------------------------------------------------------------
 
-def test_funding_by_company_leaves_aggregates_out(df):
-    fig = charts.funding_by_company(df)
+def _events(df: pd.DataFrame) -> pd.DataFrame:
+    return funding_tab.events(data.with_event_ids(df))
+
+
+def test_money_raised_leaves_aggregates_and_valuations_out(df):
+    fig = funding_tab.totals_chart(_events(df))
     totals = {y: x for trace in fig.data for y, x in zip(trace.y, trace.x)}
     assert totals == {"OpenAI": 6.6e9, "Anthropic": 4e9, "DeepSeek": 1.3e9}
     assert 5e10 not in totals.values()
     assert set(by_name(fig)) == {"Funding", "Investment"}
     assert fig.layout.xaxis.tickprefix == "$" and fig.layout.xaxis.exponentformat == "B"  # $2B, never $2.00G
-    assert "$6.6B in 1 fact" in by_name(fig)["Funding"].text
+    assert "$6.6B in 1 funding event" in by_name(fig)["Funding"].text  # the hover in words, never 6,600,000,000
 
 
-def test_funding_counts_a_fact_reported_twice_once():
+def test_money_raised_counts_a_round_reported_twice_once():
     rows = tiny_tables().mentions
-    again = rows[rows["entity"] == "USD 1.3e9"].assign(doc_id="d_other", source="other.txt", published=pd.Timestamp("2025-03-01"))
+    again = rows[rows["entity"] == "USD 1.3e9"].assign(doc_id="d_other", source="other.txt", published=pd.Timestamp("2025-01-25"))
     both = schema.mentions_frame(pd.concat([rows, again]).to_dict("records"))
-    totals = {y: x for trace in charts.funding_by_company(both).data for y, x in zip(trace.y, trace.x)}
+    events = _events(both)
+    totals = {y: x for trace in funding_tab.totals_chart(events).data for y, x in zip(trace.y, trace.x)}
     assert totals["DeepSeek"] == 1.3e9
-    assert len(summaries.funding_table(both)) == 5  # the table lists every report
+    assert events.set_index("company").loc["DeepSeek", "mentions"] == 2
+    assert len(summaries.funding_table(both)) == 5  # the mentions table lists every report
 
 
-def test_funding_events(df):
-    fig = charts.funding_events(df)
-    points = {(t.name, y): text.split(" · ")[1] for t in fig.data for y, text in zip(t.y, t.text)}
-    # Anthropic's investment has no date at all (undated document, none in the text): left out
-    assert points == {("Funding", "OpenAI"): "$6.6B", ("Funding", "DeepSeek"): "$1.3B",
-                      ("Market total", summaries.UNATTRIBUTED): "$50B"}
-    sizes = {y: s for t in fig.data for y, s in zip(t.y, t.marker.size)}
-    # log-scaled sizes: the smallest fact stays visible beside one 38 times larger
-    assert 8 <= sizes["DeepSeek"] < sizes["OpenAI"] < sizes[summaries.UNATTRIBUTED] <= 30
+def test_the_events_chart_draws_dated_events_only(df):
+    fig = funding_tab.events_chart(_events(df))
+    points = {y: text.split(" · ")[0] for t in fig.data for y, text in zip(t.y, t.text)}
+    # Anthropic's investment has no date at all (undated document, none in the text): left out and
+    # counted in the title; the market aggregate is no event
+    assert points == {"OpenAI": "$6.6B", "DeepSeek": "$1.3B"}
+    assert "1 event dated only to a quarter or a year, or not at all" in fig.layout.title.text
     when = {y: pd.Timestamp(x).date().isoformat() for t in fig.data for y, x in zip(t.y, t.x)}
-    assert when["DeepSeek"] == "2025-01-20" and when[summaries.UNATTRIBUTED] == "2024-01-01"  # its own date, "2024"
-    assert "Series B" in {y: text for t in fig.data for y, text in zip(t.y, t.text)}["DeepSeek"]
+    assert when["DeepSeek"] == "2025-01-20"
+    sizes = {y: s for t in fig.data for y, s in zip(t.y, t.marker.size)}
+    assert sizes["DeepSeek"] < sizes["OpenAI"]  # area = USD
 
 
-def test_valuations_are_drawn_apart_and_below_the_events():
-    rows = tiny_tables().mentions
-    valuation = rows[rows["entity"] == "USD 1.3e9"].assign(money_type="valuation", amount_usd=3.4e9, round=None, start=999)
-    fig = charts.funding_events(schema.mentions_frame(pd.concat([rows, valuation]).to_dict("records")))
-    names = [t.name for t in fig.data]
-    assert names[0].startswith("Valuation") and "not money raised" in names[0]  # drawn first: under the rounds
-    assert fig.data[0].marker.symbol == "diamond-open" and isinstance(fig.data[0].marker.size, (int, float))
+def test_the_events_chart_draws_at_most_the_largest(df):
+    fig = funding_tab.events_chart(_events(df), limit=1)
+    assert [text.split(" · ")[0] for t in fig.data for text in t.text] == ["$6.6B"]
+    assert "the 1 largest of 2" in fig.layout.title.text
 
 
-def test_shared_facts_draw_the_same_funding_charts(df):
-    facts = summaries.priced_facts(df)
-    assert charts.funding_by_company(df, facts=facts).to_json() == charts.funding_by_company(df).to_json()
-    assert charts.funding_events(df, facts=facts).to_json() == charts.funding_events(df).to_json()
-
-
-def test_funding_events_draws_at_most_the_largest(df):
-    fig = charts.funding_events(df, limit=2)
-    assert sorted(text.split(" · ")[1] for t in fig.data for text in t.text) == ["$50B", "$6.6B"]
-    assert "2 largest of 3" in fig.layout.title.text
+def test_funding_charts_of_no_events_are_valid_and_say_so():
+    for frame in EMPTY_FRAMES.values():
+        for chart in (funding_tab.totals_chart, funding_tab.events_chart):
+            fig = chart(_events(frame()))
+            assert not fig.data and has_no_data_note(fig)
+            json.loads(fig.to_json())
 
 
 def test_funding_table_and_aggregates(df):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import funding_tab
+from dashboard import data, funding_tab
 from dashboard.drilldown import Target, rows_for
 from etl import extract_tables, read_corpus
 
@@ -57,10 +57,10 @@ def test_clicking_an_event_reads_all_its_sentences(tables, events):
 
 
 def test_rows_without_ids_get_them_from_the_same_rule(tables, events):
-    uploaded = tables.mentions.drop(columns=["event_id"])  # as documents uploaded into the page
-    again = funding_tab.events(funding_tab.with_event_ids(uploaded))
+    uploaded = tables.mentions.drop(columns=["event_id"])  # a store from before events
+    again = funding_tab.events(data.with_event_ids(uploaded))
     assert sorted(zip(again.company, again.mentions)) == sorted(zip(events.company, events.mentions))
-    assert funding_tab.with_event_ids(tables.mentions) is tables.mentions  # ids present: nothing recomputed
+    assert data.with_event_ids(tables.mentions) is tables.mentions  # ids present: nothing recomputed
 
 
 def test_an_upload_repeating_a_stored_round_joins_its_event(tables):
@@ -69,10 +69,14 @@ def test_an_upload_repeating_a_stored_round_joins_its_event(tables):
 
     upload = extract([Document(text="OpenAI raised $6.6 billion in a round led by Thrive Capital, sources said.",
                                source="upload.txt", lang="en", published=date(2024, 10, 5))], today=date(2026, 1, 1))
-    both = pd.concat([tables.mentions, upload.mentions], ignore_index=True)
-    assert both[both.kind == "money"].event_id.nunique() == 3  # merged apart: the stored event and the upload's
-    events = funding_tab.events(funding_tab.with_event_ids(both, recompute=True))
+    stored = data.Dataset.of(tables.mentions, tables.documents, tables.errors)
+    merged = data.merge(stored, upload, ["upload.txt"])
+    assert merged.light[merged.light.kind == "money"].event_id.nunique() == 3  # merged apart: the store's and the upload's
+    prepared = data.prepare(merged)  # once per session's uploads: the merge rule over every row
+    events = funding_tab.events(prepared.light)
     assert events[events.company == "OpenAI"].mentions.tolist() == [5]
+    openai = events[events.company == "OpenAI"].event_id.iloc[0]
+    assert (prepared.dataset.light["event_id"] == openai).sum() == 5  # the rows read back for a CSV carry it too
 
 
 def test_the_table_names_columns_in_words_and_the_csv_is_safe(events):
@@ -88,13 +92,6 @@ def test_no_events_give_empty_figures():
     empty = funding_tab.events(extract_tables([], today=date(2026, 1, 1)).mentions)
     assert empty.empty
     assert not funding_tab.totals_chart(empty).data and not funding_tab.events_chart(empty).data
-
-
-def test_the_merge_runs_once_per_frame(tables):
-    frame = tables.mentions.drop(columns=["event_id"])
-    first = funding_tab.with_event_ids(frame)
-    assert funding_tab.with_event_ids(frame) is first  # a rerun of the page reuses it
-    assert funding_tab.with_event_ids(frame.copy()) is not first  # another frame is merged anew
 
 
 def test_the_events_chart_places_only_what_a_date_states(events):
