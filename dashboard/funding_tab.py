@@ -20,10 +20,10 @@ from etl import events as etl_events
 from etl.export import to_csv_bytes
 
 RAISED = etl_events.EVENT_TYPES
-TABLE_LABELS = {  # column -> words on the page (and in the CSV header)
-    "company": "company", "round": "round", "amount_usd": "amount (USD)", "valuation_usd": "valuation (USD)",
-    "date": "date", "lead_investor": "lead investor", "investors": "investors", "mentions": "mentions",
-    "documents": "articles", "articles": "reported by", "money_type": "type", "event_id": "event",
+TABLE_LABELS = {  # column -> words on the page, in the order shown
+    "company": "company", "money_type": "type", "round": "round", "amount_usd": "amount (USD)",
+    "valuation_usd": "valuation (USD)", "date": "date", "lead_investor": "lead investor", "investors": "investors",
+    "mentions": "mentions", "documents": "articles", "articles": "reported by", "event_id": "event",
 }
 
 
@@ -116,9 +116,14 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
         ))
     _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
     fig.update_yaxes(title=None)
-    fig.update_xaxes(title=None, tickformat="%d %b %Y")  # days, never hours: an event has a date, not a time
-    if data["when"].max() - data["when"].min() < pd.Timedelta(days=10):
-        fig.update_xaxes(dtick=86_400_000)
+    days = data["date_grain"].isin(["day", "week"]).any()  # months only: ticks name months, not the 15th
+    fig.update_xaxes(title=None, tickformat="%d %b %Y" if days else "%b %Y")  # never hours: an event has a date, not a time
+    if data["when"].max() - data["when"].min() < pd.Timedelta(days=10):  # one date: a few ticks around it
+        if days:
+            fig.update_xaxes(dtick=86_400_000)
+        else:
+            pad = pd.Timedelta(days=45)
+            fig.update_xaxes(dtick="M1", range=[data["when"].min() - pad, data["when"].max() + pad])
     return fig
 
 

@@ -100,3 +100,5 @@ def test_the_events_chart_places_only_what_a_date_states(events):
     placed = [(str(x)[:10], h) for trace in fig.data for x, h in zip(trace.x, trace.hovertext)]
     assert placed == [("2024-10-15", "October 2024")]  # a month mid-month, named; the year left out
     assert "1 event dated only to a quarter or a year" in fig.layout.title.text
+    assert fig.layout.xaxis.tickformat == "%b %Y"  # a month's ticks never name the 15th
+    assert list(funding_tab.table_view(dated).columns[:3]) == ["company", "type", "round"]  # what it is, before the numbers
