@@ -28,6 +28,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard.summaries import is_in
 from etl import query
 from etl.query import LICENSE_NONE, Selection
 from etl.schema import KINDS
@@ -285,7 +286,7 @@ def by_family(df: pd.DataFrame) -> pd.DataFrame:
     money and rows without a family (an older store) keep their entity."""
     if "family" not in df.columns or df.empty:
         return df
-    use = (df["kind"].astype("string") == "product").fillna(False).to_numpy(bool) & df["family"].notna().to_numpy(bool)
+    use = is_in(df["kind"], ["product"]) & df["family"].notna().to_numpy(bool)
     if not use.any():
         return df
     entity = df["entity"].astype("string").to_numpy(dtype=object).copy()

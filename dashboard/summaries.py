@@ -158,26 +158,34 @@ _LABEL_FORMATS = {"year": "%Y", "month": "%b %Y"}
 
 def published_grains(df: pd.DataFrame) -> np.ndarray:
     """Each row's publication grain as text ("day" where the column is missing or null)."""
+    return np.array(list(GRAIN_RANK), dtype=object)[published_ranks(df)]
+
+
+def published_ranks(df: pd.DataFrame) -> np.ndarray:
+    """Each row's publication grain as its GRAIN_RANK (0, day, where the column is missing or
+    null), looked up once per category: a million rows in milliseconds."""
     if "published_grain" not in df.columns:
-        return np.full(len(df), "day", dtype=object)
-    return df["published_grain"].astype("object").where(df["published_grain"].notna(), "day").to_numpy(dtype=object)
+        return np.zeros(len(df), dtype=np.int8)
+    column = df["published_grain"]
+    column = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
+    lookup = np.array([GRAIN_RANK.get(str(c), 0) for c in column.cat.categories] + [0], dtype=np.int8)
+    return lookup[column.cat.codes.to_numpy()]  # code -1 (null) takes the last slot
 
 
 def placeable(df: pd.DataFrame, grain: str) -> np.ndarray:
     """Rows whose publication date is known finely enough for periods of `grain` (a year-grain
     document belongs in a year view only; in a month view it would claim January)."""
-    need = _NEEDED.get(grain, 0)
-    ranks = pd.Series(published_grains(df)).map(GRAIN_RANK).fillna(0).to_numpy()
-    return present(df["published"]) & (ranks <= need)
+    return present(df["published"]) & (published_ranks(df) <= _NEEDED.get(grain, 0))
 
 
 def coarse(df: pd.DataFrame, grain: str, kinds: tuple[str, ...] = ENTITY_KINDS) -> dict[str, int]:
     """Documents with rows of `kinds` dated, but too coarsely for `grain`: {"year": n, "month": n}."""
-    rows = is_in(df["kind"], kinds) & present(df["published"]) & ~placeable(df, grain)
-    grains = published_grains(df)[rows]
+    ranks = published_ranks(df)
+    rows = is_in(df["kind"], kinds) & present(df["published"]) & (ranks > _NEEDED.get(grain, 0))
     out = {}
     for g in ("month", "year"):
-        n = n_distinct(df["doc_id"][rows][grains == g]) if rows.any() else 0
+        chosen = rows & (ranks == GRAIN_RANK[g])
+        n = n_distinct(df["doc_id"][chosen]) if chosen.any() else 0
         if n:
             out[g] = n
     return out

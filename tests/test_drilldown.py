@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import charts, data, drilldown
+from dashboard import charts, data, drilldown, funding_tab
 from dashboard import labels as words
 from dashboard.drilldown import Target
 from dashboard.sample import AR_1, EN_1, EN_2, tiny_tables
@@ -194,7 +194,9 @@ def test_every_chart_point_leads_to_its_rows(tiny, prepare):
     for trace in charts.mentions_by_language(df).data:
         for y, custom in zip(trace.y, trace.customdata):
             assert len(drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))) == y
-    for trace in charts.funding_by_company(df).data:
+    df = data.with_event_ids(df)
+    events = funding_tab.events(df)
+    for trace in funding_tab.totals_chart(events).data:
         for custom in trace.customdata:
             rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))
             assert len(rows) and set(rows["kind"].astype(str)) == {"money"}
@@ -208,7 +210,7 @@ def test_every_chart_point_leads_to_its_rows(tiny, prepare):
     fig = charts.new_organisations(df)
     rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": fig.data[0].customdata[0]}))
     assert list(rows["text"].astype(str)) == ["نوفا لابز"]
-    fig = charts.funding_events(df)
+    fig = funding_tab.events_chart(events)
     for trace in fig.data:
         for text, custom in zip(trace.text, trace.customdata):
             rows = drilldown.rows_for(df, drilldown.target_from_point({"customdata": custom}))

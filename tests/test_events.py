@@ -10,7 +10,7 @@ import pytest
 from etl import extract_tables, run_corpus
 from etl.documents import Document
 from etl.events import events_table, read_funding
-from etl.store import FUNDING, read_mentions
+from etl.store import FUNDING
 from etl.query import Query, Selection
 from tests.corpus_reader import corpus_rows
 
