@@ -295,11 +295,6 @@ def open_entity(name: str | None, compare=()) -> None:
     ss["compare"] = [c for c in compare if c != name][: filters.MAX_COMPARE]
 
 
-def pick_entity(scope: str) -> None:
-    chosen = ss.get(f"drill_entity_{scope}")
-    set_drill(scope, drilldown.Target.of(entity=chosen) if chosen else None)
-
-
 def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict, scope: str) -> None:
     st.subheader("Source sentences")
     names = sorted(set(choices["companies"]) | set(choices["products"]))
@@ -391,12 +386,9 @@ def license_tab(view, v) -> None:
     plot(charts.license_by_company(view), "chart_license_company", scope)
 
 
-def download(label: str, build, dataset: data.Dataset, index: pd.Index, file_name: str, key: str) -> None:
-    """A CSV of the mentions rows `index`: built now when small, only when clicked when large."""
-    def make() -> bytes:
-        return build(dataset.rows(index))
-
-    st.download_button(label, make() if len(index) <= INLINE_CSV_ROWS else make, file_name=file_name,
+def download(label: str, make, rows: int, file_name: str, key: str) -> None:
+    """A CSV of `rows` rows that `make()` builds: now when small, only when clicked when large."""
+    st.download_button(label, make() if rows <= INLINE_CSV_ROWS else make, file_name=file_name,
                        mime="text/csv", key=key, on_click="ignore")
 
 
@@ -450,13 +442,11 @@ def funding_tab(dataset, view, f) -> None:
                 + (f", the {TABLE_ROWS:,} largest shown" if len(table) > TABLE_ROWS else "")
                 + ". Select a row to read every sentence that reports the event.")
     event_rows(events_tab.table_view(table, dataset.documents, TABLE_ROWS), "funding_events_table", scope)
-    def events_csv() -> bytes:
-        return events_tab.events_csv(table, dataset.documents)
-
-    st.download_button("Download funding events (CSV)", events_csv() if len(table) <= INLINE_CSV_ROWS else events_csv,
-                       file_name=file_name("funding_events", f), mime="text/csv", key="download_funding_events", on_click="ignore")
+    download("Download funding events (CSV)", lambda: events_tab.events_csv(table, dataset.documents), len(table),
+             file_name("funding_events", f), "download_funding_events")
     money = view.index[summaries.money_mask(view)]
-    download("Download funding mentions (CSV)", data.funding_csv, dataset, money, file_name("funding", f), "download_funding")
+    download("Download funding mentions (CSV)", lambda: data.funding_csv(dataset.rows(money)), len(money),
+             file_name("funding", f), "download_funding")
 
 
 def table_tab(dataset, view, f) -> None:
@@ -467,7 +457,7 @@ def table_tab(dataset, view, f) -> None:
     order = first + [c for c in shown.columns if c not in first]  # what a reader looks for first; ids last
     st.dataframe(words.table(summaries.for_display(shown).assign(url=drilldown.safe_urls(shown["url"])), order), hide_index=True,
                  column_config=ARTICLE_COLUMNS)
-    download(f"Download these {words.plural(len(view), 'row')} (CSV)", data.mentions_csv, dataset, view.index,
+    download(f"Download these {words.plural(len(view), 'row')} (CSV)", lambda: data.mentions_csv(dataset.rows(view.index)), len(view),
              file_name("mentions", f), "download_mentions")
 
 
@@ -536,7 +526,7 @@ def entity_tab(dataset, view, f, v, choices) -> None:
     else:
         st.caption("No funding event of it in this view.")
     rows = view.index[entity_page.rows_of(view, name)]
-    download(f"Download its {words.plural(len(rows), 'row')} (CSV)", data.mentions_csv, dataset, rows,
+    download(f"Download its {words.plural(len(rows), 'row')} (CSV)", lambda: data.mentions_csv(dataset.rows(rows)), len(rows),
              file_name("mentions", f, [name]), "download_entity")
 
 

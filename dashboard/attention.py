@@ -18,9 +18,6 @@ import pandas as pd
 from dashboard import periods, summaries
 from dashboard.summaries import ENTITY_KINDS, count_by, is_in
 
-MEASURES = ("share", "documents", "mentions")
-MEASURE_LABELS = {"share": "Share of documents", "documents": "Documents", "mentions": "Mentions"}
-ROLLING = (0, 3, 7)
 
 
 def dated_documents(mentions: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:

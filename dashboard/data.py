@@ -368,11 +368,10 @@ def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
 
 # --- uploads ------------------------------------------------------------------------------------
 
-def extract_uploads(files: list[tuple[str, bytes]], progress=None):
+def extract_uploads(files: list[tuple[str, bytes]]):
     """The ETL over uploaded (name, bytes); returns its Tables (bad files are rows of .errors).
     It runs in a child process with a time budget per document and per upload (see uploads.py),
-    so one upload never freezes the other sessions. (`progress` is accepted for callers that
-    pass it; the child reports nothing until it is done.)"""
+    so one upload never freezes the other sessions."""
     from dashboard.uploads import extract_in_worker
 
     return extract_in_worker(files)

@@ -30,7 +30,6 @@ from dashboard import periods, summaries
 
 RTL_LANGS = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-GRAIN_OFFSETS = periods.OFFSETS
 COLUMNS = ("entity", "company", "kind", "lang", "license", "license_from", "money_type", "doc_id", "start", "linked", "source",
            "event_id")
 
@@ -50,7 +49,7 @@ class Target:
     def of(cls, **criteria) -> "Target":
         period, grain = criteria.pop("period", None), criteria.pop("grain", None)
         equals = tuple((k, v) for k, v in criteria.items() if k in COLUMNS)
-        return cls(equals, period, grain if grain in GRAIN_OFFSETS else None)
+        return cls(equals, period, grain if grain in periods.OFFSETS else None)
 
     @property
     def label(self) -> str:
@@ -188,7 +187,7 @@ def rows_mask(df: pd.DataFrame, target: Target) -> np.ndarray:
             start = pd.Timestamp(target.period)
         except ValueError:
             return np.zeros(len(df), dtype=bool)
-        end = start + GRAIN_OFFSETS.get(target.grain or "day", GRAIN_OFFSETS["day"])
+        end = start + periods.OFFSETS.get(target.grain or "day", periods.OFFSETS["day"])
         published = df["published"]
         keep &= ((published >= start) & (published < end)).to_numpy(dtype=bool, na_value=False)
         keep &= summaries.placeable(df, target.grain or "day")  # the chart left coarser dates out

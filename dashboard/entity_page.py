@@ -31,8 +31,6 @@ class Profile:
     mentions: int
     documents: int
     maker: str | None  # a product's company
-    first: pd.Timestamp | None
-    last: pd.Timestamp | None
 
 
 def profile(df: pd.DataFrame, name: str) -> Profile:
@@ -43,11 +41,7 @@ def profile(df: pd.DataFrame, name: str) -> Profile:
     if kind == "product":
         makers = count_by({"company": df["company"]}, own & present(df["company"]))
         maker = str(makers.sort_values("n", ascending=False)["company"].iloc[0]) if len(makers) else None
-    rows = rows_of(df, name)
-    published = df["published"][rows]
-    return Profile(name, kind, int(own.sum()), summaries.n_distinct(df["doc_id"][rows]), maker,
-                   published.min() if published.notna().any() else None,
-                   published.max() if published.notna().any() else None)
+    return Profile(name, kind, int(own.sum()), summaries.n_distinct(df["doc_id"][rows_of(df, name)]), maker)
 
 
 def products(df: pd.DataFrame, company: str) -> pd.DataFrame:

@@ -9,7 +9,6 @@ import math
 import re
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 
 COLUMNS = {
@@ -177,10 +176,3 @@ def download_name(stem: str, entities=(), langs=(), date_from=None, date_to=None
         else:
             parts.append(f"{lo.isoformat() if lo else 'start'}_to_{hi.isoformat() if hi else 'end'}")
     return "_".join(parts) + f".{suffix}"
-
-
-def integers(values) -> bool:
-    """All values are whole numbers (counts), so an axis should tick on integers only."""
-    arr = np.asarray(list(values), dtype="float64")
-    arr = arr[np.isfinite(arr)]
-    return bool(len(arr)) and bool(np.all(arr == np.round(arr)))

@@ -10,7 +10,6 @@ import pandas as pd
 
 from dashboard.summaries import period_start
 
-GRAINS = ("day", "week", "month", "quarter", "year")
 FREQ = {"day": "D", "week": "7D", "month": "MS", "quarter": "QS", "year": "YS"}
 DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31, "year": 365.25}  # average length
 OFFSETS = {
