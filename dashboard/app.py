@@ -421,7 +421,7 @@ def event_rows(shown: pd.DataFrame, key: str, scope: str) -> None:
 
 def funding_tab(dataset, view, f) -> None:
     """Totals, chart and table of funding events (dashboard/funding_tab.py): each event once."""
-    table = events_tab.events(view)
+    table = events_tab.events(view, dataset.events)
     scope = "Funding"
     left, right = st.columns(2)
     with left:
@@ -490,7 +490,7 @@ def entity_tab(dataset, view, f, v, choices) -> None:
     documents = filters.apply_documents(dataset.documents, f)
     plot(charts.timeline(view, v.grain, len(together), together, v.measure, documents, v.rolling), "entity_timeline", scope)
     if ss["compare"]:
-        st.dataframe(entity_page.comparison(view, together), hide_index=True)
+        st.dataframe(entity_page.comparison(view, together, dataset.events), hide_index=True)
     own = entity_page.stance_rows(view, name)
     left, right = st.columns(2)
     with left:
@@ -518,7 +518,7 @@ def entity_tab(dataset, view, f, v, choices) -> None:
         st.dataframe(sites, hide_index=True)
     st.markdown("**Funding events it received** (each event once, however many articles report it; "
                 "select a row to read its sentences)")
-    events = entity_page.funding(view, name, dataset.documents, TABLE_ROWS)
+    events = entity_page.funding(view, name, dataset.documents, TABLE_ROWS, dataset.events)
     if len(events):
         if events.attrs["events"] > len(events):
             st.caption(f"The {len(events):,} largest of {words.plural(events.attrs['events'], 'event')}.")

@@ -32,6 +32,7 @@ from pathlib import Path
 from dashboard import charts, data, drilldown, entity_page, filters, funding_tab, summaries
 from dashboard.filters import Filters, View
 from dashboard.sample import synthetic_mentions, write_store
+from etl import events as etl_events
 
 
 def timed(fn, *args, **kwargs):
@@ -66,7 +67,7 @@ def tab_work(dataset: data.Dataset, view, f: Filters, v: View) -> dict:
 
 def funding_work(dataset: data.Dataset, view):
     """What the app computes for the Funding tab (dashboard/app.py funding_tab)."""
-    table = funding_tab.events(view)
+    table = funding_tab.events(view, dataset.events)
     return (funding_tab.totals_chart(table).to_json(), funding_tab.events_chart(table).to_json(),
             summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)][:1000])),
             funding_tab.table_view(table, dataset.documents, 1000))
@@ -80,10 +81,10 @@ def entity_page_work(dataset: data.Dataset, view, f: Filters, v: View, name: str
     return (
         entity_page.profile(view, name),
         charts.timeline(view, v.grain, len(together), together, v.measure, documents, v.rolling).to_json(),
-        entity_page.comparison(view, together),
+        entity_page.comparison(view, together, dataset.events),
         charts.license_over_time(own, v.grain).to_json(), charts.license_split_chart(own).to_json(),
         entity_page.co_mentioned_chart(view, name).to_json(), entity_page.products(view, name),
-        entity_page.languages_and_sites(view, documents, name), entity_page.funding(view, name, dataset.documents, 1000),
+        entity_page.languages_and_sites(view, documents, name), entity_page.funding(view, name, dataset.documents, 1000, dataset.events),
     )
 
 
@@ -257,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"SYNTHETIC data: {args.rows:,} random mention rows (not real news), {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}")
     tables, t_gen = timed(synthetic_mentions, args.rows, args.seed)
+    tables.mentions = etl_events.with_event_ids(tables.mentions)  # as an ETL run writes them
     with tempfile.TemporaryDirectory(prefix="ai-trends-bench-") as tmp:
         store = args.keep or Path(tmp) / "store"
         _, t_write = timed(write_store, tables.mentions, tables.documents, tables.errors, store)
@@ -267,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nfirst render")
         dataset, t_load = timed(data.read_store, store)
         prepared, t_prepare = timed(data.prepare, dataset)
-        light = prepared.light
+        dataset, light = prepared.dataset, prepared.light
         view, t_filter = timed(filters.apply, light, Filters())
         work = tab_work(dataset, view, Filters(), View())
         _, t_overview = timed(work["Overview"])

@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -120,6 +121,13 @@ class Dataset:
         text = self.text.frame().loc[index]
         whole = pd.concat([light, text], axis=1)
         return whole[[c for c in schema.MENTION_COLUMNS if c in whole.columns]]
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """The funding events of every money row (etl.events.events_table), computed once, on
+        first use (the Funding tab, an entity page); `data.prepare` gives the rows their ids."""
+        money = self.light[(self.light["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+        return etl_events.events_table(event_columns(money))
 
     @property
     def mentions(self) -> pd.DataFrame:

@@ -59,17 +59,6 @@ def _documents_of(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     return chosen[doc_codes]
 
 
-def distinct_pairs_per_first(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int) -> np.ndarray:
-    """For each code of `first`, how many distinct codes of `second` occur with it: one flag per
-    pair in a table (no sort), or np.unique when the table would be large."""
-    pair = first.astype(np.int64) * n_second + second
-    if n_first * n_second <= 50_000_000:
-        seen = np.zeros(n_first * n_second, dtype=bool)
-        seen[pair] = True
-        return seen.reshape(n_first, n_second).sum(axis=1)
-    return np.bincount(np.unique(pair) // n_second, minlength=n_first)
-
-
 def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
     """entity, kind, documents: the companies and products most often in the same documents
     (distinct entity-document pairs, counted on integer codes)."""
@@ -83,7 +72,7 @@ def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
     entity_codes, used = summaries.compact(entity_codes, len(entity_values))
     entity_values = pd.Index(entity_values)[used]
     doc_codes, _ = summaries.codes(df["doc_id"])
-    documents = distinct_pairs_per_first(entity_codes, doc_codes[together], len(entity_values), int(doc_codes.max()) + 1)
+    documents = summaries.distinct_pairs_per_first(entity_codes, doc_codes[together], len(entity_values), int(doc_codes.max()) + 1)
     order = np.lexsort((np.asarray(entity_values.astype(str)), -documents))[:top]
     order = order[documents[order] > 0]
     kinds = count_by({"entity": df["entity"], "kind": df["kind"]}, together).sort_values("n", ascending=False)
@@ -141,11 +130,13 @@ def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) ->
     return lang_table, site_table
 
 
-def funding(df: pd.DataFrame, name: str, documents: pd.DataFrame | None = None, limit: int = 200) -> pd.DataFrame:
+def funding(df: pd.DataFrame, name: str, documents: pd.DataFrame | None = None, limit: int = 200,
+            all_events: pd.DataFrame | None = None) -> pd.DataFrame:
     """The funding events the entity received in the view (each event once, however many
     articles report it; the `limit` largest), as the Funding tab's table shows them, less the
-    company column; ``attrs["events"]`` holds how many there are in all."""
-    table = funding_tab.events(df[is_in(df["company"], [name])])
+    company column; ``attrs["events"]`` holds how many there are in all. `all_events`: the
+    dataset's events (see funding_tab.events)."""
+    table = funding_tab.events(df[is_in(df["company"], [name])], all_events)
     shown = funding_tab.table_view(table, documents, limit).drop(columns=[funding_tab.TABLE_LABELS["company"]])
     shown.attrs["events"] = len(table)
     return shown
@@ -156,7 +147,7 @@ def stance_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df[rows_of(df, name)]
 
 
-def comparison(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def comparison(df: pd.DataFrame, names: list[str], all_events: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per entity, side by side: mentions, documents, open and closed stance mentions
     (and how many of those the text states), money raised (funding events, each once)."""
     out = []
@@ -164,7 +155,7 @@ def comparison(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     stance = entity_rows & present(df["license"])
     is_open, is_closed = is_in(df["license"], ["open"]), is_in(df["license"], ["closed"])
     stated = stance & ~is_in(df["license_from"], ["knowledge_base"])
-    raised = funding_tab.totals(funding_tab.events(df[is_in(df["company"], names)])).groupby("company")["amount_usd"].sum()
+    raised = funding_tab.totals(funding_tab.events(df[is_in(df["company"], names)], all_events)).groupby("company")["amount_usd"].sum()
     for name in names:
         rows = rows_of(df, name)
         out.append({

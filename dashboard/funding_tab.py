@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import MONEY_COLOURS, _layout, _money_axis, empty_figure, labels, target
 from dashboard.data import event_columns
+from dashboard.summaries import codes, distinct_pairs_per_first
 from dashboard.drilldown import document_label
 from etl import events as etl_events
 from etl.export import to_csv_bytes
@@ -27,10 +28,38 @@ TABLE_LABELS = {  # column -> words on the page, in the order shown
 }
 
 
-def events(view: pd.DataFrame) -> pd.DataFrame:
-    """One row per event reported in `view` (its mentions, articles and sources within the view)."""
+def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per event reported in `view`. What the event is (company, amount, round, lead,
+    investors, date, valuation) comes from all its reports in `all_events` (the dataset's events,
+    `Dataset.events`), so a filter never changes a round's amount or lead; how the view reports it
+    (mentions, articles, sources, first published) comes from the view's rows. Without
+    `all_events`, everything from the view's rows (etl.events.events_table)."""
     money = view[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
-    return etl_events.events_table(event_columns(money))
+    if all_events is None:
+        return etl_events.events_table(event_columns(money))
+    reports = money[money["money_type"].isin(RAISED).to_numpy(dtype=bool) & money["event_id"].notna().to_numpy(dtype=bool)]
+    at = pd.Index(all_events["event_id"].astype(str)).get_indexer(reports["event_id"].astype(str))
+    reports, at = reports[at >= 0], at[at >= 0]
+    if not len(at):
+        return all_events.iloc[:0]
+    published = pd.to_datetime(reports["published"]).to_numpy(dtype="datetime64[ns]")
+    doc_codes, doc_values = codes(reports["doc_id"])
+    stamp = np.where(np.isnat(published), np.iinfo(np.int64).max, published.astype(np.int64))
+    order = np.lexsort((doc_codes, stamp))  # earliest report first, undated last
+    table = all_events.iloc[np.unique(at)].copy()
+    where = pd.Index(np.unique(at)).get_indexer(at)  # each report's row of `table`
+    table["mentions"] = np.bincount(where, minlength=len(table))
+    table["documents"] = distinct_pairs_per_first(where, doc_codes + 1, len(table), len(doc_values) + 1)
+    first = np.full(len(table), np.iinfo(np.int64).max)
+    np.minimum.at(first, where, stamp)
+    table["first_published"] = pd.to_datetime(np.where(first == np.iinfo(np.int64).max, np.datetime64("NaT", "ns"),
+                                                        first.astype("datetime64[ns]")))
+    pairs = pd.DataFrame({"event": where[order], "doc": doc_codes[order]}).drop_duplicates()
+    names = pd.Index(doc_values).astype(str).to_numpy(dtype=object)
+    table["sources"] = etl_events.joined(pd.Series(pairs["event"].to_numpy()),
+                                          pd.Series(names[pairs["doc"].to_numpy()])).reindex(range(len(table))).to_numpy()
+    table = table.astype({c: all_events[c].dtype for c in ("mentions", "documents", "first_published", "sources")})
+    return table.sort_values(["first_published", "company", "event_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
 def with_articles(table: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:

@@ -49,6 +49,17 @@ def compact(codes_: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return remap[codes_], used
 
 
+def distinct_pairs_per_first(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int) -> np.ndarray:
+    """For each code of `first`, how many distinct codes of `second` occur with it: one flag per
+    pair in a table (no sort), or np.unique when the table would be large."""
+    pair = first.astype(np.int64) * n_second + second
+    if n_first * n_second <= 50_000_000:
+        seen = np.zeros(n_first * n_second, dtype=bool)
+        seen[pair] = True
+        return seen.reshape(n_first, n_second).sum(axis=1)
+    return np.bincount(np.unique(pair) // n_second, minlength=n_first)
+
+
 def present(series: pd.Series) -> np.ndarray:
     return series.notna().to_numpy(dtype=bool)
 

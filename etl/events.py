@@ -218,7 +218,7 @@ def events_table(money: pd.DataFrame) -> pd.DataFrame:
     valuations = money[(money["money_type"] == "valuation").to_numpy(dtype=bool) & money["amount_usd"].notna().to_numpy(dtype=bool)]
     table["valuation_usd"] = valuations.drop_duplicates("event_id").set_index("event_id")["amount_usd"]
     sources = reports.drop_duplicates(["event_id", "doc_id"])
-    table["sources"] = _joined(sources["event_id"], sources["doc_id"])
+    table["sources"] = joined(sources["event_id"], sources["doc_id"])
     table["investors"] = _all_investors(reports, table["lead_investor"])
     dates = _finest_dates(reports)
     table["date"], table["date_grain"] = dates["date"], dates["date_grain"]
@@ -268,10 +268,10 @@ def _all_investors(rows: pd.DataFrame, leads: pd.Series) -> pd.Series:
     first = leads.dropna().rename("name").rename_axis("event_id").reset_index()
     names = pd.concat([first, names[["event_id", "name"]]], ignore_index=True)
     names = names[names["name"].notna() & (names["name"] != "")].drop_duplicates()
-    return _joined(names["event_id"], names["name"])
+    return joined(names["event_id"], names["name"])
 
 
-def _joined(keys: pd.Series, values: pd.Series) -> pd.Series:
+def joined(keys: pd.Series, values: pd.Series) -> pd.Series:
     """The values of each key, in order, "; "-joined (a plain loop: pandas' per-group Python
     aggregation costs far more on tens of thousands of small groups)."""
     out: dict[str, list[str]] = {}

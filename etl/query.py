@@ -17,6 +17,7 @@ evaluates that condition:
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 import uuid
@@ -148,14 +149,17 @@ def _names(sel: Selection, usable, add) -> None:
         add("(" + (" OR " if sel.either_name else " AND ").join(conditions) + ")", *values)
 
 
-def _cast_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame DuckDB scans as it is: categoricals of text as text (an empty categorical has no
-    type DuckDB can take)."""
+def _cast_frame(frame: pd.DataFrame, condition: str) -> pd.DataFrame:
+    """The columns `condition` names, as DuckDB scans them: an empty categorical (no type DuckDB
+    can take) as nulls of text. Only those columns: a million-row text column nobody asks about
+    is never converted."""
     out = {}
     for col in frame.columns:
+        if not re.search(rf"\b{re.escape(col)}\b", condition):
+            continue
         series = frame[col]
         if isinstance(series.dtype, pd.CategoricalDtype) and len(series.cat.categories) == 0:
-            series = series.astype("string")
+            series = pd.Series(np.full(len(series), None, dtype=object), index=frame.index)
         out[col] = series
     return pd.DataFrame(out, index=frame.index, copy=False)
 
@@ -174,7 +178,7 @@ def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
     con = duckdb.connect(config={"threads": 1})
     name = f"frame_{uuid.uuid4().hex[:8]}"
     try:
-        con.register(name, _cast_frame(frame))
+        con.register(name, _cast_frame(frame, condition))
         keep = con.execute(f"SELECT coalesce({condition}, FALSE) AS keep FROM {name}", params).fetchnumpy()["keep"]
     finally:
         con.close()

@@ -102,3 +102,17 @@ def test_the_events_chart_places_only_what_a_date_states(events):
     assert "1 event dated only to a quarter or a year" in fig.layout.title.text
     assert fig.layout.xaxis.tickformat == "%b %Y"  # a month's ticks never name the 15th
     assert list(funding_tab.table_view(dated).columns[:3]) == ["company", "type", "round"]  # what it is, before the numbers
+
+
+def test_a_view_counts_its_own_reports_of_the_datasets_events(tables, events):
+    dataset = data.prepare(data.Dataset.of(tables.mentions, tables.documents, tables.errors)).dataset
+    whole = funding_tab.events(dataset.light, dataset.events)
+    pd.testing.assert_frame_equal(whole, events)  # the unfiltered view: exactly the view's own events table
+    chinese = dataset.light[(dataset.light["lang"] == "zh").to_numpy()]
+    shown = funding_tab.events(chinese, dataset.events)
+    openai = shown[shown.company == "OpenAI"].iloc[0]
+    assert (openai.mentions, openai.documents) == (1, 1)  # the view's reports only
+    assert openai.amount_usd == pytest.approx(6.57e9)  # but the event is the dataset's: its most precise amount
+    assert openai.lead_investor == "Thrive Capital"
+    assert list(shown.company) == ["OpenAI"]  # Anthropic has no Chinese report
+    assert funding_tab.events(chinese.iloc[:0], dataset.events).empty

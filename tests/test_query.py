@@ -167,3 +167,15 @@ def test_until_is_the_whole_day(tables):
     sel = Selection(until=day)
     assert mask(tables.mentions, sel).sum() == (tables.mentions.published.dt.date == day).sum()
     assert mask(tables.mentions, Selection(until=day - timedelta(days=1))).sum() == 0
+
+
+def test_a_frame_of_categoricals_with_an_empty_one_is_masked_like_plain_text(tables):
+    """The dashboard's light frame: text columns as categoricals, some with no category at all
+    (a store where no row has a license); only the columns the condition names are scanned."""
+    plain = tables.mentions.assign(license=pd.Series(pd.NA, index=tables.mentions.index, dtype="string"))
+    coded = plain.astype({c: "category" for c in ("lang", "kind", "entity", "company", "license", "source")})
+    assert len(coded["license"].cat.categories) == 0
+    for sel in (Selection(langs=("ar", "hi")), Selection(licenses=("none",)), Selection(licenses=("open",)),
+                Selection(entities=("DeepSeek",), companies=("DeepSeek",), either_name=True, langs=("ar",))):
+        assert (mask(coded, sel) == mask(plain, sel)).all(), sel
+    assert mask(coded, Selection(licenses=("none",))).all() and not mask(coded, Selection(licenses=("open",))).any()
