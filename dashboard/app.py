@@ -479,7 +479,7 @@ def entity_tab(dataset, view, f, v, choices) -> None:
     head, back = st.columns([6, 1])
     kind = words.value("kind", p.kind) or "Not mentioned in this view"
     head.header(name)
-    when = summaries.date_range_label(view[entity_page.rows_of(view, name)])
+    when = summaries.date_range_label(view, entity_page.rows_of(view, name))
     head.caption(f"{kind}" + (f" made by {p.maker}" if p.maker else "") + f" · {words.plural(p.mentions, 'mention')} in "
                  f"{words.document_count(p.documents)}" + (f", {when}" if when else ""))
     back.button("← All tabs", key="entity_close", on_click=open_entity, args=(None,))
@@ -487,10 +487,11 @@ def entity_tab(dataset, view, f, v, choices) -> None:
     st.multiselect(f"Compare {name} with (up to {filters.MAX_COMPARE})", names, key="compare",
                    max_selections=filters.MAX_COMPARE)
     together = [name, *ss["compare"]]
+    received = entity_page.received(view, together, dataset.events)  # their funding events, once
     documents = filters.apply_documents(dataset.documents, f)
     plot(charts.timeline(view, v.grain, len(together), together, v.measure, documents, v.rolling), "entity_timeline", scope)
     if ss["compare"]:
-        st.dataframe(entity_page.comparison(view, together, dataset.events), hide_index=True)
+        st.dataframe(entity_page.comparison(view, together, received), hide_index=True)
     own = entity_page.stance_rows(view, name)
     left, right = st.columns(2)
     with left:
@@ -518,7 +519,7 @@ def entity_tab(dataset, view, f, v, choices) -> None:
         st.dataframe(sites, hide_index=True)
     st.markdown("**Funding events it received** (each event once, however many articles report it; "
                 "select a row to read its sentences)")
-    events = entity_page.funding(view, name, dataset.documents, TABLE_ROWS, dataset.events)
+    events = entity_page.funding(received, name, dataset.documents, TABLE_ROWS)
     if len(events):
         if events.attrs["events"] > len(events):
             st.caption(f"The {len(events):,} largest of {words.plural(events.attrs['events'], 'event')}.")

@@ -81,10 +81,10 @@ def entity_page_work(dataset: data.Dataset, view, f: Filters, v: View, name: str
     return (
         entity_page.profile(view, name),
         charts.timeline(view, v.grain, len(together), together, v.measure, documents, v.rolling).to_json(),
-        entity_page.comparison(view, together, dataset.events),
+        entity_page.comparison(view, together, received := entity_page.received(view, together, dataset.events)),
         charts.license_over_time(own, v.grain).to_json(), charts.license_split_chart(own).to_json(),
         entity_page.co_mentioned_chart(view, name).to_json(), entity_page.products(view, name),
-        entity_page.languages_and_sites(view, documents, name), entity_page.funding(view, name, dataset.documents, 1000, dataset.events),
+        entity_page.languages_and_sites(view, documents, name), entity_page.funding(received, name, dataset.documents, 1000),
     )
 
 

@@ -41,7 +41,7 @@ def profile(df: pd.DataFrame, name: str) -> Profile:
     if kind == "product":
         makers = count_by({"company": df["company"]}, own & present(df["company"]))
         maker = str(makers.sort_values("n", ascending=False)["company"].iloc[0]) if len(makers) else None
-    return Profile(name, kind, int(own.sum()), summaries.n_distinct(df["doc_id"][rows_of(df, name)]), maker)
+    return Profile(name, kind, int(own.sum()), summaries.n_distinct(df["doc_id"], rows_of(df, name)), maker)
 
 
 def products(df: pd.DataFrame, company: str) -> pd.DataFrame:
@@ -130,13 +130,17 @@ def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) ->
     return lang_table, site_table
 
 
-def funding(df: pd.DataFrame, name: str, documents: pd.DataFrame | None = None, limit: int = 200,
-            all_events: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The funding events the entity received in the view (each event once, however many
+def received(df: pd.DataFrame, names: list[str], all_events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The funding events the view reports of these companies (funding_tab.events; `all_events`:
+    the dataset's): computed once for a page and its comparison."""
+    return funding_tab.events(df, all_events, is_in(df["company"], names))
+
+
+def funding(events: pd.DataFrame, name: str, documents: pd.DataFrame | None = None, limit: int = 200) -> pd.DataFrame:
+    """The funding events the entity received (of `received(...)`; each event once, however many
     articles report it; the `limit` largest), as the Funding tab's table shows them, less the
-    company column; ``attrs["events"]`` holds how many there are in all. `all_events`: the
-    dataset's events (see funding_tab.events)."""
-    table = funding_tab.events(df[is_in(df["company"], [name])], all_events)
+    company column; ``attrs["events"]`` holds how many there are in all."""
+    table = events[(events["company"] == name).to_numpy(dtype=bool, na_value=False)]
     shown = funding_tab.table_view(table, documents, limit).drop(columns=[funding_tab.TABLE_LABELS["company"]])
     shown.attrs["events"] = len(table)
     return shown
@@ -147,20 +151,22 @@ def stance_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df[rows_of(df, name)]
 
 
-def comparison(df: pd.DataFrame, names: list[str], all_events: pd.DataFrame | None = None) -> pd.DataFrame:
+def comparison(df: pd.DataFrame, names: list[str], events: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per entity, side by side: mentions, documents, open and closed stance mentions
-    (and how many of those the text states), money raised (funding events, each once)."""
+    (and how many of those the text states), money raised (funding events, each once; `events`:
+    received(df, names), when the page has it)."""
     out = []
     entity_rows = is_in(df["kind"], ENTITY_KINDS)
     stance = entity_rows & present(df["license"])
     is_open, is_closed = is_in(df["license"], ["open"]), is_in(df["license"], ["closed"])
     stated = stance & ~is_in(df["license_from"], ["knowledge_base"])
-    raised = funding_tab.totals(funding_tab.events(df[is_in(df["company"], names)], all_events)).groupby("company")["amount_usd"].sum()
+    events = received(df, names) if events is None else events
+    raised = funding_tab.totals(events).groupby("company")["amount_usd"].sum()
     for name in names:
         rows = rows_of(df, name)
         out.append({
             "Name": name, "Mentions (with its products)": int((rows & entity_rows).sum()),
-            "Documents": summaries.n_distinct(df["doc_id"][rows]),
+            "Documents": summaries.n_distinct(df["doc_id"], rows),
             "Open": int((rows & stance & is_open).sum()), "Closed": int((rows & stance & is_closed).sum()),
             "Stance stated in the text": int((rows & stated).sum()),
             "Raised (USD, each event once)": words.money(raised[name]) if name in raised.index else "",

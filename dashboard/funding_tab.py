@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import MONEY_COLOURS, _layout, _money_axis, empty_figure, labels, target
 from dashboard.data import event_columns
-from dashboard.summaries import codes, distinct_pairs_per_first
+from dashboard.summaries import codes, distinct_pairs_per_first, is_in, take
 from dashboard.drilldown import document_label
 from etl import events as etl_events
 from etl.export import to_csv_bytes
@@ -28,16 +28,18 @@ TABLE_LABELS = {  # column -> words on the page, in the order shown
 }
 
 
-def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None) -> pd.DataFrame:
+def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.ndarray | None = None) -> pd.DataFrame:
     """One row per event reported in `view`. What the event is (company, amount, round, lead,
     investors, date, valuation) comes from all its reports in `all_events` (the dataset's events,
     `Dataset.events`), so a filter never changes a round's amount or lead; how the view reports it
     (mentions, articles, sources, first published) comes from the view's rows. Without
-    `all_events`, everything from the view's rows (etl.events.events_table)."""
-    money = view[(view["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+    `all_events`, everything from the view's rows (etl.events.events_table). `rows`: only these
+    rows of the view (a boolean mask), e.g. a company's."""
+    money = is_in(view["kind"], ["money"]) & (True if rows is None else rows)
     if all_events is None:
-        return etl_events.events_table(event_columns(money))
-    reports = money[money["money_type"].isin(RAISED).to_numpy(dtype=bool) & money["event_id"].notna().to_numpy(dtype=bool)]
+        return etl_events.events_table(event_columns(take(view, etl_events.NEEDED, money)))
+    money &= is_in(view["money_type"], RAISED) & view["event_id"].notna().to_numpy(dtype=bool)
+    reports = take(view, ["event_id", "published", "doc_id"], money)
     at = pd.Index(all_events["event_id"].astype(str)).get_indexer(reports["event_id"].astype(str))
     reports, at = reports[at >= 0], at[at >= 0]
     if not len(at):

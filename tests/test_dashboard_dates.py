@@ -87,5 +87,8 @@ def test_an_entity_pages_range_and_the_default_time_step_follow_the_grain(mixed)
     assert summaries.date_range_label(years) == "2025"  # never "2025-01-01 to 2025-01-01"
     assert summaries.date_range_label(mixed).endswith("to 2025-06-11")
     assert summaries.date_range_label(mixed.assign(published=pd.NaT)) == ""
+    chosen = mixed["doc_id"].isin(["y1", "y2"]).to_numpy()
+    assert summaries.date_range_label(mixed, chosen) == "2025"  # a mask of rows: the same as those rows
+    assert summaries.date_range_label(mixed, ~chosen) == summaries.date_range_label(mixed[~chosen])
     assert summaries.default_grain(years.drop_duplicates("doc_id")) == "year"
     assert summaries.default_grain(mixed.drop_duplicates("doc_id")) == "month"
