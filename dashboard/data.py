@@ -57,6 +57,7 @@ CATEGORICAL = {
     "mentions": (
         "doc_id", "source", "lang", "published_from", "kind", "entity", "company", "license", "license_from",
         "currency", "money_type", "round", "investor", "date", "date_grain", "extractor", "published_grain", "title", "url",
+        "family", "investors", "event_id", "fx_date", "fx_from",  # mostly null: as text, every filter would copy them whole
     ),
     "documents": ("lang", "lang_from", "published_from", "published_grain", "site"),
     "errors": (),
