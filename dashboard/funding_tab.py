@@ -40,7 +40,7 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
         return etl_events.events_table(event_columns(take(view, etl_events.NEEDED, money)))
     money &= is_in(view["money_type"], RAISED) & view["event_id"].notna().to_numpy(dtype=bool)
     reports = take(view, ["event_id", "published", "doc_id"], money)
-    at = pd.Index(all_events["event_id"].astype(str)).get_indexer(reports["event_id"].astype(str))
+    at = _positions(pd.Index(all_events["event_id"].astype(str)), reports["event_id"])
     reports, at = reports[at >= 0], at[at >= 0]
     if not len(at):
         return all_events.iloc[:0]
@@ -62,6 +62,14 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
                                           pd.Series(names[pairs["doc"].to_numpy()])).reindex(range(len(table))).to_numpy()
     table = table.astype({c: all_events[c].dtype for c in ("mentions", "documents", "first_published", "sources")})
     return table.sort_values(["first_published", "company", "event_id"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Where each value stands in `index` (-1: nowhere); a categorical is looked up once per category."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = np.append(index.get_indexer(values.cat.categories.astype(str)), -1)
+        return lookup[values.cat.codes.to_numpy()]
+    return index.get_indexer(values.astype(str))
 
 
 def with_articles(table: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
