@@ -345,8 +345,9 @@ def overview_tab(dataset, view, f) -> None:
                f"({words.plural(o.unlinked_mentions, 'mention')}). "
                "Click a bar to read their sentences.")
     if o.unlinked_organisations:
-        plot(charts.new_organisations(view), "chart_new_orgs", scope)
-        st.dataframe(words.table(summaries.unlinked_organisations(view).head(TABLE_ROWS)), hide_index=True)
+        unlinked = summaries.unlinked_organisations(view)
+        plot(charts.new_organisations(view, table=unlinked), "chart_new_orgs", scope)
+        st.dataframe(words.table(unlinked.head(TABLE_ROWS)), hide_index=True)
         st.button("Read the sentences of all new organisations", key="drill_unlinked", on_click=set_drill,
                   args=(scope, drilldown.Target.of(linked=False)))
     with st.expander(f"ETL errors ({o.errors:,})", expanded=False):

@@ -390,10 +390,11 @@ def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
     return fig
 
 
-def new_organisations(df: pd.DataFrame, top: int = 20) -> go.Figure:
-    """The most mentioned organisations that are not in the knowledge base (for review)."""
+def new_organisations(df: pd.DataFrame, top: int = 20, table: pd.DataFrame | None = None) -> go.Figure:
+    """The most mentioned organisations that are not in the knowledge base (for review);
+    `table`: summaries.unlinked_organisations(df), when the page already has it."""
     title = titled(f"New organisations (top {top})", "found by NER, not in the knowledge base; mentions")
-    data = summaries.unlinked_organisations(df).head(top)
+    data = (summaries.unlinked_organisations(df) if table is None else table).head(top)
     if data.empty:
         return empty_figure(title)
     fig = go.Figure(go.Bar(
