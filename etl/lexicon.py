@@ -79,9 +79,10 @@ class Hit:
     start: int  # offsets in the normalised text
     end: int
     entries: tuple[Entry, ...]  # every entry whose word matched here (lists in registration order)
+    lists: frozenset[str]  # the lists of those entries (a look here skips a hit of other lists)
 
     def of(self, name: str) -> list[Entry]:
-        return [e for e in self.entries if e.list == name]
+        return [e for e in self.entries if e.list == name] if name in self.lists else []
 
 
 class Lexicon:
@@ -120,19 +121,20 @@ class Lexicon:
             before = script(text[s - 1]) if s > start else None
             after = script(text[e]) if e < end else None
             if before is None and after is None:  # the usual case (spaces around) needs no check
-                entries = by_need[0]
+                entries, lists = by_need[0]
             else:
                 need = _NEEDS[before, first_script, last_script, after]
                 if need is None or (need & _CLITIC and not _clitic_before(text, s, start)):
                     continue
-                entries = by_need[need]
+                entries, lists = by_need[need]
                 if not entries:
                     continue
             if exact and check_case:
                 entries = _exact_case(norm, s, e, entries)
                 if not entries:
                     continue
-            hits.append(Hit(s, e, entries))
+                lists = frozenset(x.list for x in entries)
+            hits.append(Hit(s, e, entries, lists))
         # by start, then longest first (two stable C-level sorts; no two hits share start and end)
         hits.sort(key=_END, reverse=True)
         hits.sort(key=_START)
@@ -173,10 +175,11 @@ _SCRIPTS = (None, *sorted(set(_SCRIPT_OF.values())))
 _NEEDS = {(b, f, l, a): _boundary_needs(f, l, b, a) for b, f, l, a in product(_SCRIPTS, repeat=4)}
 
 
-def _meeting(entries: list[Entry], need: int) -> tuple[Entry, ...]:
-    """The entries that may stand where a hit needs `need`."""
-    return tuple(x for x in entries if (x.clitics or not need & _CLITIC) and (x.glue_digits or not need & _GLUE)
-                 and (x.stem or not need & _STEM))
+def _meeting(entries: list[Entry], need: int) -> tuple[tuple[Entry, ...], frozenset[str]]:
+    """The entries that may stand where a hit needs `need`, and their lists."""
+    met = tuple(x for x in entries if (x.clitics or not need & _CLITIC) and (x.glue_digits or not need & _GLUE)
+                and (x.stem or not need & _STEM))
+    return met, frozenset(x.list for x in met)
 
 
 def _clitic_before(text: str, s: int, lo: int) -> bool:
@@ -199,7 +202,7 @@ def longest(hits: Sequence[Hit], name: str, accept: Callable[[Entry], bool] | No
     out: list[tuple[int, int, list[Entry]]] = []
     covered = -1
     for h in hits:  # by start, then longest first
-        if h.start < covered:
+        if h.start < covered or name not in h.lists:
             continue
         entries = [x for x in h.entries if x.list == name and (accept is None or accept(x))]
         if entries:
