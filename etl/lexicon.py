@@ -124,10 +124,10 @@ class Lexicon:
                 entries, lists = by_need[0]
             else:
                 need = _NEEDS[before, first_script, last_script, after]
-                if need is None or (need & _CLITIC and not _clitic_before(text, s, start)):
+                if need is None:
                     continue
-                entries, lists = by_need[need]
-                if not entries:
+                entries, lists = by_need[need]  # the letters before read only when a word may take a clitic
+                if not entries or (need & _CLITIC and not _clitic_before(text, s, start)):
                     continue
             if exact and check_case:
                 entries = _exact_case(norm, s, e, entries)
@@ -185,7 +185,8 @@ def _meeting(entries: list[Entry], need: int) -> tuple[tuple[Entry, ...], frozen
 def _clitic_before(text: str, s: int, lo: int) -> bool:
     """Whether the Arabic letters glued before text[s] are a proclitic (a longer run is none)."""
     i = s - 1
-    while i > lo and s - i <= _LONGEST_CLITIC and script_of(text[i - 1]) == "ar":
+    script = _SCRIPT_OF.get
+    while i > lo and s - i <= _LONGEST_CLITIC and script(text[i - 1]) == "ar":
         i -= 1
     return text[i:s] in ARABIC_CLITICS
 
