@@ -102,8 +102,7 @@ class Lexicon:
         self._automaton = ahocorasick.Automaton()
         for key, entries in by_key.items():
             exact = any(x.exact for x in entries)
-            by_need = tuple(_meeting(entries, need) for need in range(_NEEDS_COUNT))
-            self._automaton.add_word(key, (len(key), script_of(key[0]), script_of(key[-1]), by_need, exact))
+            self._automaton.add_word(key, (len(key), script_of(key[0]), script_of(key[-1]), _by_need(entries), exact))
         if by_key:
             self._automaton.make_automaton()
 
@@ -126,14 +125,15 @@ class Lexicon:
                 need = _NEEDS[before, first_script, last_script, after]
                 if need is None:
                     continue
-                entries, lists = by_need[need]  # the letters before read only when a word may take a clitic
+                entries, lists = by_need[need] or _meeting(by_need, need)
+                # the letters before are read only when one of the word's entries may take a clitic
                 if not entries or (need & _CLITIC and not _clitic_before(text, s, start)):
                     continue
             if exact and check_case:
                 entries = _exact_case(norm, s, e, entries)
                 if not entries:
                     continue
-                lists = frozenset(x.list for x in entries)
+                lists = _lists_of(entries)
             hits.append(Hit(s, e, entries, lists))
         # by start, then longest first (two stable C-level sorts; no two hits share start and end)
         hits.sort(key=_END, reverse=True)
@@ -144,7 +144,7 @@ class Lexicon:
 _START, _END = attrgetter("start"), attrgetter("end")
 
 # What a hit needs of its entries to stand on its word boundaries: a bit set of these (an index
-# into the entries that meet it, worked out per word when the automaton is built).
+# into each word's `_by_need` list of the entries that meet it).
 _CLITIC, _GLUE, _STEM = 1, 2, 4
 _NEEDS_COUNT = 8
 
@@ -175,11 +175,30 @@ _SCRIPTS = (None, *sorted(set(_SCRIPT_OF.values())))
 _NEEDS = {(b, f, l, a): _boundary_needs(f, l, b, a) for b, f, l, a in product(_SCRIPTS, repeat=4)}
 
 
-def _meeting(entries: list[Entry], need: int) -> tuple[tuple[Entry, ...], frozenset[str]]:
-    """The entries that may stand where a hit needs `need`, and their lists."""
-    met = tuple(x for x in entries if (x.clitics or not need & _CLITIC) and (x.glue_digits or not need & _GLUE)
+_NONE: tuple[tuple[Entry, ...], frozenset[str]] = ((), frozenset())
+
+
+def _by_need(entries: list[Entry]) -> list:
+    """A word's entries and their lists for each need: those for no need (all of them) now, the
+    others when a hit first needs them (`_meeting`), so building costs what it did."""
+    return [(tuple(entries), _lists_of(entries))] + [None] * (_NEEDS_COUNT - 1)
+
+
+def _meeting(by_need: list, need: int) -> tuple[tuple[Entry, ...], frozenset[str]]:
+    """The entries of a word (its `_by_need` list) that may stand where a hit needs `need`, and their lists."""
+    met = tuple(x for x in by_need[0][0] if (x.clitics or not need & _CLITIC) and (x.glue_digits or not need & _GLUE)
                 and (x.stem or not need & _STEM))
-    return met, frozenset(x.list for x in met)
+    by_need[need] = got = (met, _lists_of(met)) if met else _NONE
+    return got
+
+
+_LISTS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _lists_of(entries: Iterable[Entry]) -> frozenset[str]:
+    """The lists of some entries, one shared set per combination (few: no garbage collector work per word)."""
+    lists = frozenset([x.list for x in entries])
+    return _LISTS.setdefault(lists, lists)
 
 
 def _clitic_before(text: str, s: int, lo: int) -> bool:
