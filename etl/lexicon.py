@@ -28,6 +28,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import product
+from operator import attrgetter
 
 import ahocorasick
 
@@ -73,14 +74,15 @@ def spellings(key: str) -> list[str]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
     start: int  # offsets in the normalised text
     end: int
     entries: tuple[Entry, ...]  # every entry whose word matched here (lists in registration order)
+    lists: frozenset[str]  # the lists of those entries (a look here skips a hit of other lists)
 
     def of(self, name: str) -> list[Entry]:
-        return [e for e in self.entries if e.list == name]
+        return [e for e in self.entries if e.list == name] if name in self.lists else []
 
 
 class Lexicon:
@@ -100,7 +102,7 @@ class Lexicon:
         self._automaton = ahocorasick.Automaton()
         for key, entries in by_key.items():
             exact = any(x.exact for x in entries)
-            self._automaton.add_word(key, (len(key), script_of(key[0]), script_of(key[-1]), tuple(entries), exact))
+            self._automaton.add_word(key, (len(key), script_of(key[0]), script_of(key[-1]), _by_need(entries), exact))
         if by_key:
             self._automaton.make_automaton()
 
@@ -113,64 +115,97 @@ class Lexicon:
         end = len(text) if end is None else end
         script = _SCRIPT_OF.get
         hits = []
-        for last, (length, first_script, last_script, entries, exact) in self._automaton.iter(text, start, end):
+        for last, (length, first_script, last_script, by_need, exact) in self._automaton.iter(text, start, end):
             s, e = last - length + 1, last + 1
             before = script(text[s - 1]) if s > start else None
             after = script(text[e]) if e < end else None
-            if before is not None or after is not None:  # the usual case (spaces around) needs no check
-                entries = _on_boundaries(text, s, e, first_script, last_script, before, after, entries, start)
-                if not entries:
+            if before is None and after is None:  # the usual case (spaces around) needs no check
+                entries, lists = by_need[0]
+            else:
+                need = _NEEDS[before, first_script, last_script, after]
+                if need is None:
+                    continue
+                entries, lists = by_need[need] or _meeting(by_need, need)
+                # the letters before are read only when one of the word's entries may take a clitic
+                if not entries or (need & _CLITIC and not _clitic_before(text, s, start)):
                     continue
             if exact and check_case:
                 entries = _exact_case(norm, s, e, entries)
                 if not entries:
                     continue
-            hits.append(Hit(s, e, entries))
-        hits.sort(key=_BY_START_LONGEST)
+                lists = _lists_of(entries)
+            hits.append(Hit(s, e, entries, lists))
+        # by start, then longest first (two stable C-level sorts; no two hits share start and end)
+        hits.sort(key=_END, reverse=True)
+        hits.sort(key=_START)
         return hits
 
 
-def _by_start_longest(h: "Hit") -> tuple[int, int]:
-    return h.start, -h.end
+_START, _END = attrgetter("start"), attrgetter("end")
+
+# What a hit needs of its entries to stand on its word boundaries: a bit set of these (an index
+# into each word's `_by_need` list of the entries that meet it).
+_CLITIC, _GLUE, _STEM = 1, 2, 4
+_NEEDS_COUNT = 8
 
 
-_BY_START_LONGEST = _by_start_longest
-
-
-def _on_boundaries(text: str, s: int, e: int, first: str | None, last: str | None, before: str | None,
-                   after: str | None, entries: tuple[Entry, ...], lo: int) -> tuple[Entry, ...]:
-    """The entries for which the hit text[s:e] stands on word boundaries (see the module docstring),
-    given the scripts of the characters `before` and `after` it (None: no letter or digit)."""
-    need_clitic = need_glue = need_stem = False
+def _boundary_needs(first: str | None, last: str | None, before: str | None, after: str | None) -> int | None:
+    """What a hit whose first and last characters are of scripts `first` and `last` needs to stand
+    on word boundaries (see the module docstring), given the scripts of the characters `before`
+    and `after` it (None: no letter or digit): None when no word can."""
+    need = 0
     if before is not None:
         if before == "ar" and first in ("ar", "en", "digit"):
-            if not _clitic_before(text, s, lo):
-                return ()
-            need_clitic = True
+            need |= _CLITIC  # the letters before must be a proclitic
         elif before in ("en", "digit") and first in ("en", "digit"):
             if before == "en" or first == "digit":
-                return ()
-            need_glue = True  # a digit right before a Latin word: "5bn"
+                return None
+            need |= _GLUE  # a digit right before a Latin word: "5bn"
         elif before == "hi" and first == "hi":
-            return ()
+            return None
     if after is not None:
         if last in ("en", "digit") and after in ("en", "digit"):
-            if last == "en" and after == "digit":
-                need_glue = True
-            else:
-                need_stem = True
+            need |= _GLUE if last == "en" and after == "digit" else _STEM
         elif (last == "ar" and after == "ar") or (last == "hi" and after == "hi"):
-            need_stem = True
-    if not (need_clitic or need_glue or need_stem):
-        return entries
-    return tuple(x for x in entries if (x.clitics or not need_clitic) and (x.glue_digits or not need_glue)
-                 and (x.stem or not need_stem))
+            need |= _STEM
+    return need
+
+
+_SCRIPTS = (None, *sorted(set(_SCRIPT_OF.values())))
+_NEEDS = {(b, f, l, a): _boundary_needs(f, l, b, a) for b, f, l, a in product(_SCRIPTS, repeat=4)}
+
+
+_NONE: tuple[tuple[Entry, ...], frozenset[str]] = ((), frozenset())
+
+
+def _by_need(entries: list[Entry]) -> list:
+    """A word's entries and their lists for each need: those for no need (all of them) now, the
+    others when a hit first needs them (`_meeting`), so building costs what it did."""
+    return [(tuple(entries), _lists_of(entries))] + [None] * (_NEEDS_COUNT - 1)
+
+
+def _meeting(by_need: list, need: int) -> tuple[tuple[Entry, ...], frozenset[str]]:
+    """The entries of a word (its `_by_need` list) that may stand where a hit needs `need`, and their lists."""
+    met = tuple(x for x in by_need[0][0] if (x.clitics or not need & _CLITIC) and (x.glue_digits or not need & _GLUE)
+                and (x.stem or not need & _STEM))
+    by_need[need] = got = (met, _lists_of(met)) if met else _NONE
+    return got
+
+
+_LISTS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _lists_of(entries: Iterable[Entry]) -> frozenset[str]:
+    """The lists of some entries, one shared set per combination (few: no garbage collector work per word)."""
+    lists = frozenset([x.list for x in entries])
+    return _LISTS.setdefault(lists, lists)
 
 
 def _clitic_before(text: str, s: int, lo: int) -> bool:
     """Whether the Arabic letters glued before text[s] are a proclitic (a longer run is none)."""
     i = s - 1
-    while i > lo and s - i <= _LONGEST_CLITIC and script_of(text[i - 1]) == "ar":
+    script = _SCRIPT_OF.get
+    while i > lo and s - i <= _LONGEST_CLITIC and script(text[i - 1]) == "ar":
         i -= 1
     return text[i:s] in ARABIC_CLITICS
 
@@ -187,7 +222,7 @@ def longest(hits: Sequence[Hit], name: str, accept: Callable[[Entry], bool] | No
     out: list[tuple[int, int, list[Entry]]] = []
     covered = -1
     for h in hits:  # by start, then longest first
-        if h.start < covered:
+        if h.start < covered or name not in h.lists:
             continue
         entries = [x for x in h.entries if x.list == name and (accept is None or accept(x))]
         if entries:

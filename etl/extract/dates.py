@@ -89,6 +89,8 @@ def taggings(sentence: Sentence, g: Grammar) -> tuple[Tagged, Tagged] | None:
     lo, hi = sentence.norm_start, sentence.norm_end
     words: list[_Word] = []
     for h in sentence.hits:  # by start, longest first
+        if "date" not in h.lists:
+            continue
         found = {e.value.kind: e.value.value for e in h.entries if e.list == "date" and e.value.kind not in CHECK_KINDS}
         if found:
             words.append((h.start - lo, h.end - lo, found))

@@ -114,8 +114,8 @@ class _Text:
                 chars[sentence.norm.to_normalized(sentence.start + m.start()) - lo] = m.group()
             text = "".join(chars)
         self.text, self.lang, self.gaps = text, lang, _gaps(lang)
-        self.hits = [Hit(h.start - lo, h.end - lo, h.entries) for h in sentence.hits
-                     if any(x.list in _MONEY_LISTS for x in h.entries)]
+        self.hits = [Hit(h.start - lo, h.end - lo, h.entries, h.lists) for h in sentence.hits
+                     if not h.lists.isdisjoint(_MONEY_LISTS)]
         self.word_at: dict[int, tuple[int, Word]] = {}
         for h in self.hits:  # by start, longest first
             if h.start not in self.word_at:
@@ -306,9 +306,10 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
 def _has_currency(hits: list[Hit]) -> bool:
     """Whether a currency word is among the hits (分 alone, minutes or points, opens nothing)."""
     for h in hits:
-        for x in h.entries:
-            if x.list == "currency" and x.value.position != "compound":
-                return True
+        if "currency" in h.lists:
+            for x in h.entries:
+                if x.list == "currency" and x.value.position != "compound":
+                    return True
     return False
 
 
@@ -390,9 +391,8 @@ def _country_words(hits) -> dict[str, list[tuple[int, str]]]:
     """group -> [(start, iso)] of the country words among `hits`, in text order."""
     out: dict[str, list[tuple[int, str]]] = {}
     for h in hits:
-        for x in h.entries:
-            if x.list == "currency_country":
-                out.setdefault(x.value.group, []).append((h.start, x.value.iso))
+        for x in h.of("currency_country"):
+            out.setdefault(x.value.group, []).append((h.start, x.value.iso))
     return out
 
 

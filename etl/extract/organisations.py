@@ -94,7 +94,7 @@ class _Cue:
 def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list[EntitySpan]:
     """Organisation candidates of one sentence (offsets relative to its text), none overlapping
     `known` (the mentions the knowledge base found)."""
-    if not any(h.of("org_cue") for h in sentence.hits):
+    if not any("org_cue" in h.lists for h in sentence.hits):
         return []
     text, lang = sentence.text, sentence.doc.lang if sentence.doc else "en"
     folded = text.casefold()
