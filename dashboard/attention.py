@@ -68,8 +68,7 @@ def entity_periods(df: pd.DataFrame, grain: str, entities: list[str]) -> pd.Data
     entity_codes, used_entities = summaries.compact(entity_codes, len(entity_values))
     entity_values = pd.Index(entity_values)[used_entities]
     doc_codes, _ = summaries.codes(pd.Series(df["doc_id"].array[rows]))
-    period_codes, period_values = summaries.codes(df["published"], grain)
-    period_codes = period_codes[rows]
+    period_codes, period_values = summaries.codes(pd.Series(df["published"].array[rows]), grain)
     n_entities, n_periods = len(entity_values), len(period_values)
     cell = entity_codes.astype(np.int64) * n_periods + period_codes
     mentions = np.bincount(cell, minlength=n_entities * n_periods)
