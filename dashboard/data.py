@@ -128,7 +128,8 @@ class Dataset:
         """The funding events of every money row (etl.events.events_table), computed once, on
         first use (the Funding tab, an entity page); `data.prepare` gives the rows their ids."""
         money = self.light[(self.light["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
-        return etl_events.events_table(event_columns(money))
+        table = etl_events.events_table(event_columns(money))
+        return table.set_axis(pd.Index(table["event_id"].astype(str)), axis=0)  # looked up by id on every view
 
     @property
     def mentions(self) -> pd.DataFrame:

@@ -40,7 +40,8 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
         return etl_events.events_table(event_columns(take(view, etl_events.NEEDED, money)))
     money &= is_in(view["money_type"], RAISED) & view["event_id"].notna().to_numpy(dtype=bool)
     reports = take(view, ["event_id", "published", "doc_id"], money)
-    at = _positions(pd.Index(all_events["event_id"].astype(str)), reports["event_id"])
+    ids = pd.Index(all_events["event_id"].astype(str)) if isinstance(all_events.index, pd.RangeIndex) else all_events.index
+    at = _positions(ids, reports["event_id"])
     reports, at = reports[at >= 0], at[at >= 0]
     if not len(at):
         return all_events.iloc[:0]
@@ -48,8 +49,9 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
     doc_codes, doc_values = codes(reports["doc_id"])
     stamp = np.where(np.isnat(published), np.iinfo(np.int64).max, published.astype(np.int64))
     order = np.lexsort((doc_codes, stamp))  # earliest report first, undated last
-    table = all_events.iloc[np.unique(at)].copy()
-    where = pd.Index(np.unique(at)).get_indexer(at)  # each report's row of `table`
+    present = np.unique(at)
+    table = all_events.iloc[present].copy()
+    where = np.searchsorted(present, at)  # each report's row of `table`
     table["mentions"] = np.bincount(where, minlength=len(table))
     table["documents"] = distinct_pairs_per_first(where, doc_codes + 1, len(table), len(doc_values) + 1)
     first = np.full(len(table), np.iinfo(np.int64).max)
@@ -61,7 +63,9 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
     table["sources"] = etl_events.joined(pd.Series(pairs["event"].to_numpy()),
                                           pd.Series(names[pairs["doc"].to_numpy()])).reindex(range(len(table))).to_numpy()
     table = table.astype({c: all_events[c].dtype for c in ("mentions", "documents", "first_published", "sources")})
-    return table.sort_values(["first_published", "company", "event_id"], na_position="last", kind="stable").reset_index(drop=True)
+    # First published in the view, then the dataset's order (first published overall, company, id):
+    # the unfiltered view gives exactly etl.events.events_table's order.
+    return table.iloc[np.lexsort((present, first))].reset_index(drop=True)
 
 
 def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
