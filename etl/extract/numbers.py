@@ -104,10 +104,15 @@ def number_words(lang: str) -> Iterator[tuple[str, Entry]]:
             yield word, Entry("number", w, glue_digits=True)
 
 
+def _literal_key(word: str) -> str:
+    """The word as `literal_pattern` spells it: normalised (punctuation kept), spaces collapsed."""
+    return " ".join(normalize(word, keep_punctuation=True).split())
+
+
 def literal_pattern(word: str) -> str:
     """A word as a regex over normalised text (punctuation kept), on the word boundaries of its
     script (Han: none; digits may touch it); a space inside it may be a hyphen or nothing."""
-    key = " ".join(normalize(word, keep_punctuation=True).split())
+    key = _literal_key(word)
     if not key:
         return re.escape(word.strip())
     body = "[\\s\\-\u2010-\u2014_/]*".join(re.escape(part) for part in key.split(" "))
@@ -122,9 +127,14 @@ _SPACED = ("ar", "hi", "en")
 
 def alternation(words: Iterable[str]) -> str:
     """One regex for a list of words (`literal_pattern`), the longest first, so at any place the
-    longest word that stands there matches; a pattern matching nothing for none."""
+    longest word that stands there matches; a pattern matching nothing for none. It opens with a
+    look at the first character: every word begins with a lookbehind, so without it the regex
+    engine would try each word at every place of a text."""
     words = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(key_of(w) or w), w))
-    return "(?:" + "|".join(literal_pattern(w) for w in words) + ")" if words else "(?!)"
+    if not words:
+        return "(?!)"
+    firsts = sorted({(_literal_key(w) or w)[0] for w in words})
+    return f"(?=[{re.escape(''.join(firsts))}])(?:" + "|".join(literal_pattern(w) for w in words) + ")"
 
 
 class InlineWords:
