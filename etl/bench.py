@@ -120,7 +120,11 @@ from etl.documents import Document
 from etl.pipeline import extract_document
 docs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 docs = [Document(text=d["text"], source=d["source"], lang=d.get("lang")) for d in docs]
-extract_document(Document(text="OpenAI raised $1 billion on 16 March 2025.", source="warm-up"), today=date(2026, 1, 1))
+# Warm-up: what a run pays once (rates read on a first non-dollar figure, each language's first
+# date parse), on both sides of a comparison, so the clock sees only the steady state.
+extract_document(Document(text="OpenAI raised $1 billion and €2 million on 16 March 2025.", source="warm-up"), today=date(2026, 1, 1))
+for d in {d.lang: d for d in docs}.values():
+    extract_document(d, today=date(2026, 1, 1))
 started = time.process_time()
 for d in docs:
     extract_document(d, today=date(2026, 1, 1))
