@@ -128,7 +128,7 @@ class Dataset:
         """The funding events of every money row (etl.events.events_table), computed once, on
         first use (the Funding tab, an entity page); `data.prepare` gives the rows their ids."""
         money = self.light[(self.light["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
-        table = etl_events.events_table(event_columns(money))
+        table = etl_events.events_table(etl_events.event_columns(money))
         return table.set_axis(pd.Index(table["event_id"].astype(str)), axis=0)  # looked up by id on every view
 
     @property
@@ -455,16 +455,6 @@ def prepare(dataset: Dataset) -> Prepared:
     return Prepared(dataset, light, choices(light), published_bounds(light))
 
 
-def event_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """The columns etl.events needs, with the contract's dtypes (the light frame holds categoricals)."""
-    out = pd.DataFrame(index=df.index)
-    for col in etl_events.NEEDED:
-        dtype = schema.MENTION_COLUMNS[col]
-        series = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
-        out[col] = pd.to_datetime(series, errors="coerce") if dtype.startswith("datetime") else series.astype(dtype)
-    return out
-
-
 def _missing_ids(light: pd.DataFrame) -> bool:
     if "event_id" not in light.columns:
         return True
@@ -476,14 +466,10 @@ def _missing_ids(light: pd.DataFrame) -> bool:
 def with_event_ids(light: pd.DataFrame, recompute: bool = False) -> pd.DataFrame:
     """`light` itself when every funding row has its event id, else (or with `recompute`: rows
     uploaded into the page were merged among themselves only) a copy with the ids of the ETL's
-    merge rule (etl.events.assign) over all its money rows."""
+    merge rule over all its money rows (etl.events.with_event_ids)."""
     if light.empty or not (recompute or _missing_ids(light)):
         return light
-    money = light.index[(light["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
-    out = light.copy()
-    out["event_id"] = pd.Series(pd.NA, index=light.index, dtype="string")
-    out.loc[money, "event_id"] = etl_events.assign(event_columns(light.loc[money]))
-    return out
+    return etl_events.with_event_ids(light)
 
 
 def mentions_csv(rows: pd.DataFrame) -> bytes:

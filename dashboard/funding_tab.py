@@ -14,7 +14,6 @@ from dashboard import labels as words
 import plotly.graph_objects as go
 
 from dashboard.charts import MONEY_COLOURS, _layout, _money_axis, empty_figure, labels, target
-from dashboard.data import event_columns
 from dashboard.summaries import codes, distinct_pairs_per_first, is_in, take
 from dashboard.drilldown import document_label
 from etl import events as etl_events
@@ -31,17 +30,16 @@ TABLE_LABELS = {  # column -> words on the page, in the order shown
 def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.ndarray | None = None) -> pd.DataFrame:
     """One row per event reported in `view`. What the event is (company, amount, round, lead,
     investors, date, valuation) comes from all its reports in `all_events` (the dataset's events,
-    `Dataset.events`), so a filter never changes a round's amount or lead; how the view reports it
+    `Dataset.events`, indexed by event id), so a filter never changes a round's amount or lead; how the view reports it
     (mentions, articles, sources, first published) comes from the view's rows. Without
     `all_events`, everything from the view's rows (etl.events.events_table). `rows`: only these
     rows of the view (a boolean mask), e.g. a company's."""
     money = is_in(view["kind"], ["money"]) & (True if rows is None else rows)
     if all_events is None:
-        return etl_events.events_table(event_columns(take(view, etl_events.NEEDED, money)))
+        return etl_events.events_table(etl_events.event_columns(take(view, etl_events.NEEDED, money)))
     money &= is_in(view["money_type"], RAISED) & view["event_id"].notna().to_numpy(dtype=bool)
     reports = take(view, ["event_id", "published", "doc_id"], money)
-    ids = pd.Index(all_events["event_id"].astype(str)) if isinstance(all_events.index, pd.RangeIndex) else all_events.index
-    at = _positions(ids, reports["event_id"])
+    at = _positions(all_events.index, reports["event_id"])
     reports, at = reports[at >= 0], at[at >= 0]
     if not len(at):
         return all_events.iloc[:0]
@@ -154,7 +152,7 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
             customdata=[target(event_id=e) for e in rows["event_id"]],
             text=[f"{words.money(a)} · {words.plural(int(m), 'mention')} in {words.document_count(int(d))}"
                   for a, m, d in zip(rows["amount_usd"], rows["mentions"], rows["documents"])],
-            hovertext=[_date_words(d, g) for d, g in zip(rows["date"], rows["date_grain"])],
+            hovertext=[words.date_at(pd.Timestamp(str(d)), g) for d, g in zip(rows["date"], rows["date_grain"])],
             hovertemplate="%{y}<br>%{hovertext}: %{text}<extra></extra>",
         ))
     _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
@@ -178,16 +176,6 @@ def _day_of(table: pd.DataFrame) -> pd.Series:
     day = pd.to_datetime(text.where(grain.isin(["day", "week"])), errors="coerce", format="ISO8601")
     month = pd.to_datetime(text.where(grain == "month") + "-15", errors="coerce", format="ISO8601")
     return day.fillna(month)
-
-
-def _date_words(date_text, grain) -> str:
-    if pd.isna(date_text):
-        return ""
-    if grain == "month":
-        return f"{pd.Timestamp(str(date_text) + '-01'):%B %Y}"
-    if grain == "week":
-        return f"week of {pd.Timestamp(str(date_text)):%d %b %Y}"
-    return f"{pd.Timestamp(str(date_text)):%d %b %Y}"
 
 
 def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit: int | None = None) -> pd.DataFrame:

@@ -226,8 +226,7 @@ def events_table(money: pd.DataFrame) -> pd.DataFrame:
     if undated.any():  # the first publication date, at the grain its source states: "2024", never 1 January
         grain = _first_published_grains(reports).reindex(table.index)[undated].fillna("day")
         first = pd.to_datetime(table.loc[undated, "first_published"])
-        table.loc[undated, "date"] = [f"{d:%Y}" if g == "year" else f"{d:%Y-%m}" if g == "month" else f"{d:%Y-%m-%d}"
-                                      for d, g in zip(first, grain)]
+        table.loc[undated, "date"] = [schema.date_text(d, g) for d, g in zip(first, grain)]
         table.loc[undated, "date_grain"] = grain.where(grain.isin(["year", "month"]), "day")
     table = schema.coerce(table.rename_axis("event_id").reset_index()[list(schema.FUNDING_COLUMNS)], schema.FUNDING_COLUMNS)
     return table.sort_values(["first_published", "company", "event_id"], na_position="last", kind="stable").reset_index(drop=True)
@@ -288,13 +287,25 @@ def _finest_dates(rows: pd.DataFrame) -> pd.DataFrame:
     return dated.set_index("event_id")[["date", "date_grain"]]
 
 
+def event_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    """The columns the merge and the events table read (NEEDED) with the contract's dtypes, so a
+    frame of categoricals (the dashboard's) or one without a newer column (an older store) reads
+    as a run's own rows."""
+    out = pd.DataFrame(index=rows.index)
+    for col in NEEDED:
+        dtype = schema.MENTION_COLUMNS[col]
+        series = rows[col] if col in rows.columns else pd.Series(pd.NA, index=rows.index)
+        out[col] = pd.to_datetime(series, errors="coerce") if dtype.startswith("datetime") else series.astype(dtype)
+    return out
+
+
 def with_event_ids(mentions: pd.DataFrame) -> pd.DataFrame:
     """`mentions` with the event id of every money row (recomputed over all of its money rows)."""
-    money = mentions[mentions["kind"] == "money"]
+    money = mentions[(mentions["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
     out = mentions.copy()
     out["event_id"] = pd.Series(pd.NA, index=mentions.index, dtype="string")
     if not money.empty:
-        out.loc[money.index, "event_id"] = assign(money[NEEDED[:-1]])
+        out.loc[money.index, "event_id"] = assign(event_columns(money))
     return out
 
 

@@ -17,7 +17,6 @@ evaluates that condition:
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 import uuid
@@ -96,8 +95,21 @@ def _placeholders(values: Sequence) -> str:
 def where(sel: Selection, columns: Iterable[str] | None = None) -> tuple[str, list]:
     """The SQL condition (``TRUE`` for everything) and its parameters. With `columns`, conditions
     on columns the relation lacks are left out (documents have no kind, entity …)."""
+    condition, params, _ = _where(sel, columns)
+    return condition, params
+
+
+def _where(sel: Selection, columns: Iterable[str] | None) -> tuple[str, list, set[str]]:
+    """where(), and the columns its condition may read."""
     have = None if columns is None else set(columns)
-    usable = (lambda *cols: True) if have is None else (lambda *cols: all(c in have for c in cols))
+    used: set[str] = set()
+
+    def usable(*cols: str) -> bool:
+        if have is not None and not all(c in have for c in cols):
+            return False
+        used.update(cols)
+        return True
+
     parts: list[str] = []
     params: list = []
 
@@ -118,7 +130,7 @@ def where(sel: Selection, columns: Iterable[str] | None = None) -> tuple[str, li
         options = [f"license IN ({_placeholders(stances)})"] if stances else []
         options += ["license IS NULL"] if LICENSE_NONE in sel.licenses else []
         add("(" + " OR ".join(options) + ")", *stances)
-    return (" AND ".join(parts) or "TRUE"), params
+    return (" AND ".join(parts) or "TRUE"), params, used
 
 
 def _dates(sel: Selection, add) -> None:
@@ -149,13 +161,13 @@ def _names(sel: Selection, usable, add) -> None:
         add("(" + (" OR " if sel.either_name else " AND ").join(conditions) + ")", *values)
 
 
-def _cast_frame(frame: pd.DataFrame, condition: str) -> pd.DataFrame:
-    """The columns `condition` names, as DuckDB scans them: an empty categorical (no type DuckDB
+def _cast_frame(frame: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
+    """The `columns` a condition reads, as DuckDB scans them: an empty categorical (no type DuckDB
     can take) as nulls of text. Only those columns: a million-row text column nobody asks about
     is never converted."""
     out = {}
     for col in frame.columns:
-        if not re.search(rf"\b{re.escape(col)}\b", condition):
+        if col not in columns:
             continue
         series = frame[col]
         if isinstance(series.dtype, pd.CategoricalDtype) and len(series.cat.categories) == 0:
@@ -169,7 +181,7 @@ def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
     condition as the store's, run by DuckDB over the frame (row order is kept)."""
     if not sel or frame.empty:
         return np.ones(len(frame), dtype=bool)
-    condition, params = where(sel, frame.columns)
+    condition, params, used = _where(sel, frame.columns)
     if condition == "TRUE":
         return np.ones(len(frame), dtype=bool)
     # A connection of its own, one thread, closed at once: no DuckDB thread or connection may be
@@ -178,7 +190,7 @@ def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
     con = duckdb.connect(config={"threads": 1})
     name = f"frame_{uuid.uuid4().hex[:8]}"
     try:
-        con.register(name, _cast_frame(frame, condition))
+        con.register(name, _cast_frame(frame, used))
         keep = con.execute(f"SELECT coalesce({condition}, FALSE) AS keep FROM {name}", params).fetchnumpy()["keep"]
     finally:
         con.close()

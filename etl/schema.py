@@ -99,6 +99,13 @@ LICENSES = ("open", "closed")
 from etl.spans import MONEY_TYPES  # noqa: E402,F401 (one list, in spans.py beside MoneySpan)
 
 
+def date_text(day, grain: str | None) -> str:
+    """A date as the contract writes it at its grain: "2024", "2024-06", else "2024-06-11"."""
+    if grain == "year":
+        return f"{day.year:04d}"
+    return f"{day.year:04d}-{day.month:02d}" if grain == "month" else f"{day:%Y-%m-%d}"
+
+
 def frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     """A DataFrame with exactly `columns`, in order and with their dtypes (missing values null)."""
     df = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame(columns=list(columns))

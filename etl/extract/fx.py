@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from etl.datafiles import read_csv
+from etl.schema import date_text
 
 _STALE = dt.timedelta(days=31)  # a currency whose last ECB rate is older than the data's end is no longer quoted
 
@@ -124,7 +125,7 @@ def _ecb(code: str, day: dt.date | None, grain: str | None) -> tuple[float, str,
         if span[0] > last and last >= end_of_data - _STALE:  # a month or year after the data: the last rate
             return _ecb_day(code, last), last.isoformat(), "ecb"
         return None
-    label = day.strftime("%Y-%m") if grain == "month" else str(day.year)
+    label = date_text(day, grain if grain == "month" else "year")
     return _ecb_average(code, lo, hi), label, "ecb"
 
 
@@ -150,7 +151,7 @@ def _peg(code: str, day: dt.date | None, grain: str | None) -> tuple[float, str,
     peg = _pegs().get(code)
     if peg is None or (day is not None and day < peg[1]):
         return None
-    label = None if day is None else (day.isoformat() if grain == "day" else day.strftime("%Y-%m") if grain == "month" else str(day.year))
+    label = None if day is None else date_text(day, grain if grain in ("day", "month") else "year")
     return peg[0], label, "peg"
 
 
