@@ -87,15 +87,12 @@ def co_mentioned_chart(df: pd.DataFrame, name: str, top: int = TOP) -> go.Figure
     data = co_mentioned(df, name, top)
     if data.empty:
         return charts.empty_figure(title)
-    fig = go.Figure(go.Bar(
-        y=charts.labels(data["entity"]), x=data["documents"], orientation="h", marker={"color": "#4c78a8"},
-        customdata=[charts.target(entity=e) for e in data["entity"]], showlegend=False,
-        hovertemplate="%{y}: in %{x:,d} of the same documents<extra></extra>",
-    ))
-    charts._layout(fig, title, height=max(260, 100 + 26 * len(data)), showlegend=False)
-    fig.update_yaxes(categoryorder="array", categoryarray=charts.labels(data["entity"])[::-1], title=None)
-    charts._count_axis(fig, data["documents"], axis="x", title="documents")
-    return fig
+    bars = dict(type="bar", y=charts.labels(data["entity"]), x=data["documents"], orientation="h", marker={"color": "#4c78a8"},
+                customdata=[charts.target(entity=e) for e in data["entity"]], showlegend=False,
+                hovertemplate="%{y}: in %{x:,d} of the same documents<extra></extra>")
+    return charts.figure([bars], title, height=max(260, 100 + 26 * len(data)), showlegend=False,
+                         yaxis=charts.category_axis(charts.labels(data["entity"])[::-1]),
+                         xaxis=charts.count_axis(data["documents"], "documents"))
 
 
 def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -13,8 +13,8 @@ import pandas as pd
 from dashboard import labels as words
 import plotly.graph_objects as go
 
-from dashboard.charts import MONEY_COLOURS, _layout, _money_axis, empty_figure, labels, target
-from dashboard.summaries import codes, distinct_pairs_per_first, is_in, take
+from dashboard.charts import MONEY_COLOURS, category_axis, empty_figure, figure, labels, money_axis, target
+from dashboard.summaries import codes, is_in, once_per, positions, take
 from dashboard.drilldown import document_label
 from etl import events as etl_events
 from etl.export import to_csv_bytes
@@ -39,39 +39,37 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
         return etl_events.events_table(etl_events.event_columns(take(view, etl_events.NEEDED, money)))
     money &= is_in(view["money_type"], RAISED) & view["event_id"].notna().to_numpy(dtype=bool)
     reports = take(view, ["event_id", "published", "doc_id"], money)
-    at = _positions(all_events.index, reports["event_id"])
+    at = positions(all_events.index, reports["event_id"])
     reports, at = reports[at >= 0], at[at >= 0]
     if not len(at):
         return all_events.iloc[:0]
     published = pd.to_datetime(reports["published"]).to_numpy(dtype="datetime64[ns]")
     doc_codes, doc_values = codes(reports["doc_id"])
-    stamp = np.where(np.isnat(published), np.iinfo(np.int64).max, published.astype(np.int64))
-    order = np.lexsort((doc_codes, stamp))  # earliest report first, undated last
-    present = np.unique(at)
-    table = all_events.iloc[present].copy()
-    where = np.searchsorted(present, at)  # each report's row of `table`
-    table["mentions"] = np.bincount(where, minlength=len(table))
-    table["documents"] = distinct_pairs_per_first(where, doc_codes + 1, len(table), len(doc_values) + 1)
-    first = np.full(len(table), np.iinfo(np.int64).max)
-    np.minimum.at(first, where, stamp)
-    table["first_published"] = pd.to_datetime(np.where(first == np.iinfo(np.int64).max, np.datetime64("NaT", "ns"),
-                                                        first.astype("datetime64[ns]")))
-    pairs = pd.DataFrame({"event": where[order], "doc": doc_codes[order]}).drop_duplicates()
+    never = np.iinfo(np.int64).max
+    stamp = np.where(np.isnat(published), never, published.astype(np.int64))
+    # Each report's event, numbered in the order the table lists them: first published in the
+    # view, then the dataset's order (first published overall, company, id), so the unfiltered
+    # view gives exactly etl.events.events_table's order.
+    per_event = np.bincount(at, minlength=len(all_events))
+    present = np.flatnonzero(per_event)
+    first = np.full(len(all_events), never)
+    np.minimum.at(first, at, stamp)
+    listed = present[np.lexsort((present, first[present]))]
+    rank = np.empty(len(all_events), dtype=np.int64)
+    rank[listed] = np.arange(len(listed))
+    where = rank[at]  # each report's row of `table`
+    table = all_events.iloc[listed].reset_index(drop=True)
+    table["mentions"] = per_event[listed]
+    table["first_published"] = pd.to_datetime(np.where(first[listed] == never, np.datetime64("NaT", "ns"),
+                                                        first[listed].astype("datetime64[ns]")))
+    order = np.lexsort((doc_codes, stamp))  # a source's earliest report first, undated last
+    key = where[order] * (len(doc_values) + 1) + doc_codes[order]
+    _, first_of_pair = np.unique(key, return_index=True)
+    pairs = order[np.sort(first_of_pair)]  # one report per (event, document), in report order
+    table["documents"] = np.bincount(where[pairs], minlength=len(table))
     names = pd.Index(doc_values).astype(str).to_numpy(dtype=object)
-    table["sources"] = etl_events.joined(pd.Series(pairs["event"].to_numpy()),
-                                          pd.Series(names[pairs["doc"].to_numpy()])).reindex(range(len(table))).to_numpy()
-    table = table.astype({c: all_events[c].dtype for c in ("mentions", "documents", "first_published", "sources")})
-    # First published in the view, then the dataset's order (first published overall, company, id):
-    # the unfiltered view gives exactly etl.events.events_table's order.
-    return table.iloc[np.lexsort((present, first))].reset_index(drop=True)
-
-
-def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """Where each value stands in `index` (-1: nowhere); a categorical is looked up once per category."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        lookup = np.append(index.get_indexer(values.cat.categories.astype(str)), -1)
-        return lookup[values.cat.codes.to_numpy()]
-    return index.get_indexer(values.astype(str))
+    table["sources"] = etl_events.join_groups(where[pairs], names[doc_codes[pairs]], len(table))
+    return table.astype({c: all_events[c].dtype for c in ("mentions", "documents", "first_published", "sources")})
 
 
 def with_articles(table: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
@@ -86,7 +84,9 @@ def with_articles(table: pd.DataFrame, documents: pd.DataFrame | None) -> pd.Dat
 def _document_names(documents: pd.DataFrame | None, wanted: set[str]) -> dict[str, str]:
     if documents is None or not len(documents) or not wanted:
         return {}
-    docs = documents[documents["doc_id"].astype(str).isin(wanted).to_numpy(dtype=bool)]
+    ids = once_per((documents,), "doc_id index", lambda: pd.Index(documents["doc_id"].astype(str)))
+    at = ids.get_indexer_for(list(wanted))  # doc_id is unique; a merged table might not be
+    docs = documents.iloc[np.sort(at[at >= 0])]
     site = docs["site"] if "site" in docs.columns else pd.Series(None, index=docs.index)
     return {str(d): document_label(t, s, src) for d, t, s, src in zip(docs["doc_id"], docs["title"], site, docs["source"])}
 
@@ -108,23 +108,21 @@ def totals_chart(table: pd.DataFrame, top: int = 15) -> go.Figure:
         return empty_figure(title)
     order = list(data.groupby("company")["amount_usd"].sum().sort_values(ascending=False, kind="stable").index[:top])
     data = data[data["company"].isin(order)]
-    fig = go.Figure()
+    traces = []
     for money_type in RAISED:
         rows = data[data["money_type"] == money_type]
         if rows.empty:
             continue
-        fig.add_trace(go.Bar(
-            y=labels(rows["company"]), x=rows["amount_usd"], name=words.value("money_type", money_type), orientation="h",
+        traces.append(dict(
+            type="bar", y=labels(rows["company"]), x=rows["amount_usd"], name=words.value("money_type", money_type), orientation="h",
             marker={"color": MONEY_COLOURS[money_type]},
             text=[f"{words.money(u)} in {words.plural(int(n), words.value('money_type', money_type).lower() + ' event')}"
                   for u, n in zip(rows["amount_usd"], rows["events"])],
             customdata=[target(kind="money", company=c, money_type=money_type) for c in rows["company"]],
             hovertemplate="%{y}: %{text}<extra></extra>", textposition="none",
         ))
-    _layout(fig, title, barmode="stack", height=max(300, 60 + 28 * len(order)))
-    fig.update_yaxes(categoryorder="array", categoryarray=labels(order)[::-1], title=None)
-    _money_axis(fig, "x")  # $2B, never $2.00G
-    return fig
+    return figure(traces, title, barmode="stack", height=max(300, 60 + 28 * len(order)),
+                  yaxis=category_axis(labels(order)[::-1]), xaxis=money_axis())  # $2B, never $2.00G
 
 
 def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
@@ -143,10 +141,10 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
         title += f": the {limit:,} largest of {len(data):,}"
         data = data.iloc[np.argsort(-data["amount_usd"].to_numpy(dtype="float64"), kind="stable")[:limit]]
     sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2) if len(data) else 1.0
-    fig = go.Figure()
+    traces = []
     for money_type, rows in data.groupby("money_type", sort=False):
-        fig.add_trace(go.Scatter(
-            x=rows["when"], y=labels(rows["company"]), name=words.value("money_type", money_type), mode="markers",
+        traces.append(dict(
+            type="scatter", x=rows["when"], y=labels(rows["company"]), name=words.value("money_type", money_type), mode="markers",
             marker={"size": rows["amount_usd"].astype(float), "sizemode": "area", "sizeref": sizeref, "sizemin": 5,
                     "color": MONEY_COLOURS.get(str(money_type), "#333333"), "line": {"width": 0.5, "color": "white"}},
             customdata=[target(event_id=e) for e in rows["event_id"]],
@@ -155,17 +153,15 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
             hovertext=[words.date_at(pd.Timestamp(str(d)), g) for d, g in zip(rows["date"], rows["date_grain"])],
             hovertemplate="%{y}<br>%{hovertext}: %{text}<extra></extra>",
         ))
-    _layout(fig, title, height=max(320, 80 + 24 * data["company"].nunique()))
-    fig.update_yaxes(title=None)
     days = data["date_grain"].isin(["day", "week"]).any()  # months only: ticks name months, not the 15th
-    fig.update_xaxes(title=None, tickformat="%d %b %Y" if days else "%b %Y")  # never hours: an event has a date, not a time
+    x = {"title": None, "tickformat": "%d %b %Y" if days else "%b %Y"}  # never hours: an event has a date, not a time
     if data["when"].max() - data["when"].min() < pd.Timedelta(days=10):  # one date: a few ticks around it
         if days:
-            fig.update_xaxes(dtick=86_400_000)
+            x["dtick"] = 86_400_000
         else:
             pad = pd.Timedelta(days=45)
-            fig.update_xaxes(dtick="M1", range=[data["when"].min() - pad, data["when"].max() + pad])
-    return fig
+            x.update(dtick="M1", range=[data["when"].min() - pad, data["when"].max() + pad])
+    return figure(traces, title, height=max(320, 80 + 24 * data["company"].nunique()), yaxis={"title": None}, xaxis=x)
 
 
 def _day_of(table: pd.DataFrame) -> pd.Series:
@@ -181,8 +177,9 @@ def _day_of(table: pd.DataFrame) -> pd.Series:
 def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit: int | None = None) -> pd.DataFrame:
     """The events as the page shows them (the `limit` largest, largest first), with the articles
     that report them, columns named in words."""
-    shown = table.sort_values("amount_usd", ascending=False, na_position="last", kind="stable")
-    shown = with_articles(shown.head(limit) if limit is not None else shown, documents)
+    amount = table["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)
+    order = np.argsort(np.where(np.isnan(amount), np.inf, -amount), kind="stable")  # largest first, unpriced last
+    shown = with_articles(table.iloc[order[:limit] if limit is not None else order], documents)
     shown = shown[[c for c in TABLE_LABELS if c in shown.columns]].copy()
     for col in shown.columns:
         if col in ("round", "money_type"):  # codes in words: "Series B", "Funding"

@@ -39,6 +39,31 @@ def is_in(series: pd.Series, values) -> np.ndarray:
     return series.isin(list(values)).to_numpy(dtype=bool, na_value=False)
 
 
+_BY_IDENTITY: dict = {}  # (ids of the inputs, what) -> (inputs, answer): the inputs are kept alive, so their ids stay theirs
+
+
+def once_per(inputs: tuple, what: str, compute):
+    """`compute()` once per identity of `inputs` (a dataset's categories, its documents frame:
+    objects that every view shares and nobody changes in place). A few entries only."""
+    key = (tuple(id(x) for x in inputs), what)
+    if key not in _BY_IDENTITY:
+        if len(_BY_IDENTITY) >= 16:
+            _BY_IDENTITY.clear()
+        _BY_IDENTITY[key] = (inputs, compute())
+    return _BY_IDENTITY[key][1]
+
+
+def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Where each value stands in `index` (-1: nowhere); a categorical is looked up once per
+    category, and once per (categories, index) pair: every view of a dataset shares both."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        lookup = once_per((categories, index), "positions",
+                          lambda: np.append(index.get_indexer(categories.astype(str)), -1))  # code -1 reads the last
+        return lookup[values.cat.codes.to_numpy()]
+    return index.get_indexer(values.astype(str))
+
+
 def take(df: pd.DataFrame, columns, rows: np.ndarray) -> pd.DataFrame:
     """`df[columns]` at the boolean mask `rows`, through the arrays (several times faster than
     masking every column of a wide frame); the index is kept."""

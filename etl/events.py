@@ -271,12 +271,34 @@ def _all_investors(rows: pd.DataFrame, leads: pd.Series) -> pd.Series:
 
 
 def joined(keys: pd.Series, values: pd.Series) -> pd.Series:
-    """The values of each key, in order, "; "-joined (a plain loop: pandas' per-group Python
-    aggregation costs far more on tens of thousands of small groups)."""
-    out: dict[str, list[str]] = {}
-    for key, value in zip(keys.tolist(), values.astype(str).tolist()):
-        out.setdefault(key, []).append(value)
-    return pd.Series({key: "; ".join(v) for key, v in out.items()}, dtype="object")
+    """The values of each key, in order, "; "-joined; indexed by key in order of first appearance
+    (missing keys are skipped)."""
+    codes, uniques = pd.factorize(keys, sort=False)
+    present = codes >= 0
+    texts = join_groups(codes[present], values.astype(str).to_numpy(dtype=object)[present], len(uniques))
+    return pd.Series(texts, index=uniques, dtype="object")
+
+
+def join_groups(codes: np.ndarray, texts: np.ndarray, n: int) -> np.ndarray:
+    """For each code 0..n-1, its texts in order, "; "-joined (None where it has none).
+    Vectorised: the k-th texts of every group still that long are appended in one step, so the
+    cost is linear in the texts, however the groups are sized."""
+    order = np.argsort(codes, kind="stable")  # each group's texts together, in their order
+    codes, texts = codes[order], texts[order]
+    out = np.full(n, None, dtype=object)
+    if not len(codes):
+        return out
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sizes = np.diff(np.r_[starts, len(codes)])
+    joined_ = texts[starts].copy()
+    longer = np.flatnonzero(sizes > 1)
+    k = 1
+    while len(longer):
+        joined_[longer] = joined_[longer] + "; " + texts[starts[longer] + k]
+        k += 1
+        longer = longer[sizes[longer] > k]
+    out[codes[starts]] = joined_
+    return out
 
 
 def _finest_dates(rows: pd.DataFrame) -> pd.DataFrame:

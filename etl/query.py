@@ -17,9 +17,10 @@ evaluates that condition:
 """
 from __future__ import annotations
 
+import os
 import threading
-from collections import OrderedDict
 import uuid
+from collections import OrderedDict
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
@@ -95,49 +96,53 @@ def _placeholders(values: Sequence) -> str:
 def where(sel: Selection, columns: Iterable[str] | None = None) -> tuple[str, list]:
     """The SQL condition (``TRUE`` for everything) and its parameters. With `columns`, conditions
     on columns the relation lacks are left out (documents have no kind, entity …)."""
-    condition, params, _ = _where(sel, columns)
-    return condition, params
+    terms = _terms(sel, columns)
+    parts = [term[0].sql if len(term) == 1 else "(" + " OR ".join(leaf.sql for leaf in term) + ")" for term in terms]
+    return (" AND ".join(parts) or "TRUE"), [value for term in terms for leaf in term for value in leaf.params]
 
 
-def _where(sel: Selection, columns: Iterable[str] | None) -> tuple[str, list, set[str]]:
-    """where(), and the columns its condition may read."""
+@dataclass(frozen=True)
+class _Leaf:
+    """A condition on one column: SQL over that column only, and its parameters."""
+
+    sql: str
+    column: str
+    params: tuple = ()
+
+
+def _terms(sel: Selection, columns: Iterable[str] | None) -> list[tuple[_Leaf, ...]]:
+    """The selection as terms that all must hold, each a tuple of alternatives (one leaf, or the
+    names' "either" pair). No leaf reads more than one column: that is what lets `mask` evaluate
+    a categorical column's leaf once per category instead of once per row."""
     have = None if columns is None else set(columns)
-    used: set[str] = set()
+    terms: list[tuple[_Leaf, ...]] = []
 
-    def usable(*cols: str) -> bool:
-        if have is not None and not all(c in have for c in cols):
-            return False
-        used.update(cols)
-        return True
+    def add(column: str, sql: str, *values) -> None:
+        if have is None or column in have:
+            terms.append((_Leaf(sql, column, values),))
 
-    parts: list[str] = []
-    params: list = []
-
-    def add(sql: str, *values) -> None:
-        parts.append(sql)
-        params.extend(values)
-
-    if usable("published"):
-        _dates(sel, add)
+    if sel.since is not None or sel.until is not None or sel.undated is False:
+        add("published", *_dates(sel))
     for column, values in (("lang", sel.langs), ("kind", sel.kinds), ("source", sel.sources)):
-        if values and usable(column):
-            add(f"{column} IN ({_placeholders(values)})", *values)
-    if sel.source_text and usable("source"):
-        add("contains(lower(source), ?)", sel.source_text.lower())
-    _names(sel, usable, add)
-    if sel.licenses and usable("license"):
+        if values:
+            add(column, f"{column} IN ({_placeholders(values)})", *values)
+    if sel.source_text:
+        add("source", "contains(lower(source), ?)", sel.source_text.lower())
+    names = _names(sel, have)
+    if names:
+        terms.extend([names] if sel.either_name else [(leaf,) for leaf in names])
+    if sel.licenses:
         stances = [v for v in sel.licenses if v != LICENSE_NONE]
         options = [f"license IN ({_placeholders(stances)})"] if stances else []
         options += ["license IS NULL"] if LICENSE_NONE in sel.licenses else []
-        add("(" + " OR ".join(options) + ")", *stances)
-    return (" AND ".join(parts) or "TRUE"), params, used
+        add("license", "(" + " OR ".join(options) + ")", *stances)
+    return terms
 
 
-def _dates(sel: Selection, add) -> None:
+def _dates(sel: Selection) -> tuple:
+    """The condition on `published` and its values (called only when there is one)."""
     bounded = sel.since is not None or sel.until is not None
     keep_undated = sel.undated if sel.undated is not None else not bounded
-    if not bounded and keep_undated:
-        return
     conditions, values = ["published IS NOT NULL"], []
     if sel.since is not None:
         conditions.append("published >= ?")
@@ -146,55 +151,83 @@ def _dates(sel: Selection, add) -> None:
         conditions.append("published < ?")
         values.append(datetime.combine(sel.until + timedelta(days=1), datetime.min.time()))
     condition = " AND ".join(conditions)
-    add(f"(({condition}) OR published IS NULL)" if keep_undated else f"({condition})", *values)
+    return (f"(({condition}) OR published IS NULL)" if keep_undated else f"({condition})"), *values
 
 
-def _names(sel: Selection, usable, add) -> None:
+def _names(sel: Selection, have: set[str] | None) -> tuple[_Leaf, ...]:
     fold = (lambda c: f"lower({c})") if sel.casefold_names else (lambda c: c)
     value = (lambda v: v.lower()) if sel.casefold_names else (lambda v: v)
-    conditions, values = [], []
-    for column, wanted in (("entity", sel.entities), ("company", sel.companies)):
-        if wanted and usable(column):
-            conditions.append(f"coalesce({fold(column)} IN ({_placeholders(wanted)}), FALSE)")
-            values.extend(value(v) for v in wanted)
-    if conditions:
-        add("(" + (" OR " if sel.either_name else " AND ").join(conditions) + ")", *values)
+    return tuple(
+        _Leaf(f"coalesce({fold(column)} IN ({_placeholders(wanted)}), FALSE)", column, tuple(value(v) for v in wanted))
+        for column, wanted in (("entity", sel.entities), ("company", sel.companies))
+        if wanted and (have is None or column in have)
+    )
 
 
-def _cast_frame(frame: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
-    """The `columns` a condition reads, as DuckDB scans them: an empty categorical (no type DuckDB
-    can take) as nulls of text. Only those columns: a million-row text column nobody asks about
-    is never converted."""
-    out = {}
-    for col in frame.columns:
-        if col not in columns:
-            continue
-        series = frame[col]
-        if isinstance(series.dtype, pd.CategoricalDtype) and len(series.cat.categories) == 0:
-            series = pd.Series(np.full(len(series), None, dtype=object), index=frame.index)
-        out[col] = series
-    return pd.DataFrame(out, index=frame.index, copy=False)
+_MASK_DB: list[duckdb.DuckDBPyConnection] = []  # this process's connection for mask(), opened on first use
+_MASK_DB_LOCK = threading.Lock()
+
+
+def _mask_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the process's one in-memory database for masks (opening a database costs
+    ~13 ms, a cursor nothing)."""
+    with _MASK_DB_LOCK:
+        if not _MASK_DB:
+            _MASK_DB.append(duckdb.connect(config={"threads": 1}))
+        return _MASK_DB[0].cursor()
+
+
+def _close_mask_db() -> None:
+    """Before a fork (the extraction pool's workers): the database and its threads go. A forked
+    child that inherits a live DuckDB database dies (BrokenProcessPool); the parent opens a new
+    one on its next mask. (subprocess launches do not fork through Python and keep it.)"""
+    with _MASK_DB_LOCK:
+        while _MASK_DB:
+            _MASK_DB.pop().close()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_close_mask_db)
 
 
 def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
-    """Boolean row mask of an in-memory table (mentions or documents) for `sel`: the same SQL
-    condition as the store's, run by DuckDB over the frame (row order is kept)."""
+    """Boolean row mask of an in-memory table (mentions or documents) for `sel`: the store's SQL
+    conditions, run by DuckDB over the frame (row order is kept). A leaf on a categorical column
+    is evaluated once per category (and once for null) and read off through the codes, so a
+    million-row filter on languages costs a lookup, not a scan."""
+    keep = np.ones(len(frame), dtype=bool)
     if not sel or frame.empty:
-        return np.ones(len(frame), dtype=bool)
-    condition, params, used = _where(sel, frame.columns)
-    if condition == "TRUE":
-        return np.ones(len(frame), dtype=bool)
-    # A connection of its own, one thread, closed at once: no DuckDB thread or connection may be
-    # alive in this process when the extraction pool forks its workers (a forked child that
-    # inherits them dies: BrokenProcessPool).
-    con = duckdb.connect(config={"threads": 1})
-    name = f"frame_{uuid.uuid4().hex[:8]}"
+        return keep
+    terms = _terms(sel, frame.columns)
+    if not terms:
+        return keep
+    con = _mask_cursor()
     try:
-        con.register(name, _cast_frame(frame, used))
-        keep = con.execute(f"SELECT coalesce({condition}, FALSE) AS keep FROM {name}", params).fetchnumpy()["keep"]
+        for term in terms:
+            hit = _leaf_mask(con, frame, term[0])
+            for leaf in term[1:]:
+                hit |= _leaf_mask(con, frame, leaf)
+            keep &= hit
     finally:
         con.close()
-    return np.asarray(keep, dtype=bool)
+    return keep
+
+
+def _leaf_mask(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, leaf: _Leaf) -> np.ndarray:
+    series = frame[leaf.column]
+    categorical = isinstance(series.dtype, pd.CategoricalDtype)
+    if categorical:  # the categories, then null (code -1 reads the last entry)
+        values = np.append(series.cat.categories.to_numpy(dtype=object), None)
+    else:
+        values = series.to_numpy(dtype="datetime64[ns]" if leaf.column == "published" else object)
+    name = f"leaf_{uuid.uuid4().hex[:8]}"
+    con.register(name, pd.DataFrame({leaf.column: values}, copy=False))
+    try:
+        got = con.execute(f"SELECT coalesce({leaf.sql}, FALSE) AS keep FROM {name}", list(leaf.params)).fetchnumpy()["keep"]
+    finally:
+        con.unregister(name)
+    got = np.asarray(got, dtype=bool)
+    return got[series.cat.codes.to_numpy()] if categorical else got
 
 
 def select(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
@@ -214,8 +247,7 @@ def period(grain: str, column: str = "published") -> str:
 class Query:
     """SQL over one version of a store: views of the mentions, documents and errors tables (names
     in `views`), the scope (a Selection) applied inside them. Shared by threads: every call runs
-    on its own cursor. `close()` lets the version go (an ETL run may then delete it).
-    `with_tables` gives a Query that also sees some in-memory rows (a session's own uploads)."""
+    on its own cursor. `close()` lets the version go (an ETL run may then delete it)."""
 
     def __init__(self, store: Path, scope: Selection = Selection(), memory_limit: str = "1GB", threads: int = 2):
         self.store, self.scope = Path(store), scope
@@ -249,35 +281,6 @@ class Query:
                 doc_condition, doc_params = where(self.scope.documents())
                 source = f"SELECT * FROM ({source}) WHERE {_inline(doc_condition, doc_params)}"
             self._db.execute(f"CREATE VIEW {table} AS {source}")
-
-    def with_tables(self, mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame) -> "Query":
-        """This store plus in-memory rows (a session's uploads): a document the store already has
-        (same doc_id) is not added twice. The rows live in DuckDB tables of their own, dropped
-        when the returned Query is garbage-collected; other sessions never see them."""
-        derived = object.__new__(Query)
-        derived.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("views", "_finalizer")})
-        tag = uuid.uuid4().hex[:12]
-        con = self.cursor()
-        names = {}
-        for table, frame in (("mentions", mentions), ("documents", documents), ("errors", errors)):
-            local = f"extra_{tag}_{table}"
-            con.register(f"{local}_src", _cast_frame(frame))
-            con.execute(f"CREATE TABLE {local} AS SELECT * FROM {local}_src")
-            con.unregister(f"{local}_src")
-            names[table] = local
-        base = self.views
-        new_docs = f"doc_id NOT IN (SELECT doc_id FROM {base['documents']} WHERE doc_id IS NOT NULL)"
-        derived.results = Results()  # answers about other rows
-        derived._base = self  # keeps the store version held while the derived Query lives
-        derived.views = {name: f"view_{tag}_{name}" for name in base}
-        con.execute(f"CREATE VIEW {derived.views['mentions']} AS SELECT * FROM {base['mentions']} "
-                    f"UNION ALL BY NAME SELECT * FROM {names['mentions']} WHERE {new_docs}")
-        con.execute(f"CREATE VIEW {derived.views['documents']} AS SELECT * FROM {base['documents']} "
-                    f"UNION ALL BY NAME SELECT * FROM {names['documents']} WHERE {new_docs}")
-        con.execute(f"CREATE VIEW {derived.views['errors']} AS SELECT * FROM {base['errors']} "
-                    f"UNION ALL BY NAME SELECT * FROM {names['errors']}")
-        derived._finalizer = weakref.finalize(derived, _drop, self._db, [*derived.views.values()], [*names.values()])
-        return derived
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -377,17 +380,6 @@ class Results:
                 while len(self._answers) > self.entries:
                     self._answers.popitem(last=False)
         return answer
-
-
-def _drop(db: duckdb.DuckDBPyConnection, views: list[str], tables: list[str]) -> None:
-    try:
-        con = db.cursor()
-        for view in views:
-            con.execute(f"DROP VIEW IF EXISTS {view}")
-        for table in tables:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-    except duckdb.Error:  # the database is closed already
-        pass
 
 
 def _typed(table: pa.Table, columns: Sequence[str] | None) -> pd.DataFrame:

@@ -174,3 +174,19 @@ def test_events_do_not_depend_on_row_order(rows, seed):
     reporting = frame.money_type.isin(["funding", "investment"]) & frame.company.notna() & frame.amount_usd.notna()
     assert ids[reporting].notna().all()
     assert ids[frame.money_type == "aggregate"].isna().all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["e1", "e2", "e3", None]), st.text("ab;", max_size=3)), max_size=40))
+def test_joined_keeps_each_keys_values_in_order(pairs):
+    """joined() against the plain reading of its docstring, one pair at a time."""
+    from etl.events import joined
+
+    keys = pd.Series([k for k, _ in pairs], dtype="object")
+    values = pd.Series([v for _, v in pairs], dtype="object")
+    want: dict[str, list[str]] = {}
+    for key, value in pairs:
+        if key is not None:
+            want.setdefault(key, []).append(value)
+    got = joined(keys, values)
+    assert list(got.index) == list(want) and list(got) == ["; ".join(v) for v in want.values()]

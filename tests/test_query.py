@@ -178,4 +178,25 @@ def test_a_frame_of_categoricals_with_an_empty_one_is_masked_like_plain_text(tab
     for sel in (Selection(langs=("ar", "hi")), Selection(licenses=("none",)), Selection(licenses=("open",)),
                 Selection(entities=("DeepSeek",), companies=("DeepSeek",), either_name=True, langs=("ar",))):
         assert (mask(coded, sel) == mask(plain, sel)).all(), sel
+    for name, sel in SELECTIONS.items():  # a leaf on a categorical is read off its categories: same meaning
+        reference = [expected(row, sel) for row in plain.to_dict("records")]
+        assert (mask(coded, sel) == reference).all(), name
     assert mask(coded, Selection(licenses=("none",))).all() and not mask(coded, Selection(licenses=("open",))).any()
+
+
+def _mask_in_child(sel: Selection) -> int:
+    return int(mask(tiny_tables().mentions, sel).sum())
+
+
+def test_forked_workers_after_a_mask_live_and_can_mask_themselves(tables):
+    """mask() keeps one DuckDB database per process; the extraction pool forks its workers from
+    a process that may have used it (the dashboard's tests, an ETL run after a scoped read).
+    Children must live, and mask on their own."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    sel = Selection(langs=("ar", "hi"))
+    want = int(mask(tables.mentions, sel).sum())
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+        assert list(pool.map(_mask_in_child, [sel] * 4)) == [want] * 4
+    assert int(mask(tables.mentions, sel).sum()) == want  # and the parent opens a new one
