@@ -14,8 +14,10 @@ file), ``documents.parquet`` and ``errors.parquet`` (optional), as written by
 Loading reads low-cardinality text columns straight into pandas categoricals (Parquet
 dictionary decoding), which is several times faster than ``read_parquet`` followed by
 ``astype("category")`` and makes every filter and group-by on them a comparison of integer codes.
-The long text columns (sentence, text) are read in a background thread: filters and charts never
-need them, so the first page does not wait for them (see Dataset).
+The long text columns (sentence, text) and the per-row details no filter or chart reads (title,
+url, where the date came from, the extractor, the exchange rate's source, the end offset) are
+read in a background thread, so the first page does not wait for them, and a filter copies
+only the columns its view is read for (see Dataset).
 """
 from __future__ import annotations
 
@@ -68,7 +70,8 @@ class DataUnavailable(Exception):
     """The dataset cannot be loaded; the message is meant for the person looking at the page."""
 
 
-HEAVY = ("sentence", "text")  # long text: read in the background, never needed by filters and charts
+# read in the background, never needed by filters and charts: long text, and details shown for rows
+HEAVY = ("sentence", "text", "title", "url", "published_from", "extractor", "fx_date", "fx_from", "end")
 _BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ai-trends-load")
 
 
@@ -93,8 +96,8 @@ class LazyColumns:
 @dataclass(frozen=True)
 class Dataset:
     """The three tables. The mentions table is kept in two parts with the same index: `light`
-    (every column but the long texts, loaded first) and `text` (sentence and text, loaded in the
-    background). `rows(index)` and `mentions` put them together."""
+    (every column filters and charts read, loaded first) and `text` (the long texts and row details
+    of HEAVY, loaded in the background). `rows(index)` and `mentions` put them together."""
 
     light: pd.DataFrame
     text: LazyColumns
@@ -320,9 +323,9 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
     if selection:
         keep = etl_query.mask(arrow.select(["lang", "published"]).to_pandas(), selection)
         arrow = arrow.filter(pa.array(keep)).select(wanted)
-    dictionary = [c for c in categorical if c in names]
-    if not dictionary:  # long text: one chunk per column makes taking rows ~100x faster than across chunks
-        arrow = arrow.combine_chunks()
+    for i, f in enumerate(arrow.schema):  # long text: one chunk per column makes taking rows ~100x faster than across chunks
+        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            arrow = arrow.set_column(i, f, arrow.column(i).combine_chunks())
     frame = arrow.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
     for col, dtype in columns.items():
         if col not in frame.columns:  # an older store without a newer column: add it empty
@@ -441,7 +444,7 @@ class Prepared(NamedTuple):
     """A dataset with what every page view needs from it, computed once."""
 
     dataset: Dataset
-    light: pd.DataFrame  # mentions without the long text columns (dataset.light)
+    light: pd.DataFrame  # mentions without the background columns (dataset.light)
     choices: dict[str, list[str]]  # values of the multi-select filters
     bounds: tuple[date, date] | None  # first and last publication day, None when nothing is dated
 

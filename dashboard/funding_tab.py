@@ -166,12 +166,17 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
 
 def _day_of(table: pd.DataFrame) -> pd.Series:
     """Where each event sits on a day axis: its day; a month-grain date mid-month (the hover
-    says the month); NaT for a quarter, a year or no date."""
+    says the month); NaT for a quarter, a year or no date. Each distinct date is parsed once."""
+    codes_, dates = pd.factorize(table["date"].astype("string"))
     grain = table["date_grain"].astype("string")
-    text = table["date"].astype("string")
-    day = pd.to_datetime(text.where(grain.isin(["day", "week"])), errors="coerce", format="ISO8601")
-    month = pd.to_datetime(text.where(grain == "month") + "-15", errors="coerce", format="ISO8601")
-    return day.fillna(month)
+    day = pd.to_datetime(pd.Series(dates, dtype="string"), errors="coerce", format="ISO8601").to_numpy(dtype="datetime64[ns]")
+    mid = pd.to_datetime(pd.Series(dates, dtype="string") + "-15", errors="coerce", format="ISO8601").to_numpy(dtype="datetime64[ns]")
+    nat = np.datetime64("NaT", "ns")
+    at = np.where(codes_ >= 0, codes_, 0)
+    whole = grain.isin(["day", "week"]).to_numpy(dtype=bool, na_value=False) & (codes_ >= 0)
+    month = (grain == "month").to_numpy(dtype=bool, na_value=False) & (codes_ >= 0)
+    placed = np.where(whole, day[at] if len(dates) else nat, np.where(month, mid[at] if len(dates) else nat, nat))
+    return pd.Series(placed, index=table.index, dtype="datetime64[ns]")
 
 
 def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit: int | None = None) -> pd.DataFrame:

@@ -116,3 +116,13 @@ def test_a_view_counts_its_own_reports_of_the_datasets_events(tables, events):
     assert openai.lead_investor == "Thrive Capital"
     assert list(shown.company) == ["OpenAI"]  # Anthropic has no Chinese report
     assert funding_tab.events(chinese.iloc[:0], dataset.events).empty
+
+
+def test_events_are_placed_at_the_grain_their_date_states():
+    """A day on its day, a month mid-month, a quarter, a year or no date nowhere: each distinct
+    date text is parsed once and read back by every event that has it."""
+    table = pd.DataFrame({"date": ["2024-06-11", "2024-06", "2024", "2024-04", None, "2024-06-11", "2024-06"],
+                          "date_grain": ["day", "month", "year", "quarter", None, "week", "month"]})
+    want = pd.Series(pd.to_datetime(["2024-06-11", "2024-06-15", None, None, None, "2024-06-11", "2024-06-15"])).astype("datetime64[ns]")
+    pd.testing.assert_series_equal(funding_tab._day_of(table), want, check_names=False)
+    assert funding_tab._day_of(table.iloc[:0]).empty
