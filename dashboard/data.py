@@ -15,9 +15,10 @@ Loading reads low-cardinality text columns straight into pandas categoricals (Pa
 dictionary decoding), which is several times faster than ``read_parquet`` followed by
 ``astype("category")`` and makes every filter and group-by on them a comparison of integer codes.
 The long text columns (sentence, text) and the per-row details no filter or chart reads (title,
-url, where the date came from, the extractor, the exchange rate's source, the end offset) are
-read in a background thread, so the first page does not wait for them, and a filter copies
-only the columns its view is read for (see Dataset).
+url, where the date came from, the extractor, the exchange rate's source, the end offset, the
+money columns the funding events are made of) are read in a background thread, so the first
+page does not wait for them, and a filter copies only the columns its view is read for (see
+Dataset).
 """
 from __future__ import annotations
 
@@ -70,8 +71,10 @@ class DataUnavailable(Exception):
     """The dataset cannot be loaded; the message is meant for the person looking at the page."""
 
 
-# read in the background, never needed by filters and charts: long text, and details shown for rows
-HEAVY = ("sentence", "text", "title", "url", "published_from", "extractor", "fx_date", "fx_from", "end")
+# Read in the background, never needed by filters and charts: long text, details shown for rows,
+# and the money columns only the dataset's funding events read (computed once, from whole rows).
+HEAVY = ("sentence", "text", "title", "url", "published_from", "extractor", "fx_date", "fx_from", "end",
+         "amount", "amount_upper", "currency", "round", "investor", "investors", "date", "date_grain")
 _BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ai-trends-load")
 
 
@@ -130,7 +133,7 @@ class Dataset:
     def events(self) -> pd.DataFrame:
         """The funding events of every money row (etl.events.events_table), computed once, on
         first use (the Funding tab, an entity page); `data.prepare` gives the rows their ids."""
-        money = self.light[(self.light["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+        money = self.rows(self.light.index[(self.light["kind"] == "money").to_numpy(dtype=bool, na_value=False)])
         table = etl_events.events_table(etl_events.event_columns(money))
         return table.set_axis(pd.Index(table["event_id"].astype(str)), axis=0)  # looked up by id on every view
 
@@ -452,8 +455,12 @@ class Prepared(NamedTuple):
 def prepare(dataset: Dataset) -> Prepared:
     """Once per dataset (per process, and per session's uploads): funding event ids where rows
     lack them, the filter choices and the date range."""
-    light = with_event_ids(dataset.light, recompute=bool(dataset.uploads))
-    if light is not dataset.light:
+    light = dataset.light
+    if not light.empty and (dataset.uploads or _missing_ids(light)):
+        money = light.index[(light["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+        ids = pd.Series(pd.NA, index=light.index, dtype="string")
+        ids.loc[money] = with_event_ids(dataset.rows(money), recompute=True)["event_id"]
+        light = light.assign(event_id=ids.astype("category"))
         dataset = replace(dataset, light=light)
     return Prepared(dataset, light, choices(light), published_bounds(light))
 
