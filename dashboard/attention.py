@@ -43,23 +43,27 @@ def documents_per_period(documents: pd.DataFrame, grain: str) -> pd.Series:
 
 
 def chosen_entities(df: pd.DataFrame, rows: np.ndarray, top: int, entities=None) -> list[str]:
-    """The given entities that occur, else the `top` most mentioned ones."""
+    """The given entities that occur, else the `top` most mentioned ones (ties by name)."""
     if entities:  # only the chosen ones are counted
         rows = rows & is_in(df["entity"], entities)
-    counts = count_by({"entity": df["entity"]}, rows)
-    counts = counts[counts["entity"].notna()]
+    codes_, values = summaries.codes(df["entity"])
+    n = np.bincount(codes_[rows & (codes_ >= 0)], minlength=len(values))
+    found = np.flatnonzero(n)
     if entities:
-        present_ = set(counts["entity"])
+        present_ = {str(values[i]) for i in found}
         return [e for e in entities if e in present_]
-    counts = counts.sort_values(["n", "entity"], ascending=[False, True], kind="stable")
-    return list(counts["entity"].head(top))
+    names = np.asarray(values.astype(str), dtype=object)[found]
+    return list(names[np.lexsort((names, -n[found]))][:top])
 
 
-def entity_periods(df: pd.DataFrame, grain: str, entities: list[str]) -> pd.DataFrame:
-    """entity, period, documents, mentions over the dated company/product rows of `entities`.
-    On integer codes: mentions by one bincount over (entity, period); documents by the distinct
-    (entity, document) pairs, each counted in its document's period."""
-    rows = is_in(df["kind"], ENTITY_KINDS) & summaries.placeable(df, grain) & is_in(df["entity"], entities)
+def entity_periods(df: pd.DataFrame, grain: str, entities: list[str], rows: np.ndarray | None = None) -> pd.DataFrame:
+    """entity, period, documents, mentions over the dated company/product rows of `entities`
+    (`rows`: those rows, when the caller has them). On integer codes: mentions by one bincount
+    over (entity, period); documents by the distinct (entity, document) pairs, each counted in
+    its document's period."""
+    if rows is None:
+        rows = is_in(df["kind"], ENTITY_KINDS) & summaries.placeable(df, grain)
+    rows = rows & is_in(df["entity"], entities)
     empty = pd.DataFrame({"entity": pd.Series(dtype="object"), "period": pd.Series(dtype="datetime64[ns]"),
                           "documents": pd.Series(dtype="int64"), "mentions": pd.Series(dtype="int64")})
     if not rows.any():
@@ -103,42 +107,51 @@ def attention(df: pd.DataFrame, documents: pd.DataFrame | None, grain: str = "mo
     totals = documents_per_period(docs, grain)
     rows = is_in(df["kind"], ENTITY_KINDS) & summaries.placeable(df, grain)  # dated finely enough for the grain
     chosen = chosen_entities(df, rows, top, entities)
-    per = entity_periods(df, grain, chosen)
+    per = entity_periods(df, grain, chosen, rows)
     dated = pd.DatetimeIndex(list(totals.index) + list(per["period"]))
     every = periods.every_period(dated.min() if len(dated) else None, dated.max() if len(dated) else None, grain)
     totals = periods.zero_filled(totals, every)
-    frames = []
-    for entity in chosen:
-        mine = per[per["entity"] == entity].set_index("period")
-        frame = pd.DataFrame({
-            "entity": entity, "period": every,
-            "documents": periods.zero_filled(mine["documents"], every).to_numpy(dtype="int64"),
-            "mentions": periods.zero_filled(mine["mentions"], every).to_numpy(dtype="int64"),
-            "total": totals.to_numpy(dtype="int64"),
-        })
-        frame["value"] = _measure(frame, measure, rolling)
-        frames.append(frame)
-    columns = ["entity", "period", "documents", "mentions", "total", "value"]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    out = out.astype({"entity": "string", "period": "datetime64[ns]", "documents": "int64", "mentions": "int64",
-                      "total": "int64", "value": "float64"})
+    # one grid of (entity, period), every period of the view on it: 0 where an entity is not mentioned
+    shape = (len(chosen), len(every))
+    at = (pd.Index(chosen).get_indexer(per["entity"]), every.get_indexer(pd.DatetimeIndex(per["period"])))
+    documents, mentions = np.zeros(shape, dtype="int64"), np.zeros(shape, dtype="int64")
+    documents[at], mentions[at] = per["documents"].to_numpy(dtype="int64"), per["mentions"].to_numpy(dtype="int64")
+    total = np.broadcast_to(totals.to_numpy(dtype="int64"), shape)
+    out = pd.DataFrame({
+        "entity": pd.array(np.repeat(np.asarray(chosen, dtype=object), shape[1]), dtype="string"),
+        "period": np.tile(every.to_numpy(dtype="datetime64[ns]"), shape[0]),
+        "documents": documents.ravel(), "mentions": mentions.ravel(), "total": total.ravel(),
+        "value": _measure(documents, mentions, total, measure, rolling).ravel(),
+    })
     out.attrs["totals"] = totals
-    return out[columns]
+    return out
 
 
-def _measure(frame: pd.DataFrame, measure: str, rolling: int) -> np.ndarray:
-    """The measure per period; a period without documents has none."""
+def _measure(documents: np.ndarray, mentions: np.ndarray, total: np.ndarray, measure: str, rolling: int) -> np.ndarray:
+    """The measure per (entity, period) of the grids; a period without documents has none. With
+    a window of k periods: a share from the sums of the last k periods (as many as there are),
+    a count averaged over the measured periods among them."""
     window = rolling if rolling and rolling > 1 else 1
-    no_documents = frame["total"].to_numpy() == 0
+    no_documents = total == 0
     if measure == "share":
-        part = frame["documents"].rolling(window, min_periods=1).sum().to_numpy(dtype="float64")
-        whole = frame["total"].rolling(window, min_periods=1).sum().to_numpy(dtype="float64")
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = part / whole
-        value = np.array(value, dtype="float64")
+            value = _window_sum(documents.astype("float64"), window) / _window_sum(total.astype("float64"), window)
     else:
-        counts = frame["documents" if measure == "documents" else "mentions"].to_numpy(dtype="float64", copy=True)
-        counts[no_documents] = np.nan  # not measured: left out of the average too
-        value = pd.Series(counts).rolling(window, min_periods=1).mean().to_numpy(dtype="float64", copy=True)
+        counts = (documents if measure == "documents" else mentions).astype("float64")
+        measured = (~no_documents).astype("float64")  # not measured: left out of the average too
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = _window_sum(np.where(no_documents, 0.0, counts), window) / _window_sum(measured, window)
+    value = np.array(value, dtype="float64")
     value[no_documents] = np.nan
     return value
+
+
+def _window_sum(grid: np.ndarray, window: int) -> np.ndarray:
+    """Sums over each row's last `window` columns (fewer at the start), by cumulative sums (the
+    grids hold counts: exact in float64)."""
+    if window <= 1:
+        return grid
+    cumulative = np.cumsum(grid, axis=1)
+    before = np.zeros_like(cumulative)
+    before[:, window:] = cumulative[:, :-window]
+    return cumulative - before

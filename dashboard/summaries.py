@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard import labels as words
+
 ENTITY_KINDS = ("company", "product")
 FUNDING_COLUMNS = (
     "company", "money_type", "round", "investor", "amount", "currency", "amount_usd", "date", "published",
@@ -299,8 +301,18 @@ def published_bounds(df: pd.DataFrame):
 
 
 def for_display(df: pd.DataFrame) -> pd.DataFrame:
-    """A table with `published` as the label of its grain (the CSV download keeps the date)."""
-    return df.assign(published=published_labels(df)) if "published" in df.columns else df
+    """A table for reading: `published` as the label of its grain, and a money row's name as its
+    amount in its own currency ("$40B", "₹500 Cr", not the contract's "USD 4e+10"). The CSV
+    download keeps both as stored."""
+    out = df.assign(published=published_labels(df)) if "published" in df.columns else df
+    if {"kind", "entity", "amount", "currency"} <= set(df.columns):
+        money = (df["kind"] == "money").to_numpy(dtype=bool, na_value=False)
+        if money.any():
+            names = out["entity"].astype("string").to_numpy(dtype=object)
+            names[money] = [words.money_original(a, c) or n for a, c, n in
+                            zip(df["amount"][money], df["currency"][money], names[money])]
+            out = out.assign(entity=pd.array(names, dtype="string"))
+    return out
 
 
 # --- overview -----------------------------------------------------------------------------------

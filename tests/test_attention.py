@@ -76,3 +76,25 @@ def test_periods():
     lo, hi = periods.padded_range([pd.Timestamp("2025-03-01")], "month")
     assert (hi - lo).days == 30  # one point: a month-wide span around it, not milliseconds
     assert periods.every_period(None, None, "day").empty
+
+
+@pytest.mark.parametrize("measure", ["share", "documents", "mentions"])
+@pytest.mark.parametrize("rolling", [0, 2, 3, 7])
+def test_the_grid_measure_is_the_per_entity_rolling_of_its_definition(measure, rolling):
+    """attention._measure over an (entity, period) grid against a plain per-entity pandas rolling
+    of the documented meaning: a share from the window's sums, a count averaged over the window's
+    periods that have documents, nothing where a period has none."""
+    rng = np.random.default_rng(rolling)
+    total = np.broadcast_to(rng.integers(0, 4, size=12) * rng.integers(0, 2, size=12), (3, 12))
+    documents = np.minimum(rng.integers(0, 4, size=(3, 12)), total)
+    mentions = documents * rng.integers(1, 3, size=(3, 12))
+    got = attention._measure(documents, mentions, total, measure, rolling)
+    window = max(rolling, 1)
+    for i in range(3):
+        frame = pd.DataFrame({"documents": documents[i], "mentions": mentions[i], "total": total[i]})
+        if measure == "share":
+            want = (frame["documents"].rolling(window, min_periods=1).sum() / frame["total"].rolling(window, min_periods=1).sum())
+        else:
+            want = frame[measure].where(frame["total"] > 0).rolling(window, min_periods=1).mean()
+        want = want.where(frame["total"] > 0).to_numpy(dtype="float64")
+        np.testing.assert_allclose(got[i], want, rtol=0, atol=1e-12, equal_nan=True)

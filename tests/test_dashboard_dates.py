@@ -92,3 +92,14 @@ def test_an_entity_pages_range_and_the_default_time_step_follow_the_grain(mixed)
     assert summaries.date_range_label(mixed, ~chosen) == summaries.date_range_label(mixed[~chosen])
     assert summaries.default_grain(years.drop_duplicates("doc_id")) == "year"
     assert summaries.default_grain(mixed.drop_duplicates("doc_id")) == "month"
+
+
+def test_the_table_names_a_money_row_by_its_amount_not_the_contracts_code():
+    rows = schema.mentions_frame([
+        {"doc_id": "d", "kind": "money", "entity": "USD 4e+10", "text": "40 مليار دولار", "amount": 4e10, "currency": "USD"},
+        {"doc_id": "d", "kind": "money", "entity": "INR 5e+09", "text": "500 करोड़ रुपये", "amount": 5e9, "currency": "INR"},
+        {"doc_id": "d", "kind": "company", "entity": "OpenAI", "text": "OpenAI"},
+    ])
+    shown = summaries.for_display(rows)
+    assert list(shown["entity"]) == ["$40B", "₹500 Cr", "OpenAI"]
+    assert list(rows["entity"]) == ["USD 4e+10", "INR 5e+09", "OpenAI"]  # the stored rows (and the CSV) keep the contract's
