@@ -106,6 +106,15 @@ CHANGES = {
 }
 
 
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+    except (OSError, StopIteration):
+        return 0.0
+
+
 def fmt(seconds: float) -> str:
     return f"{seconds * 1000:7.0f} ms"
 
@@ -247,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apptest", action="store_true", help="also time the real script under AppTest")
     parser.add_argument("--server", action="store_true", help="also time a real `streamlit run` driven over its websocket")
     parser.add_argument("--keep", type=Path, help="write the synthetic store here (and keep it) instead of a temp dir")
+    parser.add_argument("--store", type=Path, help="time this store (e.g. one written with --keep) instead of generating one: "
+                                                   "the memory figures are then the dashboard's alone")
     parser.add_argument("--baseline", metavar="REV",
                         help="also run the benchmark of git revision REV (e.g. 72778b5) in the same run, on the same "
                              "synthetic data, and print the ratios")
@@ -255,16 +266,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline:
         return compare_with(args.baseline, args.rows, args.seed, args.repeat)
 
-    print(f"SYNTHETIC data: {args.rows:,} random mention rows (not real news), {os.cpu_count()} CPUs, "
-          f"Python {sys.version.split()[0]}")
-    tables, t_gen = timed(synthetic_mentions, args.rows, args.seed)
-    tables.mentions = etl_events.with_event_ids(tables.mentions)  # as an ETL run writes them
     with tempfile.TemporaryDirectory(prefix="ai-trends-bench-") as tmp:
-        store = args.keep or Path(tmp) / "store"
-        _, t_write = timed(write_store, tables.mentions, tables.documents, tables.errors, store)
-        del tables
-        size = sum(p.stat().st_size for p in store.glob("*.parquet")) / 2**20
-        print(f"generated in {t_gen:.1f} s, written in {t_write:.1f} s ({size:.0f} MB of Parquet)")
+        store = args.store or args.keep or Path(tmp) / "store"
+        if args.store:
+            print(f"the store {store}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; memory before loading {rss_mb():.0f} MB")
+        else:
+            print(f"SYNTHETIC data: {args.rows:,} random mention rows (not real news), {os.cpu_count()} CPUs, "
+                  f"Python {sys.version.split()[0]}")
+            tables, t_gen = timed(synthetic_mentions, args.rows, args.seed)
+            tables.mentions = etl_events.with_event_ids(tables.mentions)  # as an ETL run writes them
+            _, t_write = timed(write_store, tables.mentions, tables.documents, tables.errors, store)
+            del tables
+            print(f"generated in {t_gen:.1f} s, written in {t_write:.1f} s")
+        size = sum(p.stat().st_size for p in store.rglob("*.parquet")) / 2**20
+        print(f"{size:.0f} MB of Parquet")
 
         print("\nfirst render")
         dataset, t_load = timed(data.read_store, store)
@@ -286,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:<40}{fmt(t)}")
         every = first_page + t_text + sum(t for tab, t in others.items() if tab not in ("Drill-down", "Entity page"))
         print(f"  = every tab at once                     {fmt(every)}")
+        print(f"  process memory (RSS) with the dataset, its events and every tab built: {rss_mb():,.0f} MB"
+              + ("" if args.store else " (includes what generating the data left behind; --store for the dashboard's alone)"))
 
         print("\nfilter change (apply + rebuild)")
         all_tabs, worst_tab, drill, entity = [], [], [], []
