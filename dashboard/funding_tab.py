@@ -129,17 +129,19 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     """Events over time: one bubble per event (area = USD), coloured by type; clicking one reads
     every sentence that reports it. At most the `limit` largest are drawn (the title says so)."""
     title = "Funding events (one bubble each, size = USD)"
-    priced = table[table["amount_usd"].notna()]
-    placed = _day_of(priced)
-    unplaced = int(placed.isna().sum())
+    amount = table["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)
+    priced = np.flatnonzero(~np.isnan(amount))
+    placed = _day_of(table[["date", "date_grain"]].iloc[priced]).to_numpy(dtype="datetime64[ns]")
+    unplaced = int(np.isnat(placed).sum())
     if unplaced:  # a year or a quarter on a day axis would claim 1 January
         title += f"<br><sup>{words.plural(unplaced, 'event')} dated only to a quarter or a year, or not at all: in the table below, not here</sup>"
-    data = priced.assign(when=placed)[placed.notna().to_numpy(dtype=bool)]
-    if data.empty:
+    shown = np.flatnonzero(~np.isnat(placed))  # positions in `priced`
+    if not len(shown):
         return empty_figure(title)
-    if len(data) > limit:
-        title += f": the {limit:,} largest of {len(data):,}"
-        data = data.iloc[np.argsort(-data["amount_usd"].to_numpy(dtype="float64"), kind="stable")[:limit]]
+    if len(shown) > limit:
+        title += f": the {limit:,} largest of {len(shown):,}"
+        shown = shown[np.argsort(-amount[priced[shown]], kind="stable")[:limit]]
+    data = table.iloc[priced[shown]].assign(when=placed[shown])  # only the drawn events are copied
     sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2) if len(data) else 1.0
     traces = []
     for money_type, rows in data.groupby("money_type", sort=False):
