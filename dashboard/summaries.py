@@ -7,6 +7,7 @@ They accept both the loaded table (categorical columns) and plain `etl.schema` f
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,17 +43,22 @@ def is_in(series: pd.Series, values) -> np.ndarray:
 
 
 _BY_IDENTITY: dict = {}  # (ids of the inputs, what) -> (inputs, answer): the inputs are kept alive, so their ids stay theirs
+_BY_IDENTITY_LOCK = threading.Lock()
 
 
 def once_per(inputs: tuple, what: str, compute):
     """`compute()` once per identity of `inputs` (a dataset's categories, its documents frame:
-    objects that every view shares and nobody changes in place). A few entries only."""
+    objects that every view shares and nobody changes in place). A few entries only; sessions'
+    threads share them (two may compute the same entry once each)."""
     key = (tuple(id(x) for x in inputs), what)
-    if key not in _BY_IDENTITY:
-        if len(_BY_IDENTITY) >= 16:
-            _BY_IDENTITY.clear()
-        _BY_IDENTITY[key] = (inputs, compute())
-    return _BY_IDENTITY[key][1]
+    entry = _BY_IDENTITY.get(key)
+    if entry is None:
+        entry = (inputs, compute())
+        with _BY_IDENTITY_LOCK:
+            if len(_BY_IDENTITY) >= 16:
+                _BY_IDENTITY.clear()
+            _BY_IDENTITY[key] = entry
+    return entry[1]
 
 
 def positions(index: pd.Index, values: pd.Series) -> np.ndarray:

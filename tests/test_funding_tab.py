@@ -126,3 +126,17 @@ def test_events_are_placed_at_the_grain_their_date_states():
     want = pd.Series(pd.to_datetime(["2024-06-11", "2024-06-15", None, None, None, "2024-06-11", "2024-06-15"])).astype("datetime64[ns]")
     pd.testing.assert_series_equal(funding_tab._day_of(table), want, check_names=False)
     assert funding_tab._day_of(table.iloc[:0]).empty
+
+
+def test_lookups_are_made_once_per_dataset_object_and_read_like_get_indexer():
+    from dashboard.summaries import once_per, positions
+
+    calls = []
+    index, other = pd.Index(["e1", "e2", "e3"]), pd.Index(["e1", "e2", "e3"])
+    for _ in range(3):
+        once_per((index,), "test", lambda: calls.append(1) or len(calls))
+    assert once_per((index,), "test", lambda: 99) == 1 and len(calls) == 1
+    assert once_per((other,), "test", lambda: 7) == 7  # an equal but other object: its own entry
+    values = pd.Series(["e3", None, "e9", "e1"], dtype="category")
+    assert list(positions(index, values)) == [2, -1, -1, 0]
+    assert list(positions(index, values.astype("string"))) == [2, -1, -1, 0]  # plain text: the same answer
