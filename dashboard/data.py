@@ -283,8 +283,10 @@ def default_store(environ: Mapping[str, str]) -> Path:
 # --- load ---------------------------------------------------------------------------------------
 
 def optimise(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Low-cardinality text columns as categoricals (already-categorical ones are left alone)."""
-    out = df.copy()
+    """Low-cardinality text columns as categoricals (already-categorical ones are left alone).
+    A new frame that shares the columns it leaves as they are (a store read straight into
+    categoricals is not copied: at 10 M rows that copy alone took 1.5 s)."""
+    out = df.copy(deep=False)
     for col in CATEGORICAL[table]:
         if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].astype("category")
