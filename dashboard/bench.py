@@ -12,7 +12,9 @@ written to a temporary ETL-style store, then:
   then a rerun after a filter change on each tab;
 - with --server: a real `streamlit run` on a loopback port, driven like a browser over its
   websocket (Streamlit's own protobuf messages): the time from asking for a run to the end of the
-  script, for a fresh server's first page, a second visitor, and filter changes on each tab.
+  script, for a fresh server's first page, a second visitor, and filter changes on each tab;
+- with --load N: N such sessions at once for --load-seconds, each changing its filters and
+  drill-down in turn: median and 95th percentile of a rerun, and the server's memory.
 """
 from __future__ import annotations
 
@@ -204,6 +206,52 @@ def run_server(store: Path) -> None:
         server.wait(timeout=30)
 
 
+def run_load(store: Path, sessions: int, seconds: float) -> None:
+    """`sessions` browser-like sessions at once against a real server, for `seconds`, each changing
+    its filters and drill-down in turn (wsclient.plan): the time of each rerun, and the server's
+    memory before, at its peak and after the sessions close."""
+    import threading
+
+    import psutil
+
+    from dashboard import wsclient
+
+    port = wsclient.free_port()
+    server = wsclient.start_server(store, port)
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    process, samples, done = psutil.Process(server.pid), [], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            samples.append(process.memory_info().rss)
+            time.sleep(0.2)
+
+    try:
+        warm: list[float] = []
+        asyncio.run(wsclient.drive(url, 0, time.monotonic() + 5, warm))  # the data loaded, the events computed
+        before = process.memory_info().rss
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        log: list[float] = []
+
+        async def everyone() -> None:
+            deadline = time.monotonic() + seconds
+            await asyncio.gather(*(wsclient.drive(url, n, deadline, log) for n in range(sessions)))
+
+        asyncio.run(everyone())
+        done.set()
+        sampler.join()
+        time.sleep(5)  # the sessions' state goes after the disconnected-session TTL
+        after = process.memory_info().rss
+        p95 = statistics.quantiles(log, n=20)[-1] if len(log) >= 2 else max(log, default=0.0)
+        print(f"  {len(log)} filter changes and drill-downs by {sessions} sessions in {seconds:g} s: "
+              f"median {fmt(statistics.median(log)).strip()}, p95 {fmt(p95).strip()}, worst {fmt(max(log)).strip()}")
+        print(f"  server memory (RSS): {before / 2**20:,.0f} MB before, {max(samples, default=before) / 2**20:,.0f} MB at the peak, "
+              f"{after / 2**20:,.0f} MB 5 s after the sessions closed")
+    finally:
+        wsclient.stop_server(server)
+
+
 FIGURES = {  # what is compared between two revisions: a line's label -> how to read its milliseconds
     "first page": re.compile(r"= first page of the app\s+(\d+) ms"),
     "Timeline tab (first render)": re.compile(r"Timeline tab\s+(\d+) ms"),
@@ -262,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run the benchmark of git revision REV (e.g. 72778b5) in the same run, on the same "
                              "synthetic data, and print the ratios")
     parser.add_argument("--repeat", type=int, default=2, help="with --baseline: runs of each, alternating (best counts)")
+    parser.add_argument("--load", type=int, metavar="N", help="also drive N concurrent sessions against a real server")
+    parser.add_argument("--load-seconds", type=float, default=30, help="with --load: for this long")
     args = parser.parse_args(argv)
     if args.baseline:
         return compare_with(args.baseline, args.rows, args.seed, args.repeat)
@@ -327,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.server:
             print("\nstreamlit run (real server on a loopback port; time from asking for a run to the script's end)")
             run_server(store)
+        if args.load:
+            print(f"\n{args.load} concurrent sessions on a real server (loopback; filters and drill-downs as wsclient.plan)")
+            run_load(store, args.load, args.load_seconds)
     return 0
 
 

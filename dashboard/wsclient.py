@@ -84,6 +84,40 @@ def _read_element(element, page: Page) -> None:
         page.exceptions.append(element.exception.message)
 
 
+# --- sessions as an analyst drives them (the load test and `dashboard.bench --load`) -------------
+
+LANGS = ("ar", "hi", "zh", "en")
+COMPANIES = ("OpenAI", "Google", "Anthropic", "Meta", "DeepSeek", "Alibaba", "Microsoft", "Baidu", "xAI", "Mistral AI")
+DRILL = "Show the sentences that mention…"  # the drill-down box's label
+
+
+def plan(n: int) -> list[tuple[list[str], list[str], str]]:
+    """Session n's own filter states (languages, companies) and the entity it drills into."""
+    lang, other = LANGS[n % 4], LANGS[(n + 1) % 4]
+    company = COMPANIES[n % len(COMPANIES)]
+    return [([lang], [company], company), ([lang, other], [], company), ([], [company], COMPANIES[(n + 3) % 10])]
+
+
+async def drive(url: str, n: int, deadline: float, log: list, check=None) -> None:
+    """Session n until `deadline` (time.monotonic): a first page, then its plan's filter changes
+    and drill-downs in turn; each run's seconds go to `log`. `check(n, langs, companies, entity,
+    page)` may assert on each page; without it, an exception on the page is raised."""
+    async with Session(url) as session:
+        page = await session.run()
+        if page.exceptions:
+            raise RuntimeError(f"session {n}: {page.exceptions}")
+        states, i = plan(n), 0
+        while time.monotonic() < deadline:
+            langs, companies, entity = states[i % len(states)]
+            page = await session.run(values={"Languages": langs, "Companies": companies, DRILL: entity})
+            if check is not None:
+                check(n, langs, companies, entity, page)
+            elif page.exceptions:
+                raise RuntimeError(f"session {n}: {page.exceptions}")
+            log.append(page.seconds)
+            i += 1
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -20,10 +20,6 @@ from etl.query import Query
 
 SESSIONS = 10
 SECONDS = 25
-LANGS = ("ar", "hi", "zh", "en")
-COMPANIES = ("OpenAI", "Google", "Anthropic", "Meta", "DeepSeek", "Alibaba", "Microsoft", "Baidu", "xAI", "Mistral AI")
-
-
 @pytest.fixture(scope="module")
 def synthetic_store(tmp_path_factory):
     t = synthetic_mentions(60_000, seed=7)
@@ -32,34 +28,19 @@ def synthetic_store(tmp_path_factory):
     return out
 
 
-def plan(n: int) -> list[tuple[list[str], list[str], str]]:
-    """Session n's own filter states (languages, companies) and the entity it drills into."""
-    lang, other = LANGS[n % 4], LANGS[(n + 1) % 4]
-    company = COMPANIES[n % len(COMPANIES)]
-    return [([lang], [company], company), ([lang, other], [], company), ([], [company], COMPANIES[(n + 3) % 10])]
-
-
 def mentions_metric(q: Query, langs, companies) -> str:
     return f"{q.count(Filters(langs=tuple(langs), companies=tuple(companies)).selection()):,}"
 
 
-async def drive(url: str, n: int, deadline: float, expected: dict, log: list) -> None:
-    async with wsclient.Session(url) as session:
-        page = await session.run()
-        assert not page.exceptions
-        states = plan(n)
-        i = 0
-        while time.monotonic() < deadline:
-            langs, companies, entity = states[i % len(states)]
-            page = await session.run(values={"Languages": langs, "Companies": companies,
-                                             "Show the sentences that mention…": entity})
-            assert not page.exceptions, page.exceptions
-            want, drilled = expected[(tuple(langs), tuple(companies), entity)]
-            assert page.metrics["Mentions"] == want, (n, langs, companies, page.metrics)  # its own filters only
-            said = f"**{entity}**: {drilled:,} mention{'' if drilled == 1 else 's'} in "
-            assert any(said in m for m in page.markdown), (n, entity, page.markdown)
-            log.append(page.seconds)
-            i += 1
+def checker(expected: dict):
+    """Each page shows its own session's numbers: the store's count for its filters, and its drill-down."""
+    def check(n, langs, companies, entity, page) -> None:
+        assert not page.exceptions, page.exceptions
+        want, drilled = expected[(tuple(langs), tuple(companies), entity)]
+        assert page.metrics["Mentions"] == want, (n, langs, companies, page.metrics)  # its own filters only
+        said = f"**{entity}**: {drilled:,} mention{'' if drilled == 1 else 's'} in "
+        assert any(said in m for m in page.markdown), (n, entity, page.markdown)
+    return check
 
 
 def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_back(synthetic_store):
@@ -67,7 +48,7 @@ def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_bac
     with Query(synthetic_store) as q:
         expected = {}
         for n in range(SESSIONS):
-            for langs, companies, entity in plan(n):
+            for langs, companies, entity in wsclient.plan(n):
                 view = filters.apply(rows, Filters(langs=tuple(langs), companies=tuple(companies)))
                 drilled = int(drilldown.rows_mask(view, drilldown.Target.of(entity=entity)).sum())
                 expected[(tuple(langs), tuple(companies), entity)] = (mentions_metric(q, langs, companies), drilled)
@@ -85,7 +66,7 @@ def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_bac
 
     try:
         warm = []
-        asyncio.run(drive(url, 0, time.monotonic() + 2, expected, warm))  # one session: the data loaded, caches warm
+        asyncio.run(wsclient.drive(url, 0, time.monotonic() + 2, warm, checker(expected)))  # one session: the data loaded, caches warm
         baseline = process.memory_info().rss
         thread = threading.Thread(target=sample)
         thread.start()
@@ -93,7 +74,7 @@ def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_bac
 
         async def everyone():
             deadline = time.monotonic() + SECONDS
-            await asyncio.gather(*(drive(url, n, deadline, expected, log) for n in range(SESSIONS)))
+            await asyncio.gather(*(wsclient.drive(url, n, deadline, log, checker(expected)) for n in range(SESSIONS)))
 
         asyncio.run(everyone())
         sampling.set()
