@@ -286,3 +286,25 @@ def test_count_by_matches_pandas_groupby(df):
     usd = summaries.count_by({"company": df["company"]}, summaries.money_mask(df), weights=df["amount_usd"])
     got = {(c if pd.notna(c) else None): n for c, n in zip(usd["company"], usd["n"])}
     assert got == {"DeepSeek": 1.3e9, "OpenAI": 6.6e9, None: 5e10, "Anthropic": 4e9}
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_unlinked_organisations_are_the_group_by_of_their_meaning(categorical):
+    """The table on codes against a plain pandas group-by of its docstring: mentions, distinct
+    documents, sorted distinct languages; most mentioned first, then most documents, then name."""
+    rows = [("Nova Labs", "d1", "ar"), ("Nova Labs", "d1", "ar"), ("Nova Labs", "d2", "en"), ("Zeta AI", "d3", None),
+            ("Alpha Corp", "d4", "zh"), ("Zeta AI", "d4", "zh"), ("Beta", "d5", "hi"), ("Alpha Corp", "d5", "hi"),
+            (None, "d6", "en"), ("Gamma", "d6", "en")]
+    df = schema.mentions_frame([{"doc_id": d, "kind": "company", "entity": e, "text": str(e), "lang": l, "linked": False}
+                                for e, d, l in rows]
+                               + [{"doc_id": "d9", "kind": "company", "entity": "OpenAI", "text": "OpenAI", "lang": "en", "linked": True}])
+    if categorical:
+        df = data.optimise(df, "mentions")
+    got = summaries.unlinked_organisations(df)
+    plain = pd.DataFrame([r for r in rows if r[0] is not None], columns=["entity", "doc_id", "lang"])
+    g = plain.groupby("entity")
+    want = pd.DataFrame({"mentions": g.size(), "documents": g["doc_id"].nunique(),
+                         "languages": g["lang"].agg(lambda s: ", ".join(sorted(s.dropna().unique())))})
+    want = want.sort_values(["mentions", "documents"], ascending=False, kind="stable").reset_index()
+    assert got.to_dict("records") == want.to_dict("records")
+    assert list(got["entity"][:3]) == ["Nova Labs", "Alpha Corp", "Zeta AI"]  # 3 mentions; then 2 in 2 documents, by name
