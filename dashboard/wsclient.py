@@ -126,7 +126,9 @@ def free_port() -> int:
 
 def start_server(store: Path, port: int, extra_env: dict | None = None, ttl: int = 2) -> subprocess.Popen:
     """`streamlit run dashboard/app.py` on a loopback port over `store`; waits until it answers."""
-    env = {**os.environ, "AI_TRENDS_DATA": str(store), **(extra_env or {})}
+    from dashboard.serve import server_environment
+
+    env = {**server_environment(os.environ), "AI_TRENDS_DATA": str(store), **(extra_env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none", "--server.disconnectedSessionTTL", str(ttl)]

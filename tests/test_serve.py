@@ -195,3 +195,12 @@ def test_serve_really_serves_under_the_base_url(tmp_path, store):
     printed = log.read_text()
     assert f"on http://127.0.0.1:{port}/trends/ (no sign-in)" in printed
     assert proc.returncode is not None
+
+
+def test_the_server_runs_with_an_allocator_that_hands_memory_back(tmp_path, store):
+    """Sessions run in threads: the served process gets two malloc arenas and a fixed mmap
+    threshold (serve.ALLOCATOR), unless the environment already chooses."""
+    plan = make_plan(tmp_path, "--data", str(store))
+    assert {k: plan.env[k] for k in serve.ALLOCATOR} == serve.ALLOCATOR
+    chosen = make_plan(tmp_path, "--data", str(store), environ={"MALLOC_ARENA_MAX": "4"})
+    assert chosen.env["MALLOC_ARENA_MAX"] == "4" and chosen.env["MALLOC_MMAP_THRESHOLD_"] == "131072"
