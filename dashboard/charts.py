@@ -116,7 +116,8 @@ def money_axis() -> dict:
 
 
 def category_axis(order) -> dict:
-    """Categories in this order, first at the top of a horizontal bar chart's y axis."""
+    """Categories in this order (plotly draws a y axis from the bottom: pass it reversed to have
+    the first category on top)."""
     return {"categoryorder": "array", "categoryarray": list(order), "title": None}
 
 

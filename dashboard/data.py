@@ -461,7 +461,7 @@ def prepare(dataset: Dataset) -> Prepared:
     if not light.empty and (dataset.uploads or _missing_ids(light)):
         money = light.index[(light["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
         ids = pd.Series(pd.NA, index=light.index, dtype="string")
-        ids.loc[money] = with_event_ids(dataset.rows(money), recompute=True)["event_id"]
+        ids.loc[money] = etl_events.with_event_ids(dataset.rows(money))["event_id"]  # from whole rows
         light = light.assign(event_id=ids.astype("category"))
         dataset = replace(dataset, light=light)
     return Prepared(dataset, light, choices(light), published_bounds(light))
@@ -475,13 +475,13 @@ def _missing_ids(light: pd.DataFrame) -> bool:
     return bool((eligible & light["event_id"].isna()).to_numpy(dtype=bool, na_value=False).any())
 
 
-def with_event_ids(light: pd.DataFrame, recompute: bool = False) -> pd.DataFrame:
-    """`light` itself when every funding row has its event id, else (or with `recompute`: rows
-    uploaded into the page were merged among themselves only) a copy with the ids of the ETL's
-    merge rule over all its money rows (etl.events.with_event_ids)."""
-    if light.empty or not (recompute or _missing_ids(light)):
-        return light
-    return etl_events.with_event_ids(light)
+def with_event_ids(rows: pd.DataFrame) -> pd.DataFrame:
+    """`rows` (whole mentions rows) themselves when every funding row has its event id, else a
+    copy with the ids of the ETL's merge rule over all its money rows (etl.events.with_event_ids).
+    `prepare` does the same for a dataset, from whole rows of its money."""
+    if rows.empty or not _missing_ids(rows):
+        return rows
+    return etl_events.with_event_ids(rows)
 
 
 def mentions_csv(rows: pd.DataFrame) -> bytes:

@@ -14,7 +14,7 @@ from dashboard import labels as words
 import plotly.graph_objects as go
 
 from dashboard.charts import MONEY_COLOURS, category_axis, empty_figure, figure, labels, money_axis, target
-from dashboard.summaries import codes, is_in, once_per, positions, take
+from dashboard.summaries import codes, is_in, largest_first, once_per, positions, take
 from dashboard.drilldown import document_label
 from etl import events as etl_events
 from etl.export import to_csv_bytes
@@ -140,7 +140,7 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
         return empty_figure(title)
     if len(shown) > limit:
         title += f": the {limit:,} largest of {len(shown):,}"
-        shown = shown[np.argsort(-amount[priced[shown]], kind="stable")[:limit]]
+        shown = shown[largest_first(amount[priced[shown]])[:limit]]
     data = table.iloc[priced[shown]].assign(when=placed[shown])  # only the drawn events are copied
     sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2) if len(data) else 1.0
     traces = []
@@ -185,7 +185,7 @@ def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit
     """The events as the page shows them (the `limit` largest, largest first), with the articles
     that report them, columns named in words."""
     amount = table["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)
-    order = np.argsort(np.where(np.isnan(amount), np.inf, -amount), kind="stable")  # largest first, unpriced last
+    order = largest_first(amount)
     shown = with_articles(table.iloc[order[:limit] if limit is not None else order], documents)
     shown = shown[[c for c in TABLE_LABELS if c in shown.columns]].copy()
     for col in shown.columns:

@@ -466,7 +466,7 @@ def unlinked_organisations(df: pd.DataFrame) -> pd.DataFrame:
     lang_names = np.asarray(pd.Index(langs).astype(str), dtype=object)
     by_name = np.argsort(lang_names, kind="stable")
     languages = [", ".join(lang_names[by_name][flags[by_name]]) for flags in seen]
-    order = np.lexsort((np.argsort(np.argsort(names, kind="stable"), kind="stable"), -documents, -mentions))
+    order = np.lexsort((names, -documents, -mentions))
     out = pd.DataFrame({"entity": names[order], "mentions": mentions[order], "documents": documents[order],
                         "languages": np.asarray(languages, dtype=object)[order]})
     return out.astype({"entity": "string", "mentions": "int64", "documents": "int64", "languages": "string"})
@@ -478,12 +478,15 @@ def money_mask(df: pd.DataFrame) -> np.ndarray:
     return (df["kind"] == "money").to_numpy(dtype=bool, na_value=False)
 
 
+def largest_first(usd: np.ndarray) -> np.ndarray:
+    """Positions of the amounts, largest first, unknown (NaN) last; ties keep their order."""
+    return np.argsort(np.where(np.isnan(usd), np.inf, -usd), kind="stable")
+
+
 def funding_rows(df: pd.DataFrame, limit: int | None = None) -> np.ndarray:
     """Positions of the money rows, largest USD amount first (unknown amounts last), at most `limit`."""
     where = np.flatnonzero(money_mask(df))
-    usd = df["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)[where]
-    order = np.argsort(np.where(np.isnan(usd), np.inf, -usd), kind="stable")
-    where = where[order]
+    where = where[largest_first(df["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)[where])]
     return where if limit is None else where[:limit]
 
 

@@ -121,8 +121,9 @@ def _terms(sel: Selection, columns: Iterable[str] | None) -> list[tuple[_Leaf, .
         if have is None or column in have:
             terms.append((_Leaf(sql, column, values),))
 
-    if sel.since is not None or sel.until is not None or sel.undated is False:
-        add("published", *_dates(sel))
+    dates = _dates(sel)
+    if dates:
+        add("published", *dates)
     for column, values in (("lang", sel.langs), ("kind", sel.kinds), ("source", sel.sources)):
         if values:
             add(column, f"{column} IN ({_placeholders(values)})", *values)
@@ -140,9 +141,11 @@ def _terms(sel: Selection, columns: Iterable[str] | None) -> list[tuple[_Leaf, .
 
 
 def _dates(sel: Selection) -> tuple:
-    """The condition on `published` and its values (called only when there is one)."""
+    """The condition on `published` and its values; empty when every row is kept."""
     bounded = sel.since is not None or sel.until is not None
     keep_undated = sel.undated if sel.undated is not None else not bounded
+    if not bounded and keep_undated:
+        return ()
     conditions, values = ["published IS NOT NULL"], []
     if sel.since is not None:
         conditions.append("published >= ?")
@@ -219,7 +222,7 @@ def _leaf_mask(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, leaf: _Leaf)
     if categorical:  # the categories, then null (code -1 reads the last entry)
         values = np.append(series.cat.categories.to_numpy(dtype=object), None)
     else:
-        values = series.to_numpy(dtype="datetime64[ns]" if leaf.column == "published" else object)
+        values = series.to_numpy(dtype="datetime64[ns]" if pd.api.types.is_datetime64_any_dtype(series) else object)
     name = f"leaf_{uuid.uuid4().hex[:8]}"
     con.register(name, pd.DataFrame({leaf.column: values}, copy=False))
     try:
