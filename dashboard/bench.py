@@ -339,12 +339,16 @@ def main(argv: list[str] | None = None) -> int:
         work = tab_work(dataset, view, Filters(), View())
         _, t_overview = timed(work["Overview"])
         first_page = t_load + t_prepare + t_filter + t_overview
-        _, t_text = timed(dataset.text.frame)
+        _, t_text = timed(dataset.text.ready)
         print(f"  load store (all but the long texts)     {fmt(t_load)}")
         print(f"  filter choices, date range              {fmt(t_prepare)}")
         print(f"  Overview tab                            {fmt(t_overview)}")
         print(f"  = first page of the app                 {fmt(first_page)}")
-        print(f"  long texts (read in the background) ready {fmt(t_text).strip()} after that")
+        if isinstance(dataset.text, data.ColumnsOnDisk):
+            print("  long texts: left in the part files, read per request (a store over "
+                  f"{data.TEXT_IN_MEMORY_ROWS:,} rows)")
+        else:
+            print(f"  long texts (read in the background) ready {fmt(t_text).strip()} after that")
         others = {tab: timed(work[tab])[1] for tab in [*filters.TABS[1:], "Drill-down", "Entity page"]}
         for tab, t in others.items():
             name = {"Drill-down": "drill-down (OpenAI)", "Entity page": "entity page (OpenAI vs Anthropic)"}.get(tab, tab + " tab")

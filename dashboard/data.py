@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import tempfile
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -75,6 +77,7 @@ class DataUnavailable(Exception):
 # and the money columns only the dataset's funding events read (computed once, from whole rows).
 HEAVY = ("sentence", "text", "title", "url", "published_from", "extractor", "fx_date", "fx_from", "end",
          "amount", "amount_upper", "currency", "round", "investor", "investors", "date", "date_grain")
+TEXT_IN_MEMORY_ROWS = 2_000_000  # larger stores leave the HEAVY columns in their part files (ColumnsOnDisk)
 _BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ai-trends-load")
 
 
@@ -95,6 +98,49 @@ class LazyColumns:
         except Exception as exc:
             raise DataUnavailable(f"could not read the sentences ({type(exc).__name__}: {exc})") from exc
 
+    def take(self, positions: np.ndarray) -> pd.DataFrame:
+        """The rows at `positions` (of the light frame, which has the same rows in the same order)."""
+        return self.frame().iloc[positions]
+
+    def ready(self) -> None:
+        self.frame()
+
+
+class ColumnsOnDisk:
+    """The HEAVY columns of a large store, left in its part files and read per request (a page of
+    the table, a drill-down's sentences, the money rows once for the funding events) through the
+    query layer (etl.query.rows_at): at 10 million rows the sentences alone would take ~3 GB.
+    The store version they come from is held (etl.store.Reading) while this object lives."""
+
+    def __init__(self, files: Sequence[str], offsets: np.ndarray, located: np.ndarray | None, columns: Sequence[str],
+                 present: Sequence[set[str]], reading: etl_store.Reading):
+        self._files, self._offsets, self._located = list(files), offsets, located
+        self._columns, self._present = list(columns), list(present)
+        weakref.finalize(self, reading.close)
+
+    def take(self, positions: np.ndarray) -> pd.DataFrame:
+        """The rows at `positions` of the light frame. `located` maps a light row to its place in
+        the part files read one after the other (None: the same, nothing was left out by a scope)."""
+        at = np.asarray(positions, dtype=np.int64)
+        where = self._located[at] if self._located is not None else at
+        distinct, back = np.unique(where, return_inverse=True)
+        file_of = np.searchsorted(self._offsets, distinct, side="right") - 1
+        pieces = []
+        for k in np.unique(file_of):  # ascending, so the pieces come in the order of `distinct`
+            wanted = [c for c in self._columns if c in self._present[k]]
+            try:
+                table = etl_query.rows_at(self._files[k], distinct[file_of == k] - self._offsets[k], wanted)
+            except Exception as exc:
+                raise DataUnavailable(f"could not read the sentences ({type(exc).__name__}: {exc})") from exc
+            pieces.append(_frame(table, {c: COLUMNS["mentions"][c] for c in self._columns}, "mentions", categorical=False))
+        if not pieces:
+            return _frame(pa.table({}), {c: COLUMNS["mentions"][c] for c in self._columns}, "mentions")
+        whole = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+        return optimise(whole.iloc[back].reset_index(drop=True), "mentions")
+
+    def ready(self) -> None:
+        """Nothing to wait for: every request reads what it needs."""
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -103,7 +149,7 @@ class Dataset:
     of HEAVY, loaded in the background). `rows(index)` and `mentions` put them together."""
 
     light: pd.DataFrame
-    text: LazyColumns
+    text: LazyColumns | ColumnsOnDisk
     documents: pd.DataFrame
     errors: pd.DataFrame
     origin: str = ""  # human-readable: where the data came from
@@ -124,8 +170,11 @@ class Dataset:
 
     def rows(self, index) -> pd.DataFrame:
         """Whole mentions-table rows (the contract's columns, in order) for index labels of `light`."""
-        light = self.light.loc[index]
-        text = self.text.frame().loc[index]
+        positions = self.light.index.get_indexer(pd.Index(index))
+        if (positions < 0).any():
+            raise KeyError(f"{int((positions < 0).sum())} of the rows asked for are not in the dataset")
+        light = self.light.iloc[positions]
+        text = self.text.take(positions).set_axis(light.index)
         whole = pd.concat([light, text], axis=1)
         return whole[[c for c in schema.MENTION_COLUMNS if c in whole.columns]]
 
@@ -306,28 +355,42 @@ def to_schema(df: pd.DataFrame, table: str = "mentions") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[str] | None = None,
-          scope: Scope = Scope()) -> pd.DataFrame:
-    """One table of the store with the schema's columns (those in `only`, minus `exclude`) in
-    order; low-cardinality text read straight into categoricals; columns an older store lacks
-    added empty. For the mentions table, `scope` is pushed down to the part files and row groups."""
-    columns = {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
-    files: str | list[str] = str(path)
-    selection = None
-    if table == "mentions" and scope:
-        # Other languages' part files are never opened; the dates are the one filter's (etl.query).
-        files = [str(f) for f in etl_store.part_files(path, scope.langs)]
-        selection = scope.selection()
-        if not files:  # no part file of these languages
-            return optimise(to_schema(schema.mentions_frame([]))[list(columns)], table)
+class _Arrow(NamedTuple):
+    """One table of the store as read: the Arrow table, the files it came from (in order, with
+    the column names each has and the row offset where each starts) and, when a scope left rows
+    out, where each kept row sits in those files read one after the other."""
+
+    table: pa.Table
+    files: list[str]
+    present: list[set[str]]
+    offsets: np.ndarray
+    located: np.ndarray | None
+
+
+def _read_arrow(path: Path, table: str, columns: Mapping[str, str], scope: Scope = Scope()) -> _Arrow:
+    files = [str(f) for f in etl_store.part_files(path, scope.langs)] if table == "mentions" else [str(path)]
+    selection = scope.selection() if table == "mentions" and scope else None
+    if not files:  # no part file of these languages
+        return _Arrow(pa.table({}), [], [], np.zeros(1, dtype=np.int64), None)
     categorical = [c for c in CATEGORICAL[table] if c in columns]
-    dataset = pq.ParquetDataset(files, read_dictionary=categorical, memory_map=True)
+    dataset = pq.ParquetDataset(files if table == "mentions" else files[0], read_dictionary=categorical, memory_map=True)
     names = set(dataset.schema.names)
     wanted = [c for c in columns if c in names]
     arrow = dataset.read(columns=wanted + [c for c in ("lang", "published") if selection and c not in wanted])
-    if selection:
+    metadata = [pq.read_metadata(f) for f in files] if table == "mentions" else []
+    present = [set(m.schema.names) for m in metadata]
+    offsets = np.cumsum([0] + [m.num_rows for m in metadata], dtype=np.int64)
+    located = None
+    if selection:  # the dates are the one filter's (etl.query)
         keep = etl_query.mask(arrow.select(["lang", "published"]).to_pandas(), selection)
         arrow = arrow.filter(pa.array(keep)).select(wanted)
+        located = np.flatnonzero(keep).astype(np.int64)
+    return _Arrow(arrow, files, present, offsets, located)
+
+
+def _frame(arrow: pa.Table, columns: Mapping[str, str], table: str, categorical: bool = True) -> pd.DataFrame:
+    """Arrow columns as the dashboard holds them: the schema's columns in order, low-cardinality
+    text as categoricals, columns an older store lacks added empty."""
     for i, f in enumerate(arrow.schema):  # long text: one chunk per column makes taking rows ~100x faster than across chunks
         if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
             arrow = arrow.set_column(i, f, arrow.column(i).combine_chunks())
@@ -340,13 +403,29 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
                 frame[col] = pd.to_datetime(frame[col], errors="coerce")
         elif col not in CATEGORICAL[table] and str(frame[col].dtype) != dtype:
             frame[col] = frame[col].astype(dtype)  # types Parquet could not carry (e.g. an all-null column)
-    return optimise(frame[list(columns)], table)
+    frame = frame[list(columns)]
+    return optimise(frame, table) if categorical else frame
 
 
-def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -> Dataset:
+def _columns(table: str, exclude: Sequence[str] = (), only: Sequence[str] | None = None) -> dict[str, str]:
+    return {c: t for c, t in COLUMNS[table].items() if c not in exclude and (only is None or c in only)}
+
+
+def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[str] | None = None,
+          scope: Scope = Scope()) -> pd.DataFrame:
+    """One table of the store with the schema's columns (those in `only`, minus `exclude`) in
+    order; low-cardinality text read straight into categoricals; columns an older store lacks
+    added empty. For the mentions table, `scope` is pushed down to the part files and row groups."""
+    columns = _columns(table, exclude, only)
+    return _frame(_read_arrow(path, table, columns, scope).table, columns, table)
+
+
+def read_store(store: Path, origin: str | None = None, scope: Scope = Scope(),
+               text_in_memory_rows: int | None = None) -> Dataset:
     """The three tables of an ETL output directory (only what `scope` covers). The mentions
-    table's long text columns are read in the background (see Dataset); the rest is ready when
-    this returns. `origin` names the data for people (default: the directory)."""
+    table's HEAVY columns are read in the background when it has at most `text_in_memory_rows`
+    rows (default TEXT_IN_MEMORY_ROWS), else left in the part files and read per request (ColumnsOnDisk); the rest is ready
+    when this returns. `origin` names the data for people (default: the directory)."""
     store = Path(store)
     if not (store / FILES["mentions"]).exists():
         if not store.exists():
@@ -367,7 +446,9 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -
             reading.close()
 
     try:
-        light = _read(path, "mentions", exclude=HEAVY, scope=scope)
+        columns = _columns("mentions", exclude=HEAVY)
+        read = _read_arrow(path, "mentions", columns, scope)
+        light = _frame(read.table, columns, "mentions")
         other = {}
         for table in ("documents", "errors"):
             other[table] = _read(version / FILES[table], table) if (version / FILES[table]).is_file() else getattr(Dataset.empty(), table)
@@ -375,7 +456,12 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope()) -
     except Exception as exc:
         reading.close()
         raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
-    return Dataset(light, LazyColumns(heavy), other["documents"], other["errors"], origin=origin or str(store))
+    if len(light) > (TEXT_IN_MEMORY_ROWS if text_in_memory_rows is None else text_in_memory_rows):
+        text = ColumnsOnDisk(read.files, read.offsets, read.located, [c for c in HEAVY if c in COLUMNS["mentions"]],
+                             read.present, reading)
+    else:
+        text = LazyColumns(heavy)
+    return Dataset(light, text, other["documents"], other["errors"], origin=origin or str(store))
 
 
 def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:

@@ -167,13 +167,13 @@ def _names(sel: Selection, have: set[str] | None) -> tuple[_Leaf, ...]:
     )
 
 
-_MASK_DB: list[duckdb.DuckDBPyConnection] = []  # this process's connection for mask(), opened on first use
+_MASK_DB: list[duckdb.DuckDBPyConnection] = []  # this process's connection for mask() and rows_at(), opened on first use
 _MASK_DB_LOCK = threading.Lock()
 
 
 def _mask_cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of the process's one in-memory database for masks (opening a database costs
-    ~13 ms, a cursor nothing)."""
+    """A cursor of the process's one in-memory database for masks and rows by position (opening
+    a database costs ~13 ms, a cursor nothing)."""
     with _MASK_DB_LOCK:
         if not _MASK_DB:
             _MASK_DB.append(duckdb.connect(config={"threads": 1}))
@@ -238,6 +238,26 @@ def select(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     if not sel:
         return frame
     return frame[mask(frame, sel)]
+
+
+def rows_at(path: str | Path, row_numbers: np.ndarray, columns: Sequence[str]) -> pa.Table:
+    """Rows of one Parquet file by their positions in it (`row_numbers`: ascending, distinct),
+    in that order, with `columns`: a page of a large store without loading it. DuckDB skips the
+    row groups that hold none of the rows and, inside the others, decodes only the wanted rows'
+    values (50 sentences out of 10 million: ~0.1 s)."""
+    rows = pa.table({"r": pa.array(np.asarray(row_numbers, dtype=np.int64))})
+    con = _mask_cursor()
+    name = f"wanted_{uuid.uuid4().hex[:8]}"
+    con.register(name, rows)
+    try:
+        got = con.sql(f"SELECT {_column_list(columns)} FROM read_parquet({_sql_list([path])}, file_row_number = true) "
+                          f"WHERE file_row_number IN (SELECT r FROM {name}) ORDER BY file_row_number").to_arrow_table()
+    finally:
+        con.unregister(name)
+        con.close()
+    if got.num_rows != rows.num_rows:
+        raise ValueError(f"{path}: {rows.num_rows - got.num_rows} of the rows asked for are not in the file (changed since it was read?)")
+    return got
 
 
 def period(grain: str, column: str = "published") -> str:

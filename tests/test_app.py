@@ -213,6 +213,61 @@ def test_a_scoped_store_reads_only_its_languages_and_dates(etl_store, monkeypatc
     assert len(got) > 0 and set(scoped.documents["lang"]) <= {"ar", "zh"}
 
 
+def test_a_large_store_leaves_its_texts_in_the_part_files_and_reads_the_same_rows(etl_store):
+    scope = data.Scope(("ar", "zh"))
+    for kept in (data.Scope(), scope):
+        memory = data.read_store(etl_store, scope=kept)
+        disk = data.read_store(etl_store, scope=kept, text_in_memory_rows=0)
+        assert isinstance(disk.text, data.ColumnsOnDisk) and isinstance(memory.text, data.LazyColumns)
+        labels = list(memory.light.index)
+        asked = labels[::-1] + labels[:2]  # any order, repeats
+        pd.testing.assert_frame_equal(data.to_schema(disk.rows(asked)), data.to_schema(memory.rows(asked)))
+        assert list(disk.rows(asked).index) == asked
+        assert disk.rows([]).empty and list(disk.rows([]).columns) == list(memory.rows([]).columns)
+        pd.testing.assert_frame_equal(disk.events, memory.events)
+    with pytest.raises(KeyError):
+        disk.rows([10_000])
+
+
+def test_texts_left_on_disk_stay_readable_after_a_new_run(etl_store):
+    from etl import store as etl_store_module
+
+    disk = data.read_store(etl_store, text_in_memory_rows=0)
+    before = data.to_schema(disk.mentions)
+    t = tiny_tables()
+    etl_store_module.write(etl_store_module.Tables(t.mentions.head(3), t.documents, t.errors), etl_store)
+    assert len(data.read_store(etl_store).light) == 3  # the new version is current
+    pd.testing.assert_frame_equal(data.to_schema(disk.mentions), before)  # the held one is still whole
+
+
+def test_a_part_file_gone_is_a_clear_error(tmp_path):
+    from etl import store as etl_store_module
+
+    t = tiny_tables()
+    out = etl_store_module.write(etl_store_module.Tables(t.mentions, t.documents, t.errors), tmp_path / "store")
+    disk = data.read_store(out, text_in_memory_rows=0)
+    for part in (out / "mentions.parquet").glob("*.parquet"):
+        part.unlink()  # what no ETL run does to a version that is being read
+    with pytest.raises(data.DataUnavailable, match="could not read the sentences"):
+        disk.rows(disk.light.index[:3])
+
+
+def test_every_tab_runs_with_the_texts_left_on_disk(etl_store, monkeypatch):
+    monkeypatch.setenv(data.ENV_DATA, str(etl_store))
+    monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 0)
+    at = run(new_app())
+    for tab in filters.TABS:
+        at.session_state["tab"] = tab
+        at.run()
+        assert not at.exception, (tab, [e.value for e in at.exception])
+    at.session_state["tab"] = filters.TABS[-1]
+    at.run()
+    assert any("DeepSeek" in str(df.value.to_dict()) for df in at.dataframe)
+    at.selectbox(key="drill_entity").set_value("DeepSeek").run()
+    assert not at.exception
+    assert any("ديبسيك" in h.proto.body for h in at.get("html"))  # its sentences, read from the part files
+
+
 def test_the_page_says_which_scope_it_serves(etl_store, monkeypatch):
     monkeypatch.setenv(data.ENV_DATA, str(etl_store))
     monkeypatch.setenv(data.ENV_LANGS, "hi")

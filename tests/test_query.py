@@ -2,7 +2,9 @@
 aggregates and pages, checked against a row-by-row reading of the documented semantics."""
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from dashboard.sample import tiny_tables
@@ -200,3 +202,21 @@ def test_forked_workers_after_a_mask_live_and_can_mask_themselves(tables):
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
         assert list(pool.map(_mask_in_child, [sel] * 4)) == [want] * 4
     assert int(mask(tables.mentions, sel).sum()) == want  # and the parent opens a new one
+
+
+def test_rows_at_reads_rows_by_their_position_in_a_part_file(tmp_path):
+    import pyarrow.parquet as pq
+
+    from etl.query import rows_at
+
+    n = 50_000
+    path = tmp_path / "part.parquet"
+    pq.write_table(pa.table({"i": np.arange(n), "sentence": [f"sentence {i}" for i in range(n)]}), path, row_group_size=4096)
+    wanted = np.array([0, 7, 4095, 4096, 33_333, n - 1])
+    got = rows_at(path, wanted, ["sentence", "i"])
+    assert got.column_names == ["sentence", "i"]
+    assert got["i"].to_pylist() == wanted.tolist()
+    assert got["sentence"].to_pylist() == [f"sentence {i}" for i in wanted]
+    assert rows_at(path, np.array([], dtype=np.int64), ["i"]).num_rows == 0
+    with pytest.raises(ValueError, match="not in the file"):
+        rows_at(path, np.array([5, n]), ["i"])
