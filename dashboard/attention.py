@@ -86,7 +86,7 @@ def entity_periods(df: pd.DataFrame, grain: str, entities: list[str], rows: np.n
         documents = np.bincount((pairs // n_docs) * n_periods + period_of_doc[pairs % n_docs],
                                 minlength=n_entities * n_periods)
     else:
-        _, first = np.unique(entity_codes.astype(np.int64) * n_docs + doc_codes, return_index=True)
+        first = summaries.first_occurrences(entity_codes.astype(np.int64) * n_docs + doc_codes)
         documents = np.bincount(cell[first], minlength=n_entities * n_periods)
     used = np.flatnonzero(mentions)
     return pd.DataFrame({

@@ -71,8 +71,9 @@ def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
     entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array[together]))
     entity_codes, used = summaries.compact(entity_codes, len(entity_values))
     entity_values = pd.Index(entity_values)[used]
-    doc_codes, _ = summaries.codes(df["doc_id"])
-    documents = summaries.distinct_pairs_per_first(entity_codes, doc_codes[together], len(entity_values), int(doc_codes.max()) + 1)
+    doc_codes, doc_values = summaries.codes(df["doc_id"])  # renumbered over the documents of these rows: a small table
+    doc_codes, used_docs = summaries.compact(doc_codes[together], len(doc_values))
+    documents = summaries.distinct_pairs_per_first(entity_codes, doc_codes, len(entity_values), len(used_docs))
     order = np.lexsort((np.asarray(entity_values.astype(str)), -documents))[:top]
     order = order[documents[order] > 0]
     kinds = count_by({"entity": df["entity"], "kind": df["kind"]}, together).sort_values("n", ascending=False)
@@ -102,29 +103,41 @@ def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) ->
     doc_codes, doc_values = summaries.codes(df["doc_id"])
     seen = np.zeros(len(doc_values) + 1, dtype=bool)
     seen[doc_codes[rows]] = True  # -1 (no document id) lands in the last slot
-    ids = pd.Index(doc_values)[np.flatnonzero(seen[:-1])].astype(str)
     if documents is not None and len(documents):
-        if isinstance(df["doc_id"].dtype, pd.CategoricalDtype):  # the documents' ids as the mentions' codes
-            at = pd.Index(doc_values).get_indexer(documents["doc_id"].astype(str))
-            keep = (at >= 0) & seen[np.where(at >= 0, at, len(doc_values))]
-        else:
-            keep = documents["doc_id"].astype(str).isin(ids).to_numpy(dtype=bool)
-        docs = documents[keep]
-        docs = docs[~docs["doc_id"].duplicated().to_numpy()]
-        site = docs["site"].astype("string") if "site" in docs.columns else pd.Series(pd.NA, index=docs.index, dtype="string")
-        site = site.fillna(docs["source"].astype("string"))
-        lang = docs["lang"].astype("string")
+        at = summaries.positions(pd.Index(doc_values), documents["doc_id"])  # each document's code among the rows' ids
+        mentioning = np.flatnonzero((at >= 0) & seen[np.where(at >= 0, at, len(doc_values))])
+        keep = np.zeros(len(documents), dtype=bool)
+        keep[mentioning[np.unique(at[mentioning], return_index=True)[1]]] = True  # a document listed twice counts once
+        langs = _counts(documents["lang"], keep)
+        site = documents["site"] if "site" in documents.columns else pd.Series(pd.NA, index=documents.index, dtype="string")
+        sites = _counts(site, keep & summaries.present(site))
+        no_site = keep & ~summaries.present(site)  # under the file it was read from
+        if no_site.any():
+            sites = sites.add(_counts(documents["source"], no_site), fill_value=0).astype("int64")
     else:  # no documents table: the documents the rows name
         where = np.flatnonzero(rows)
         first = where[np.unique(doc_codes[where], return_index=True)[1]]  # each document's first row
         site = pd.Series(df["source"].array[first], dtype="string")
-        lang = pd.Series(df["lang"].array[first], dtype="string")
-    langs = lang.fillna("").value_counts()
+        langs = pd.Series(df["lang"].array[first], dtype="string").fillna("").value_counts()
+        sites = site.fillna("").value_counts()
+    langs = langs.sort_values(ascending=False, kind="stable")
     lang_table = pd.DataFrame({"Language": [words.value("lang", v) or "unknown" for v in langs.index],
                                "Documents": langs.to_numpy(dtype="int64")})
-    sites = site.fillna("").value_counts().head(TOP)
+    sites = sites.sort_values(ascending=False, kind="stable").head(TOP)
     site_table = pd.DataFrame({"Site": sites.index.astype(str), "Documents": sites.to_numpy(dtype="int64")})
     return lang_table, site_table
+
+
+def _counts(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """How many of `rows` have each value (missing as ""), by value, largest first; a categorical
+    is counted on its codes."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes_ = values.cat.codes.to_numpy()[rows]
+        n = np.bincount(codes_ + 1, minlength=len(values.cat.categories) + 1)  # slot 0: missing
+        index = pd.Index([""] + [str(v) for v in values.cat.categories])
+        out = pd.Series(n, index=index)
+        return out[out > 0]
+    return values[rows].astype("string").fillna("").value_counts()
 
 
 def received(df: pd.DataFrame, names: list[str], all_events: pd.DataFrame | None = None) -> pd.DataFrame:

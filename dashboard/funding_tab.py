@@ -14,7 +14,7 @@ from dashboard import labels as words
 import plotly.graph_objects as go
 
 from dashboard.charts import MONEY_COLOURS, category_axis, empty_figure, figure, labels, money_axis, target
-from dashboard.summaries import codes, is_in, largest_first, once_per, positions, take
+from dashboard.summaries import codes, first_occurrences, is_in, largest_first, once_per, positions, take
 from dashboard.drilldown import document_label
 from etl import events as etl_events
 from etl.export import to_csv_bytes
@@ -64,8 +64,7 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
                                                         first[listed].astype("datetime64[ns]")))
     order = np.lexsort((doc_codes, stamp))  # a source's earliest report first, undated last
     key = where[order] * (len(doc_values) + 1) + doc_codes[order]
-    _, first_of_pair = np.unique(key, return_index=True)
-    pairs = order[np.sort(first_of_pair)]  # one report per (event, document), in report order
+    pairs = order[first_occurrences(key)]  # one report per (event, document), in report order
     table["documents"] = np.bincount(where[pairs], minlength=len(table))
     names = pd.Index(doc_values).astype(str).to_numpy(dtype=object)
     table["sources"] = etl_events.join_groups(where[pairs], names[doc_codes[pairs]], len(table))

@@ -90,13 +90,19 @@ def compact(codes_: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def distinct_pairs_per_first(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int) -> np.ndarray:
     """For each code of `first`, how many distinct codes of `second` occur with it: one flag per
-    pair in a table (no sort), or np.unique when the table would be large."""
+    pair in a table (no sort), or a hash of the pairs when the table would be large."""
     pair = first.astype(np.int64) * n_second + second
     if n_first * n_second <= 50_000_000:
         seen = np.zeros(n_first * n_second, dtype=bool)
         seen[pair] = True
         return seen.reshape(n_first, n_second).sum(axis=1)
-    return np.bincount(np.unique(pair) // n_second, minlength=n_first)
+    return np.bincount(pd.unique(pair) // n_second, minlength=n_first)
+
+
+def first_occurrences(keys: np.ndarray) -> np.ndarray:
+    """Positions of the first row of each distinct key, ascending. A hash (pandas), not a sort:
+    over millions of keys np.unique is 3-10x slower."""
+    return np.flatnonzero(~pd.Series(keys, copy=False).duplicated().to_numpy())
 
 
 def present(series: pd.Series) -> np.ndarray:
@@ -182,7 +188,7 @@ def count_by(columns: dict[str, pd.Series], rows: np.ndarray | None = None, grai
         keys = np.flatnonzero(n)
         sums = np.bincount(flat, weights=w)[keys] if w is not None else n[keys]
     else:
-        keys, inverse = np.unique(flat, return_inverse=True)
+        inverse, keys = pd.factorize(flat, sort=True)
         sums = np.bincount(inverse, weights=w) if w is not None else np.bincount(inverse)
     unravelled = np.unravel_index(keys, dims) if len(dims) > 1 else (keys,)
     out = {}
