@@ -8,6 +8,7 @@ run through the ETL once. ``AI_TRENDS_READ_ONLY=1`` switches uploads off (hosted
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -25,6 +26,7 @@ import streamlit as st  # noqa: E402
 from dashboard import auth, charts, data, drilldown, entity_page, filters, signin, summaries  # noqa: E402
 from dashboard import funding_tab as events_tab  # noqa: E402
 from dashboard import labels as words  # noqa: E402
+from etl import query as etl_query  # noqa: E402
 from etl.formats import suffixes  # noqa: E402
 
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
@@ -76,6 +78,23 @@ def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.P
     return data.prepare(data.read_store(Path(store), origin, scope))
 
 
+@st.cache_resource
+def shared_answers() -> etl_query.Results:
+    """What the tabs compute (counts, charts, tables, sentences) for one version of the data and
+    one set of filters, shared by every session of the process: a team looks at the same views,
+    and ten sessions on two cores otherwise queue behind each other's identical work. A bounded
+    LRU of small answers; a session with its own uploads never reads or writes it."""
+    return etl_query.Results(entries=256, max_rows=5_000)
+
+
+def shared(what: str, f: filters.Filters, compute, *key):
+    """`compute()`, or the answer another session already got for the same data, filters and `key`."""
+    data_key = ss.get("_data_key")
+    if data_key is None:
+        return compute()
+    return shared_answers().get((data_key, f, what, *key), compute)
+
+
 def session_dataset() -> data.Prepared:
     """The loaded dataset, with this session's uploads merged in."""
     chosen = data.data_dir(sys.argv[1:], os.environ)
@@ -85,6 +104,7 @@ def session_dataset() -> data.Prepared:
     origin = f"the dataset “{store.name}”" if chosen is not None else "the seed corpus"  # never the server's path
     base = load(str(store), signature, origin + (f" ({scope.describe()})" if scope else ""), scope)
     uploads = ss.get("uploads", [])
+    ss["_data_key"] = None if uploads else (str(store), signature, scope)  # what `shared` answers are about
     if not uploads:
         return base
     key = (str(store), signature, len(uploads))
@@ -295,7 +315,8 @@ def open_entity(name: str | None, compare=()) -> None:
     ss["compare"] = [c for c in compare if c != name][: filters.MAX_COMPARE]
 
 
-def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict, scope: str) -> None:
+def drilldown_section(dataset: data.Dataset, view_of, f: filters.Filters, choices: dict, scope: str) -> None:
+    """`view_of()`: the filtered rows (computed only if the sentences are not shared already)."""
     st.subheader("Source sentences")
     names = sorted(set(choices["companies"]) | set(choices["products"]))
     key = "drill_entity" if scope != ENTITY_SCOPE else "drill_entity_page"
@@ -309,23 +330,34 @@ def drilldown_section(dataset: data.Dataset, view: pd.DataFrame, choices: dict, 
     if target is None:
         st.caption("Click a point, bar or slice in a chart, or choose an entity, to read the sentences behind it.")
         return
-    rows = drilldown.rows_for(view, target)
-    labels, total = drilldown.pick_sentences(rows, SENTENCES)
+    def sentences():
+        rows = drilldown.rows_for(view_of(), target)
+        labels, total = drilldown.pick_sentences(rows, SENTENCES)
+        return len(rows), total, drilldown.mentions_html(dataset.rows(labels), dataset.documents, SENTENCES, total)
+
+    n_rows, total, html = shared("sentences", f, sentences, target, scope == "Timeline" and ss.get("v_family"))
     left, middle, right = st.columns([5, 1.4, 1])
     left.markdown(f"**{drilldown.escape_markdown(drilldown.describe(target, dataset.documents))}**: "
-                  f"{words.plural(len(rows), 'mention')} in {words.plural(total, 'sentence')} (within the filters)")
+                  f"{words.plural(n_rows, 'mention')} in {words.plural(total, 'sentence')} (within the filters)")
     if target.entity and target.entity != ss.get("entity"):
         middle.button(f"Open the page of {target.entity}", key=f"open_page_{scope}", on_click=open_entity, args=(target.entity,))
     right.button("Clear", key=f"drill_clear_{scope}", on_click=set_drill, args=(scope, None))
-    st.html(drilldown.mentions_html(dataset.rows(labels), dataset.documents, SENTENCES, total))
+    st.html(html)
 
 
 # --- tabs ---------------------------------------------------------------------------------------
 
-def overview_tab(dataset, view, f) -> None:
+def overview_tab(dataset, view_of, f) -> None:
     scope = "Overview"
-    documents = filters.apply_documents(dataset.documents, f)
-    o = summaries.overview(view, documents, dataset.errors)
+
+    def compute():
+        view = view_of()
+        o = summaries.overview(view, filters.apply_documents(dataset.documents, f), dataset.errors)
+        unlinked = summaries.unlinked_organisations(view) if o.unlinked_organisations else None
+        new = charts.new_organisations(view, table=unlinked) if unlinked is not None else None
+        return o, charts.top_entities(view), charts.mentions_by_language(view), unlinked, new
+
+    o, top, languages, unlinked, new_organisations = shared("overview", f, compute)
     cols = st.columns(6)
     cols[0].metric("Documents", f"{o.documents:,}", help=f"{words.document_count(o.documents_with_mentions)} with mentions in this view")
     cols[1].metric("Languages", len(o.languages),
@@ -337,16 +369,15 @@ def overview_tab(dataset, view, f) -> None:
     st.caption(summaries.published_caption(o))
     left, right = st.columns(2)
     with left:
-        plot(charts.top_entities(view), "chart_top_entities", scope)
+        plot(top, "chart_top_entities", scope)
     with right:
-        plot(charts.mentions_by_language(view), "chart_languages", scope)
+        plot(languages, "chart_languages", scope)
     st.subheader(f"New organisations for review: {o.unlinked_organisations:,}")
     st.caption(f"Found by the rules (a suffix or a frame) or by Stanza, but not in the knowledge base "
                f"({words.plural(o.unlinked_mentions, 'mention')}). "
                "Click a bar to read their sentences.")
-    if o.unlinked_organisations:
-        unlinked = summaries.unlinked_organisations(view)
-        plot(charts.new_organisations(view, table=unlinked), "chart_new_orgs", scope)
+    if unlinked is not None:
+        plot(new_organisations, "chart_new_orgs", scope)
         st.dataframe(words.table(unlinked.head(TABLE_ROWS)), hide_index=True)
         st.button("Read the sentences of all new organisations", key="drill_unlinked", on_click=set_drill,
                   args=(scope, drilldown.Target.of(linked=False)))
@@ -357,34 +388,43 @@ def overview_tab(dataset, view, f) -> None:
             st.write("Every input was read.")
 
 
-def undated_note(view) -> None:
-    docs, mentions = summaries.undated(view)
+def undated_note(undated: tuple[int, int]) -> None:
+    docs, mentions = undated
     if mentions:
         st.caption(f"Left out of this chart for want of a date: {words.document_count(docs)} with "
                    f"{words.plural(mentions, 'company/product mention')}. They stay in the other views.")
 
 
-def timeline_tab(dataset, view, f, v) -> None:
-    undated_note(view)
-    coarse = summaries.coarse_note(summaries.coarse(view, v.grain))
+def timeline_tab(dataset, view_of, f, v) -> None:
+    def compute():
+        view = view_of()
+        documents = filters.apply_documents(dataset.documents, f)
+        return (summaries.undated(view), summaries.coarse_note(summaries.coarse(view, v.grain)),
+                charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.measure, documents, v.rolling))
+
+    undated, coarse, chart = shared("timeline", f, compute, v.grain, v.top, v.measure, v.rolling, bool(ss.get("v_family")))
+    undated_note(undated)
     if coarse:
         st.caption(f"Left out of this {v.grain} chart: {coarse} (shown in the year view).")
-    documents = filters.apply_documents(dataset.documents, f)
-    plot(charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.measure, documents, v.rolling),
-         "chart_timeline", "Timeline")
+    plot(chart, "chart_timeline", "Timeline")
     st.caption("Grey bars: all documents per period, so a spike in volume is visible. "
                "A gap in a line is a period with no documents at all; 0 is a period whose documents do not mention it.")
 
 
-def license_tab(view, v) -> None:
+def license_tab(view_of, f, v) -> None:
     scope = "Open vs closed"
     st.caption("Solid: the stance is stated in the sentence. Hatched and lighter: it comes from the knowledge base.")
+    def compute():
+        view = view_of()
+        return charts.license_split_chart(view), charts.license_over_time(view, v.grain), charts.license_by_company(view)
+
+    split, over_time, by_company = shared("stance", f, compute, v.grain)
     left, right = st.columns(2)
     with left:
-        plot(charts.license_split_chart(view), "chart_license_split", scope)
+        plot(split, "chart_license_split", scope)
     with right:
-        plot(charts.license_over_time(view, v.grain), "chart_license_time", scope)
-    plot(charts.license_by_company(view), "chart_license_company", scope)
+        plot(over_time, "chart_license_time", scope)
+    plot(by_company, "chart_license_company", scope)
 
 
 def download(label: str, make, rows: int, file_name: str, key: str) -> None:
@@ -549,7 +589,7 @@ except data.DataUnavailable as exc:
 prepare_widget_state(choices, bounds, summaries.default_grain(dataset.documents))
 with filter_box:
     chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
-view = filters.apply(full_view, chosen)
+view_of = functools.cache(lambda: filters.apply(full_view, chosen))  # only when a run needs the rows themselves
 
 st.title("AI industry trends")
 if ss.get("_url_notices"):  # shown once, on the run that read the link
@@ -563,34 +603,34 @@ if full_view.empty:
                f"{words.plural(len(dataset.errors), 'ETL error')}).")
     if len(dataset.errors):
         st.dataframe(words.table(dataset.errors.head(TABLE_ROWS)), hide_index=True)
-elif view.empty:
+elif shared("rows", chosen, lambda: len(view_of())) == 0:
     st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
 else:
     entity_search(choices)
     if ss.get("entity"):
-        entity_tab(dataset, view, chosen, view_options, choices)
-        drilldown_section(dataset, view, choices, ENTITY_SCOPE)
+        entity_tab(dataset, view_of(), chosen, view_options, choices)
+        drilldown_section(dataset, view_of, chosen, choices, ENTITY_SCOPE)
     else:
         tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
         overview, timeline, license_, funding, table = tabs
         if overview.open:
             with overview:
-                overview_tab(dataset, view, chosen)
+                overview_tab(dataset, view_of, chosen)
         # Versions under their family (the toggle): on the Timeline and in its source sentences
         # only, so a bar of "Qwen2.5-VL" elsewhere still finds its sentences.
-        timeline_view = filters.by_family(view) if ss.get("v_family") and timeline.open else view
+        timeline_view_of = functools.cache(lambda: filters.by_family(view_of())) if ss.get("v_family") and timeline.open else view_of
         if timeline.open:
             with timeline:
-                timeline_tab(dataset, timeline_view, chosen, view_options)
+                timeline_tab(dataset, timeline_view_of, chosen, view_options)
         if license_.open:
             with license_:
-                license_tab(view, view_options)
+                license_tab(view_of, chosen, view_options)
         if funding.open:
             with funding:
-                funding_tab(dataset, view, chosen)
+                funding_tab(dataset, view_of(), chosen)
         if table.open:
             with table:
-                table_tab(dataset, view, chosen)
-        drilldown_section(dataset, timeline_view, choices, ss.get("tab", filters.TABS[0]))
+                table_tab(dataset, view_of(), chosen)
+        drilldown_section(dataset, timeline_view_of, chosen, choices, ss.get("tab", filters.TABS[0]))
 
 write_url(chosen, current_view())

@@ -507,6 +507,26 @@ def test_upload_is_extracted_merged_and_reported(store, monkeypatch):
     assert list(table(at)["sentence"]) == ["Mistral raised money."]
 
 
+def test_sessions_looking_at_the_same_view_share_its_answers(store, monkeypatch):
+    from dashboard import summaries
+
+    calls = []
+    original = summaries.overview
+    monkeypatch.setattr(summaries, "overview", lambda *a, **k: calls.append(1) or original(*a, **k))
+    first = run(new_app())
+    first.multiselect(key="f_langs").set_value(["ar"])
+    run(first)
+    assert len(calls) == 2  # all languages, then Arabic
+    second = run(new_app())
+    second.multiselect(key="f_langs").set_value(["ar"])
+    run(second)
+    assert len(calls) == 2  # the other session's answers, not computed again
+    assert [m.value for m in second.metric] == [m.value for m in first.metric]
+    second.multiselect(key="f_langs").set_value(["hi"])
+    run(second)
+    assert len(calls) == 3 and {m.label: m.value for m in second.metric}["Mentions"] == "6"
+
+
 def test_oversized_upload_is_refused_with_a_message(store, monkeypatch):
     monkeypatch.setattr(data, "extract_uploads", _uploaded_tables)
     monkeypatch.setenv(data.ENV_MAX_FILE_MB, "0.00001")  # about 10 bytes
