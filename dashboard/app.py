@@ -9,6 +9,7 @@ run through the ETL once. ``AI_TRENDS_READ_ONLY=1`` switches uploads off (hosted
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import math
 import os
@@ -75,7 +76,12 @@ def default_store() -> str:
 def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.Prepared:
     """The dataset and what every view needs from it, once per process. `signature` (the store
     files' mtimes and sizes) is part of the key, so a re-run of the ETL is picked up."""
-    return data.prepare(data.read_store(Path(store), origin, scope))
+    prepared = data.prepare(data.read_store(Path(store), origin, scope))
+    # Streamlit collects garbage after every run (runner.postScriptGC); a full collection walks
+    # every object pandas, plotly, Streamlit and the dataset made, ~a third of a busy server's
+    # time. What exists now lives as long as the process: frozen, later collections skip it.
+    gc.freeze()
+    return prepared
 
 
 @st.cache_resource

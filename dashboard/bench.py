@@ -18,9 +18,16 @@ written to a temporary ETL-style store, then:
 """
 from __future__ import annotations
 
+import os
+
+from dashboard.runtime import SERVER_ENVIRONMENT
+
+# Time the code as `dashboard serve` runs it: numpy reads its setting when first imported (below),
+# the allocator settings reach the servers and baseline runs this starts. (Hence the imports after it.)
+os.environ.update({k: v for k, v in SERVER_ENVIRONMENT.items() if k not in os.environ})
+
 import argparse
 import asyncio
-import os
 import re
 import socket
 import statistics

@@ -126,7 +126,7 @@ def free_port() -> int:
 
 def start_server(store: Path, port: int, extra_env: dict | None = None, ttl: int = 2) -> subprocess.Popen:
     """`streamlit run dashboard/app.py` on a loopback port over `store`; waits until it answers."""
-    from dashboard.serve import server_environment
+    from dashboard.runtime import server_environment
 
     env = {**server_environment(os.environ), "AI_TRENDS_DATA": str(store), **(extra_env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",

@@ -198,9 +198,12 @@ def test_serve_really_serves_under_the_base_url(tmp_path, store):
 
 
 def test_the_server_runs_with_an_allocator_that_hands_memory_back(tmp_path, store):
-    """Sessions run in threads: the served process gets two malloc arenas and a fixed mmap
-    threshold (serve.ALLOCATOR), unless the environment already chooses."""
+    """Sessions run in threads: the served process gets two malloc arenas, a fixed mmap
+    threshold and numpy without huge-page requests (runtime.SERVER_ENVIRONMENT), unless the
+    environment already chooses."""
+    from dashboard.runtime import SERVER_ENVIRONMENT
+
     plan = make_plan(tmp_path, "--data", str(store))
-    assert {k: plan.env[k] for k in serve.ALLOCATOR} == serve.ALLOCATOR
+    assert {k: plan.env[k] for k in SERVER_ENVIRONMENT} == SERVER_ENVIRONMENT
     chosen = make_plan(tmp_path, "--data", str(store), environ={"MALLOC_ARENA_MAX": "4"})
     assert chosen.env["MALLOC_ARENA_MAX"] == "4" and chosen.env["MALLOC_MMAP_THRESHOLD_"] == "131072"
