@@ -331,8 +331,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"SYNTHETIC data: {args.rows:,} random mention rows (not real news), {os.cpu_count()} CPUs, "
                   f"Python {sys.version.split()[0]}")
             tables, t_gen = timed(synthetic_mentions, args.rows, args.seed)
-            tables.mentions = etl_events.with_event_ids(tables.mentions)  # as an ETL run writes them
-            _, t_write = timed(write_store, tables.mentions, tables.documents, tables.errors, store)
+            tables.mentions = etl_events.with_event_ids(tables.mentions)  # as an ETL run writes them, with funding.parquet
+            money = tables.mentions[(tables.mentions["kind"] == "money").to_numpy(dtype=bool, na_value=False)]
+            funding = etl_events.events_table(etl_events.event_columns(money))
+            _, t_write = timed(write_store, tables.mentions, tables.documents, tables.errors, store, funding)
             del tables
             print(f"generated in {t_gen:.1f} s, written in {t_write:.1f} s")
         size = sum(p.stat().st_size for p in store.rglob("*.parquet")) / 2**20

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import schema
-from etl.store import FILES
+from etl.store import FILES, FUNDING
 
 
 @dataclass
@@ -30,12 +30,16 @@ class SampleTables:
     errors: pd.DataFrame
 
 
-def write_store(mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame, out: Path) -> Path:
+def write_store(mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame, out: Path,
+                funding: pd.DataFrame | None = None) -> Path:
+    """The tables as a plain store (one file each; `funding`: its funding.parquet, as `etl run` writes one)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     mentions.to_parquet(out / FILES["mentions"], index=False)
     documents.to_parquet(out / FILES["documents"], index=False)
     errors.to_parquet(out / FILES["errors"], index=False)
+    if funding is not None:
+        funding.to_parquet(out / FUNDING, index=False)
     return out
 
 

@@ -239,6 +239,24 @@ def test_a_text_column_of_many_row_groups_becomes_one_categorical():
     assert got.astype(object).where(got.notna(), None).tolist() == [v for p in pieces for v in p]
 
 
+def test_the_funding_events_the_etl_wrote_are_the_ones_the_dashboard_would_compute(tmp_path):
+    from dataclasses import replace
+
+    from dashboard.sample import synthetic_mentions
+    from etl import events as etl_events
+    from etl.store import StoreWriter
+
+    t = synthetic_mentions(20_000, seed=3)
+    with StoreWriter(tmp_path / "store") as writer:  # as `etl run` writes a store
+        writer.add(t.mentions)
+        writer.commit(t.documents, t.errors, etl_events.write_events(writer))
+    read = data.prepare(data.read_store(tmp_path / "store")).dataset
+    assert read.funding is not None and len(read.funding) > 100
+    computed = replace(read, funding=None).events
+    pd.testing.assert_frame_equal(read.events, computed)
+    assert data.read_store(tmp_path / "store", scope=data.Scope(("ar",))).funding is None  # a scope: from its own rows
+
+
 def test_texts_left_on_disk_stay_readable_after_a_new_run(etl_store):
     from etl import store as etl_store_module
 
