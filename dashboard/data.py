@@ -37,7 +37,6 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard.summaries import choices, funding_table, published_bounds
@@ -401,12 +400,7 @@ def _frame(arrow: pa.Table, columns: Mapping[str, str], table: str, categorical:
     for i, f in enumerate(arrow.schema):  # long text: one chunk per column makes taking rows ~100x faster than across chunks
         if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
             arrow = arrow.set_column(i, f, arrow.column(i).combine_chunks())
-    coded = {f.name: _categorical(arrow.column(f.name)) for f in arrow.schema
-             if pa.types.is_dictionary(f.type) and arrow.column(f.name).num_chunks > 1}
-    order = arrow.column_names
-    frame = arrow.drop_columns(list(coded)).to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation
-    if coded:
-        frame = pd.concat([frame, pd.DataFrame(coded, index=frame.index)], axis=1)[order]
+    frame = arrow.to_pandas(split_blocks=True, self_destruct=True)  # no block consolidation: several times faster
     for col, dtype in columns.items():
         if col not in frame.columns:  # an older store without a newer column: add it empty
             frame[col] = pd.Series(pd.NA, index=frame.index, dtype="datetime64[ns]" if dtype.startswith("datetime") else dtype)
@@ -417,31 +411,6 @@ def _frame(arrow: pa.Table, columns: Mapping[str, str], table: str, categorical:
             frame[col] = frame[col].astype(dtype)  # types Parquet could not carry (e.g. an all-null column)
     frame = frame[list(columns)]
     return optimise(frame, table) if categorical else frame
-
-
-def _categorical(column: pa.ChunkedArray) -> pd.Categorical:
-    """A dictionary column read in many chunks (each row group brings its own dictionary) as one
-    pandas categorical: the dictionaries' values hashed once (Arrow's dictionary_encode) and each
-    chunk's indices mapped through. Arrow's own unification took 1-2 s for the document ids of
-    10 M rows; this takes a tenth of that."""
-    dictionaries = [chunk.dictionary for chunk in column.chunks]
-    values = pa.concat_arrays(dictionaries) if dictionaries else pa.array([], type=column.type.value_type)
-    encoded = pc.dictionary_encode(values).combine_chunks() if isinstance(values, pa.ChunkedArray) else pc.dictionary_encode(values)
-    remap = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-    codes_ = np.empty(len(column), dtype=np.int32)
-    at = offset = 0
-    for chunk, dictionary in zip(column.chunks, dictionaries):
-        n = len(chunk)
-        if n:
-            indices = pc.fill_null(chunk.indices, 0).to_numpy(zero_copy_only=False)
-            piece = remap[offset + indices.astype(np.int64)] if len(dictionary) else np.full(n, -1, dtype=np.int32)
-            if chunk.null_count:
-                piece[chunk.is_null().to_numpy(zero_copy_only=False)] = -1
-            codes_[at:at + n] = piece
-        at += n
-        offset += len(dictionary)
-    categories = pd.Index(encoded.dictionary.to_pandas())
-    return pd.Categorical.from_codes(codes_, dtype=pd.CategoricalDtype(categories), validate=False)
 
 
 def _columns(table: str, exclude: Sequence[str] = (), only: Sequence[str] | None = None) -> dict[str, str]:

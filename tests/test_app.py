@@ -229,16 +229,6 @@ def test_a_large_store_leaves_its_texts_in_the_part_files_and_reads_the_same_row
         disk.rows([10_000])
 
 
-def test_a_text_column_of_many_row_groups_becomes_one_categorical():
-    import pyarrow as pa
-
-    pieces = [["a", "b", None, "a"], ["c", "a"], [None, None], [], ["b"]]  # a dictionary per row group
-    column = pa.chunked_array([pa.array(p, type=pa.string()).dictionary_encode() for p in pieces])
-    got = pd.Series(data._categorical(column))
-    assert got.dtype == column.to_pandas().dtype
-    assert got.astype(object).where(got.notna(), None).tolist() == [v for p in pieces for v in p]
-
-
 def test_the_funding_events_the_etl_wrote_are_the_ones_the_dashboard_would_compute(tmp_path):
     from dataclasses import replace
 
