@@ -7,6 +7,7 @@
     summaries.py  pure functions DataFrame -> small DataFrame / numbers (tables, overview)
     drilldown.py  escaped HTML for source sentences with the mention highlighted
     uploads.py    uploads through the ETL in a worker process, with time budgets
+    serve.py      `python -m dashboard serve`; runtime.py: the environment a server process starts with
     sample.py     a tiny hand-made dataset (tests, demos) and a synthetic one (benchmark)
     bench.py      `python -m dashboard.bench --rows 1000000`
 """

@@ -520,13 +520,19 @@ def entity_search(choices: dict) -> None:
                  on_change=lambda: open_entity(ss.get("entity_box"), ss.get("compare", [])))
 
 
-def entity_tab(dataset, view, f, v, choices) -> None:
+def entity_tab(dataset, view_of, f, v, choices) -> None:
+    """An entity's page; what it shows is computed once per view, entity and comparison (`shared`)."""
     scope, name = ENTITY_SCOPE, ss["entity"]
-    p = entity_page.profile(view, name)
+
+    def head_of():
+        view = view_of()
+        rows = entity_page.rows_of(view, name)
+        return entity_page.profile(view, name), summaries.date_range_label(view, rows), int(rows.sum())
+
+    p, when, n_rows = shared("entity head", f, head_of, name)
     head, back = st.columns([6, 1])
     kind = words.value("kind", p.kind) or "Not mentioned in this view"
     head.header(name)
-    when = summaries.date_range_label(view, entity_page.rows_of(view, name))
     head.caption(f"{kind}" + (f" made by {p.maker}" if p.maker else "") + f" · {words.plural(p.mentions, 'mention')} in "
                  f"{words.document_count(p.documents)}" + (f", {when}" if when else ""))
     back.button("← All tabs", key="entity_close", on_click=open_entity, args=(None,))
@@ -534,48 +540,65 @@ def entity_tab(dataset, view, f, v, choices) -> None:
     st.multiselect(f"Compare {name} with (up to {filters.MAX_COMPARE})", names, key="compare",
                    max_selections=filters.MAX_COMPARE)
     together = [name, *ss["compare"]]
-    received = entity_page.received(view, together, dataset.events)  # their funding events, once
-    documents = filters.apply_documents(dataset.documents, f)
-    plot(charts.timeline(view, v.grain, len(together), together, v.measure, documents, v.rolling), "entity_timeline", scope)
-    if ss["compare"]:
-        st.dataframe(entity_page.comparison(view, together, received), hide_index=True)
-    own = entity_page.stance_rows(view, name)
+
+    def page_of() -> dict:
+        view = view_of()
+        documents = filters.apply_documents(dataset.documents, f)
+        received = entity_page.received(view, together, dataset.events)  # their funding events, once
+        own = entity_page.stance_rows(view, name)
+        return {
+            "timeline": charts.timeline(view, v.grain, len(together), together, v.measure, documents, v.rolling),
+            "comparison": entity_page.comparison(view, together, received) if len(together) > 1 else None,
+            "stance_time": charts.license_over_time(own, v.grain), "stance_split": charts.license_split_chart(own),
+            "co_mentioned": entity_page.co_mentioned_chart(view, name),
+            "products": entity_page.products(view, name) if p.kind == "company" else None,
+            "languages_and_sites": entity_page.languages_and_sites(view, documents, name),
+            "funding": entity_page.funding(received, name, dataset.documents, TABLE_ROWS),
+        }
+
+    page = shared("entity page", f, page_of, tuple(together), v.grain, v.measure, v.rolling)
+    plot(page["timeline"], "entity_timeline", scope)
+    if page["comparison"] is not None:
+        st.dataframe(page["comparison"], hide_index=True)
     left, right = st.columns(2)
     with left:
-        plot(charts.license_over_time(own, v.grain), "entity_stance_time", scope)
+        plot(page["stance_time"], "entity_stance_time", scope)
     with right:
-        plot(charts.license_split_chart(own), "entity_stance_split", scope)
+        plot(page["stance_split"], "entity_stance_split", scope)
     left, right = st.columns(2)
     with left:
-        plot(entity_page.co_mentioned_chart(view, name), "entity_co_mentions", scope)
+        plot(page["co_mentioned"], "entity_co_mentions", scope)
     with right:
         if p.kind == "company":
             st.markdown("**Its products** (mentions)")
-            made = entity_page.products(view, name)
-            if len(made):
-                st.dataframe(made, hide_index=True)
+            if len(page["products"]):
+                st.dataframe(page["products"], hide_index=True)
             else:
                 st.caption("No product of it is mentioned in this view.")
         elif p.maker:
             st.markdown(f"**Made by** {drilldown.escape_markdown(p.maker)}")
             st.button(f"Open the page of {p.maker}", key="open_maker", on_click=open_entity, args=(p.maker,))
-        langs, sites = entity_page.languages_and_sites(view, documents, name)
+        langs, sites = page["languages_and_sites"]
         st.markdown("**Languages** (documents)")
         st.dataframe(langs, hide_index=True)
         st.markdown("**Sources** (documents)")
         st.dataframe(sites, hide_index=True)
     st.markdown("**Funding events it received** (each event once, however many articles report it; "
                 "select a row to read its sentences)")
-    events = entity_page.funding(received, name, dataset.documents, TABLE_ROWS)
+    events = page["funding"]
     if len(events):
         if events.attrs["events"] > len(events):
             st.caption(f"The {len(events):,} largest of {words.plural(events.attrs['events'], 'event')}.")
         event_rows(events, "entity_events_table", scope)
     else:
         st.caption("No funding event of it in this view.")
-    rows = view.index[entity_page.rows_of(view, name)]
-    download(f"Download its {words.plural(len(rows), 'row')} (CSV)", lambda: data.mentions_csv(dataset.rows(rows)), len(rows),
-             file_name("mentions", f, [name]), "download_entity")
+
+    def own_rows() -> bytes:
+        view = view_of()
+        return data.mentions_csv(dataset.rows(view.index[entity_page.rows_of(view, name)]))
+
+    download(f"Download its {words.plural(n_rows, 'row')} (CSV)", own_rows, n_rows, file_name("mentions", f, [name]),
+             "download_entity")
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -614,7 +637,7 @@ elif shared("rows", chosen, lambda: len(view_of())) == 0:
 else:
     entity_search(choices)
     if ss.get("entity"):
-        entity_tab(dataset, view_of(), chosen, view_options, choices)
+        entity_tab(dataset, view_of, chosen, view_options, choices)
         drilldown_section(dataset, view_of, chosen, choices, ENTITY_SCOPE)
     else:
         tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")

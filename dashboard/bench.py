@@ -251,7 +251,7 @@ def run_load(store: Path, sessions: int, seconds: float) -> None:
         time.sleep(5)  # the sessions' state goes after the disconnected-session TTL
         after = process.memory_info().rss
         p95 = statistics.quantiles(log, n=20)[-1] if len(log) >= 2 else max(log, default=0.0)
-        print(f"  {len(log)} filter changes and drill-downs by {sessions} sessions in {seconds:g} s: "
+        print(f"  {len(log)} filter changes, drill-downs and entity pages by {sessions} sessions in {seconds:g} s: "
               f"median {fmt(statistics.median(log)).strip()}, p95 {fmt(p95).strip()}, worst {fmt(max(log)).strip()}")
         print(f"  server memory (RSS): {before / 2**20:,.0f} MB before, {max(samples, default=before) / 2**20:,.0f} MB at the peak, "
               f"{after / 2**20:,.0f} MB 5 s after the sessions closed")
@@ -391,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\nstreamlit run (real server on a loopback port; time from asking for a run to the script's end)")
             run_server(store)
         if args.load:
-            print(f"\n{args.load} concurrent sessions on a real server (loopback; filters and drill-downs as wsclient.plan)")
+            print(f"\n{args.load} concurrent sessions on a real server (loopback; filters, drill-downs and entity pages as wsclient.plan)")
             run_load(store, args.load, args.load_seconds)
     return 0
 

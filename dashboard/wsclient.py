@@ -89,29 +89,48 @@ def _read_element(element, page: Page) -> None:
 LANGS = ("ar", "hi", "zh", "en")
 COMPANIES = ("OpenAI", "Google", "Anthropic", "Meta", "DeepSeek", "Alibaba", "Microsoft", "Baidu", "xAI", "Mistral AI")
 DRILL = "Show the sentences that mention…"  # the drill-down box's label
+PAGE = "Open the page of a company or product"  # the entity page box's label
 
 
-def plan(n: int) -> list[tuple[list[str], list[str], str]]:
-    """Session n's own filter states (languages, companies) and the entity it drills into."""
+@dataclass(frozen=True)
+class State:
+    """What a session asks for: its filters, and either the sentences of an entity on the tabs
+    (`drill`) or an entity's page (`page`)."""
+
+    langs: tuple[str, ...]
+    companies: tuple[str, ...]
+    drill: str = ""
+    page: str = ""
+
+    def values(self) -> dict:
+        chosen = {"Languages": list(self.langs), "Companies": list(self.companies)}
+        return {**chosen, PAGE: self.page} if self.page else {**chosen, DRILL: self.drill}
+
+
+def plan(n: int) -> list[State]:
+    """Session n's own states: even sessions drill into entities on the tabs, odd ones open
+    entity pages, each with filters of its own."""
     lang, other = LANGS[n % 4], LANGS[(n + 1) % 4]
-    company = COMPANIES[n % len(COMPANIES)]
-    return [([lang], [company], company), ([lang, other], [], company), ([], [company], COMPANIES[(n + 3) % 10])]
+    company, another = COMPANIES[n % len(COMPANIES)], COMPANIES[(n + 3) % len(COMPANIES)]
+    if n % 2:
+        return [State((lang,), (), page=company), State((lang, other), (), page=another), State((), (company,), page=company)]
+    return [State((lang,), (company,), drill=company), State((lang, other), (), drill=company), State((), (company,), drill=another)]
 
 
 async def drive(url: str, n: int, deadline: float, log: list, check=None) -> None:
-    """Session n until `deadline` (time.monotonic): a first page, then its plan's filter changes
-    and drill-downs in turn; each run's seconds go to `log`. `check(n, langs, companies, entity,
-    page)` may assert on each page; without it, an exception on the page is raised."""
+    """Session n until `deadline` (time.monotonic): a first page, then its plan's states in turn;
+    each run's seconds go to `log`. `check(n, state, page)` may assert on each page; without it,
+    an exception on the page is raised."""
     async with Session(url) as session:
         page = await session.run()
         if page.exceptions:
             raise RuntimeError(f"session {n}: {page.exceptions}")
         states, i = plan(n), 0
         while time.monotonic() < deadline:
-            langs, companies, entity = states[i % len(states)]
-            page = await session.run(values={"Languages": langs, "Companies": companies, DRILL: entity})
+            state = states[i % len(states)]
+            page = await session.run(values=state.values())
             if check is not None:
-                check(n, langs, companies, entity, page)
+                check(n, state, page)
             elif page.exceptions:
                 raise RuntimeError(f"session {n}: {page.exceptions}")
             log.append(page.seconds)

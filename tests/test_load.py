@@ -1,5 +1,5 @@
 """Load and isolation: a real server on loopback, 10 concurrent websocket sessions changing
-filters and opening entity drill-downs for a bounded time. No error; every page shows its own
+filters, drilling into entities and opening entity pages for a bounded time. No error; every page shows its own
 session's numbers (what the store says for that session's filters, never another's); another
 session's local uploads are never seen; server memory stays bounded and comes back down when the
 sessions close."""
@@ -12,7 +12,8 @@ import time
 import psutil
 import pytest
 
-from dashboard import drilldown, filters, wsclient
+from dashboard import drilldown, entity_page, filters, wsclient
+from dashboard import labels as words
 from dashboard.filters import Filters
 from dashboard.sample import synthetic_mentions, tiny_tables
 from etl import store
@@ -33,13 +34,18 @@ def mentions_metric(q: Query, langs, companies) -> str:
 
 
 def checker(expected: dict):
-    """Each page shows its own session's numbers: the store's count for its filters, and its drill-down."""
-    def check(n, langs, companies, entity, page) -> None:
+    """Each page shows its own session's numbers: on the tabs, the store's count for its filters
+    and its drill-down; on an entity page, that entity's mentions within its filters."""
+    def check(n, state, page) -> None:
         assert not page.exceptions, page.exceptions
-        want, drilled = expected[(tuple(langs), tuple(companies), entity)]
-        assert page.metrics["Mentions"] == want, (n, langs, companies, page.metrics)  # its own filters only
-        said = f"**{entity}**: {drilled:,} mention{'' if drilled == 1 else 's'} in "
-        assert any(said in m for m in page.markdown), (n, entity, page.markdown)
+        if state.page:
+            said = f" · {words.plural(expected[state], 'mention')} in "
+            assert any(said in m for m in page.markdown), (n, state, page.markdown)  # the page's caption
+            return
+        want, drilled = expected[state]
+        assert page.metrics["Mentions"] == want, (n, state, page.metrics)  # its own filters only
+        said = f"**{state.drill}**: {drilled:,} mention{'' if drilled == 1 else 's'} in "
+        assert any(said in m for m in page.markdown), (n, state, page.markdown)
     return check
 
 
@@ -48,10 +54,13 @@ def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_bac
     with Query(synthetic_store) as q:
         expected = {}
         for n in range(SESSIONS):
-            for langs, companies, entity in wsclient.plan(n):
-                view = filters.apply(rows, Filters(langs=tuple(langs), companies=tuple(companies)))
-                drilled = int(drilldown.rows_mask(view, drilldown.Target.of(entity=entity)).sum())
-                expected[(tuple(langs), tuple(companies), entity)] = (mentions_metric(q, langs, companies), drilled)
+            for state in wsclient.plan(n):
+                view = filters.apply(rows, Filters(langs=state.langs, companies=state.companies))
+                if state.page:
+                    expected[state] = entity_page.profile(view, state.page).mentions
+                else:
+                    drilled = int(drilldown.rows_mask(view, drilldown.Target.of(entity=state.drill)).sum())
+                    expected[state] = (mentions_metric(q, state.langs, state.companies), drilled)
     assert len({v for v in expected.values()}) > SESSIONS  # the sessions' pages really differ
     port = wsclient.free_port()
     server = wsclient.start_server(synthetic_store, port)
@@ -65,8 +74,17 @@ def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_bac
             time.sleep(0.2)
 
     try:
-        warm = []
-        asyncio.run(wsclient.drive(url, 0, time.monotonic() + 2, warm, checker(expected)))  # one session: the data loaded, caches warm
+        async def every_state_once():
+            """The data loaded and every state's shared answers computed (they stay, bounded, for
+            the next sessions): what the ten sessions add after this is their own, and goes."""
+            check = checker(expected)
+            for n in range(SESSIONS):
+                async with wsclient.Session(url) as session:
+                    await session.run()
+                    for state in wsclient.plan(n):
+                        check(n, state, await session.run(values=state.values()))
+
+        asyncio.run(every_state_once())
         baseline = process.memory_info().rss
         thread = threading.Thread(target=sample)
         thread.start()
