@@ -76,10 +76,12 @@ def default_store() -> str:
 def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.Prepared:
     """The dataset and what every view needs from it, once per process. `signature` (the store
     files' mtimes and sizes) is part of the key, so a re-run of the ETL is picked up."""
-    prepared = data.prepare(data.read_store(Path(store), origin, scope))
     # Streamlit collects garbage after every run (runner.postScriptGC); a full collection walks
     # every object pandas, plotly, Streamlit and the dataset made, ~a third of a busy server's
-    # time. What exists now lives as long as the process: frozen, later collections skip it.
+    # time. So what exists once a dataset is loaded is frozen, and later collections skip it;
+    # thawed first, so what an earlier version left (evicted from this cache) can still go.
+    gc.unfreeze()
+    prepared = data.prepare(data.read_store(Path(store), origin, scope))
     gc.freeze()
     return prepared
 
