@@ -436,7 +436,14 @@ def license_tab(view_of, f, v) -> None:
 
 
 def download(label: str, make, rows: int, file_name: str, key: str) -> None:
-    """A CSV of `rows` rows that `make()` builds: now when small, only when clicked when large."""
+    """A CSV of `rows` rows that `make()` builds: now when small, only when clicked when large;
+    none beyond what a spreadsheet holds (the whole text of millions of rows would be built in
+    the server's memory for a file Excel cannot open): the export command instead."""
+    if rows > data.SPREADSHEET_ROWS:
+        st.button(label, key=key, disabled=True,
+                  help=f"{rows:,} rows: more than a spreadsheet holds ({data.SPREADSHEET_ROWS:,}). Narrow the filters, "
+                       "or export them with `python -m etl export --store DIR --csv FILE` and the same filters.")
+        return
     st.download_button(label, make() if rows <= INLINE_CSV_ROWS else make, file_name=file_name,
                        mime="text/csv", key=key, on_click="ignore")
 

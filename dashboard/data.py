@@ -579,6 +579,9 @@ def with_event_ids(rows: pd.DataFrame) -> pd.DataFrame:
     return etl_events.with_event_ids(rows)
 
 
+SPREADSHEET_ROWS = 1_048_575  # rows below the header in one Excel sheet: the dashboard offers no larger CSV
+
+
 def mentions_csv(rows: pd.DataFrame) -> bytes:
     """CSV of mentions-table rows: the contract's columns in order, UTF-8 with BOM, formulas neutralised."""
     return to_csv_bytes(to_schema(rows, "mentions"))

@@ -409,6 +409,16 @@ def test_download_holds_exactly_the_filtered_rows(store, media):
     assert list(csv["doc_id"]) == list(expected["doc_id"])
 
 
+def test_no_download_larger_than_a_spreadsheet(store, media, monkeypatch):
+    monkeypatch.setattr(data, "SPREADSHEET_ROWS", 5)
+    at = run(new_app(), "Mentions table")
+    button = at.button(key="download_mentions")
+    assert button.disabled and "more than a spreadsheet holds" in button.help and "etl export" in button.help
+    at.multiselect(key="f_langs").set_value(["en"])  # 4 rows
+    run(at)
+    assert download_bytes(at, media, "download_mentions").count(b"\n") == 5  # the header and its 4 rows
+
+
 def test_funding_download(store, media):
     at = run(new_app(), "Funding")
     csv = pd.read_csv(io.BytesIO(download_bytes(at, media, "download_funding")), encoding="utf-8-sig")
