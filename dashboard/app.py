@@ -367,13 +367,13 @@ def overview_tab(dataset, view_of, f) -> None:
 
     o, top, languages, unlinked, new_organisations = shared("overview", f, compute)
     cols = st.columns(6)
-    cols[0].metric("Documents", f"{o.documents:,}", help=f"{words.document_count(o.documents_with_mentions)} with mentions in this view")
+    with_mentions = f"{words.document_count(o.documents_with_mentions)} with mentions in this view"
+    cols[0].metric("Documents", words.count(o.documents), help="; ".join(filter(None, [words.exact(o.documents), with_mentions])))
     cols[1].metric("Languages", len(o.languages),
                    help=drilldown.escape_markdown(", ".join(words.value("lang", v) for v in o.languages)))
-    cols[2].metric("Mentions", f"{o.mentions:,}")
-    cols[3].metric("Companies & products", f"{o.entities:,}")
-    cols[4].metric("Undated documents", f"{o.undated_documents:,}")
-    cols[5].metric("ETL errors", f"{o.errors:,}")
+    for col, label, n in ((cols[2], "Mentions", o.mentions), (cols[3], "Companies & products", o.entities),
+                          (cols[4], "Undated documents", o.undated_documents), (cols[5], "ETL errors", o.errors)):
+        col.metric(label, words.count(n), help=words.exact(n))
     st.caption(summaries.published_caption(o))
     left, right = st.columns(2)
     with left:

@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard import labels as words
 import plotly.graph_objects as go
 
-from dashboard.charts import MONEY_COLOURS, category_axis, empty_figure, figure, labels, money_axis, target
+from dashboard.charts import MONEY_COLOURS, category_axis, empty_figure, figure, labels, money_axis, target, titled
 from dashboard.summaries import codes, first_occurrences, is_in, largest_first, once_per, positions, take
 from dashboard.drilldown import document_label
 from etl import events as etl_events
@@ -127,18 +127,18 @@ def totals_chart(table: pd.DataFrame, top: int = 15) -> go.Figure:
 def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     """Events over time: one bubble per event (area = USD), coloured by type; clicking one reads
     every sentence that reports it. At most the `limit` largest are drawn (the title says so)."""
-    title = "Funding events (one bubble each, size = USD)"
     amount = table["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)
     priced = np.flatnonzero(~np.isnan(amount))
     placed = _day_of(table[["date", "date_grain"]].iloc[priced]).to_numpy(dtype="datetime64[ns]")
     unplaced = int(np.isnat(placed).sum())
-    if unplaced:  # a year or a quarter on a day axis would claim 1 January
-        title += f"<br><sup>{words.plural(unplaced, 'event')} dated only to a quarter or a year, or not at all: in the table below, not here</sup>"
     shown = np.flatnonzero(~np.isnat(placed))  # positions in `priced`
+    details = [f"the {limit:,} largest of {len(shown):,}"] if len(shown) > limit else []
+    if unplaced:  # a year or a quarter on a day axis would claim 1 January
+        details.append(f"{words.plural(unplaced, 'event')} dated only to a quarter or a year, or not at all: in the table only")
+    title = titled("Funding events (one bubble each, size = USD)", "; ".join(details))  # the details on the small line
     if not len(shown):
         return empty_figure(title)
     if len(shown) > limit:
-        title += f": the {limit:,} largest of {len(shown):,}"
         shown = shown[largest_first(amount[priced[shown]])[:limit]]
     data = table.iloc[priced[shown]].assign(when=placed[shown])  # only the drawn events are copied
     sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2) if len(data) else 1.0

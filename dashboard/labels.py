@@ -72,6 +72,20 @@ def _short(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def count(n: int) -> str:
+    """A count that fits a metric tile: 999,999 in full, then 1.2M, 10M, 1.5B (the tile cuts
+    "10,000,000" to "10,000,…"); `exact` says when it was shortened."""
+    for size, suffix in ((1e9, "B"), (1e6, "M")):
+        if abs(n) >= size:
+            return f"{_short(n / size)}{suffix}"
+    return f"{n:,}"
+
+
+def exact(n: int) -> str | None:
+    """The full figure, for a tile's help, when `count` shortened it."""
+    return f"{n:,} exactly" if count(n) != f"{n:,}" else None
+
+
 def money(usd: object, sign: str = "$") -> str:
     """$1.3B, $40B, $250M, $12K, $900; empty when unknown."""
     if usd is None or (isinstance(usd, float) and math.isnan(usd)) or pd.isna(usd):

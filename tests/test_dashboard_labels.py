@@ -75,3 +75,9 @@ def test_download_names_say_what_they_hold():
         "funding_Open-AI-x_2025-02-01_to_2025-03-31.csv"
     assert words.download_name("mentions", ["ديبسيك"], ["ar", "hi"]) == "mentions_ديبسيك_ar_hi.csv"
     assert words.download_name("m", ["A", "B", "C", "D", "E"]) == "m_A_B_C_and-2-more.csv"
+
+
+def test_counts_fit_a_metric_tile():
+    assert [words.count(n) for n in (0, 7, 999_999, 1_000_000, 1_234_567, 10_000_000, 2_500_000_000)] == [
+        "0", "7", "999,999", "1M", "1.2M", "10M", "2.5B"]
+    assert words.exact(999_999) is None and words.exact(10_000_000) == "10,000,000 exactly"
