@@ -53,10 +53,10 @@ def target(**equals) -> str:
                        for k, v in equals.items()}, ensure_ascii=False, default=str)
 
 
-def titled(main: str, detail: str = "") -> str:
+def titled(main: str, *details: str) -> str:
     """A chart title: what is counted, short enough for a half-width chart, and the details
-    (what is left out, how sizes read) on a smaller second line."""
-    return main + (f"<br><sup>{detail}</sup>" if detail else "")
+    (what is left out, how sizes read) on smaller lines under it, one each."""
+    return main + "".join(f"<br><sup>{detail}</sup>" for detail in details if detail)
 
 
 def layout(title: str, **kwargs) -> dict:
@@ -67,7 +67,7 @@ def layout(title: str, **kwargs) -> dict:
     base = {
         "title": {"text": title, "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
                   "pad": {"t": 14, "l": 4}, "font": {"size": 15}},
-        "margin": {"l": 10, "r": 10, "t": 115 if "<br>" in title else 90, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 90 + 25 * title.count("<br>"), "b": 10},  # room for each small line
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left", "traceorder": "normal"},
         "clickmode": "event+select",
     }

@@ -132,10 +132,10 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     placed = _day_of(table[["date", "date_grain"]].iloc[priced]).to_numpy(dtype="datetime64[ns]")
     unplaced = int(np.isnat(placed).sum())
     shown = np.flatnonzero(~np.isnat(placed))  # positions in `priced`
-    details = [f"the {limit:,} largest of {len(shown):,}"] if len(shown) > limit else []
-    if unplaced:  # a year or a quarter on a day axis would claim 1 January
-        details.append(f"{words.plural(unplaced, 'event')} dated only to a quarter or a year, or not at all: in the table only")
-    title = titled("Funding events (one bubble each, size = USD)", "; ".join(details))  # the details on the small line
+    drawn = f"the {limit:,} largest of {len(shown):,}" if len(shown) > limit else ""
+    # a year or a quarter on a day axis would claim 1 January
+    unplaced_note = f"{words.plural(unplaced, 'event')} dated only to a quarter or a year, or not at all: in the table below" if unplaced else ""
+    title = titled("Funding events (one bubble each, size = USD)", drawn, unplaced_note)
     if not len(shown):
         return empty_figure(title)
     if len(shown) > limit:

@@ -206,9 +206,10 @@ def test_the_events_chart_draws_dated_events_only(df):
 def test_the_events_chart_draws_at_most_the_largest(df):
     fig = funding_tab.events_chart(_events(df), limit=1)
     assert [text.split(" · ")[0] for t in fig.data for text in t.text] == ["$6.6B"]
-    main, small = fig.layout.title.text.split("<br>")
-    assert "largest" not in main and small.startswith("<sup>") and small.endswith("</sup>")  # details on the small line
-    assert "the 1 largest of 2; 1 event dated only to a quarter or a year" in small
+    main, *small = fig.layout.title.text.split("<br>")
+    assert "largest" not in main  # the details on small lines of their own, each short enough for a half-width chart
+    assert small == ["<sup>the 1 largest of 2</sup>", "<sup>1 event dated only to a quarter or a year, or not at all: in the table below</sup>"]
+    assert fig.layout.margin.t == 140  # room for both
 
 
 def test_funding_charts_of_no_events_are_valid_and_say_so():
