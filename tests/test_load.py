@@ -112,8 +112,9 @@ def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_bac
         assert len(log) >= SESSIONS * 2
         assert server.poll() is None
         assert peak < baseline + 1024 * 2**20  # bounded: ten sessions hold small frames, not tables
-        # and it comes back down (Python keeps some freed memory, fragmented, for itself: at least a tenth)
-        assert after <= peak - 0.1 * (peak - baseline)
+        # and it comes back down (Python keeps some freed memory, fragmented, for itself): at least a
+        # tenth of what the sessions added, unless what stays above the baseline is small anyway
+        assert after <= peak - 0.1 * (peak - baseline) or after <= baseline + 32 * 2**20, (baseline, peak, after)
     finally:
         wsclient.stop_server(server)
 
