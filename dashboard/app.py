@@ -79,9 +79,10 @@ def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.P
     # Streamlit collects garbage after every run (runner.postScriptGC); a full collection walks
     # every object pandas, plotly, Streamlit and the dataset made, ~a third of a busy server's
     # time. So what exists once a dataset is loaded is frozen, and later collections skip it;
-    # thawed first, so what an earlier version left (evicted from this cache) can still go.
+    # thawed first and collected, so what an earlier version left (evicted from this cache) goes.
     gc.unfreeze()
     prepared = data.prepare(data.read_store(Path(store), origin, scope))
+    gc.collect()  # what is garbage now goes before the rest is frozen
     gc.freeze()
     return prepared
 
@@ -103,6 +104,25 @@ def shared(what: str, f: filters.Filters, compute, *key):
     return shared_answers().get((data_key, f, what, *key), compute)
 
 
+@st.cache_resource
+def versions_served() -> dict:
+    """(store, scope) -> the signature of the version last loaded for it, in this process."""
+    return {}
+
+
+def let_older_versions_go(store: Path, scope: data.Scope, signature: tuple) -> None:
+    """When a store has a new version, the datasets of older ones leave the caches (a session
+    still reading one keeps it until its run ends), so their store versions are let go (an ETL
+    run deletes them at its next switch) and their shared answers are dropped, instead of
+    lasting until four newer versions have pushed them out."""
+    seen = versions_served()
+    before = seen.get((str(store), scope))
+    seen[(str(store), scope)] = signature
+    if before is not None and before != signature:
+        load.clear()
+        shared_answers.clear()
+
+
 def session_dataset() -> data.Prepared:
     """The loaded dataset, with this session's uploads merged in."""
     chosen = data.data_dir(sys.argv[1:], os.environ)
@@ -110,6 +130,7 @@ def session_dataset() -> data.Prepared:
     signature = data.signature(store)
     scope = data.scope(sys.argv[1:], os.environ)
     origin = f"the dataset “{store.name}”" if chosen is not None else "the seed corpus"  # never the server's path
+    let_older_versions_go(store, scope, signature)
     base = load(str(store), signature, origin + (f" ({scope.describe()})" if scope else ""), scope)
     uploads = ss.get("uploads", [])
     ss["_data_key"] = None if uploads else (str(store), signature, scope)  # what `shared` answers are about
@@ -343,7 +364,8 @@ def drilldown_section(dataset: data.Dataset, view_of, f: filters.Filters, choice
         labels, total = drilldown.pick_sentences(rows, SENTENCES)
         return len(rows), total, drilldown.mentions_html(dataset.rows(labels), dataset.documents, SENTENCES, total)
 
-    n_rows, total, html = shared("sentences", f, sentences, target, scope == "Timeline" and ss.get("v_family"))
+    # the target as text: a crafted click (a list, 1 for True) can neither break the key nor share one
+    n_rows, total, html = shared("sentences", f, sentences, repr(target), scope == "Timeline" and bool(ss.get("v_family")))
     left, middle, right = st.columns([5, 1.4, 1])
     left.markdown(f"**{drilldown.escape_markdown(drilldown.describe(target, dataset.documents))}**: "
                   f"{words.plural(n_rows, 'mention')} in {words.plural(total, 'sentence')} (within the filters)")
@@ -612,63 +634,70 @@ def entity_tab(dataset, view_of, f, v, choices) -> None:
 
 # --- the page -----------------------------------------------------------------------------------
 
-filter_box, upload_box = st.sidebar.container(), st.sidebar.container()
-with upload_box:
-    upload_section()
-try:
-    dataset, full_view, choices, bounds = session_dataset()
-except data.DataUnavailable as exc:
+def main() -> None:
+    """The page. A function, so that the dataset of a run is no global of the script: a session's
+    widget callbacks keep their run's globals alive until its next run, and an idle session
+    would otherwise hold an older store version (and its memory) long after a newer one is served."""
+    filter_box, upload_box = st.sidebar.container(), st.sidebar.container()
+    with upload_box:
+        upload_section()
+    try:
+        dataset, full_view, choices, bounds = session_dataset()
+    except data.DataUnavailable as exc:
+        st.title("AI industry trends")
+        st.error(f"No data to show: {exc}")
+        st.info("Start with `streamlit run dashboard/app.py -- --data DIR`, where DIR holds the output of "
+                "`python -m etl run CORPUS --out DIR`, or set AI_TRENDS_DATA=DIR.")
+        st.stop()
+
+    prepare_widget_state(choices, bounds, summaries.default_grain(dataset.documents))
+    with filter_box:
+        chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
+    view_of = functools.cache(lambda: filters.apply(full_view, chosen))  # only when a run needs the rows themselves
+
     st.title("AI industry trends")
-    st.error(f"No data to show: {exc}")
-    st.info("Start with `streamlit run dashboard/app.py -- --data DIR`, where DIR holds the output of "
-            "`python -m etl run CORPUS --out DIR`, or set AI_TRENDS_DATA=DIR.")
-    st.stop()
+    if ss.get("_url_notices"):  # shown once, on the run that read the link
+        st.info(drilldown.escape_markdown("Ignored from the link: " + "; ".join(ss.pop("_url_notices")) + "."))
+    origin = dataset.origin + (f" + {words.plural(len(dataset.uploads), 'uploaded file')}" if dataset.uploads else "")
+    st.caption(drilldown.escape_markdown(f"{words.plural(len(full_view), 'mention')} from {origin}.")
+               + " The page address holds the filters: copy it to share this view.")
 
-prepare_widget_state(choices, bounds, summaries.default_grain(dataset.documents))
-with filter_box:
-    chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
-view_of = functools.cache(lambda: filters.apply(full_view, chosen))  # only when a run needs the rows themselves
-
-st.title("AI industry trends")
-if ss.get("_url_notices"):  # shown once, on the run that read the link
-    st.info(drilldown.escape_markdown("Ignored from the link: " + "; ".join(ss.pop("_url_notices")) + "."))
-origin = dataset.origin + (f" + {words.plural(len(dataset.uploads), 'uploaded file')}" if dataset.uploads else "")
-st.caption(drilldown.escape_markdown(f"{words.plural(len(full_view), 'mention')} from {origin}.")
-           + " The page address holds the filters: copy it to share this view.")
-
-if full_view.empty:
-    st.warning(f"This dataset has no mentions ({words.document_count(len(dataset.documents))}, "
-               f"{words.plural(len(dataset.errors), 'ETL error')}).")
-    if len(dataset.errors):
-        st.dataframe(words.table(dataset.errors.head(TABLE_ROWS)), hide_index=True)
-elif shared("rows", chosen, lambda: len(view_of())) == 0:
-    st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
-else:
-    entity_search(choices)
-    if ss.get("entity"):
-        entity_tab(dataset, view_of, chosen, view_options, choices)
-        drilldown_section(dataset, view_of, chosen, choices, ENTITY_SCOPE)
+    if full_view.empty:
+        st.warning(f"This dataset has no mentions ({words.document_count(len(dataset.documents))}, "
+                   f"{words.plural(len(dataset.errors), 'ETL error')}).")
+        if len(dataset.errors):
+            st.dataframe(words.table(dataset.errors.head(TABLE_ROWS)), hide_index=True)
+    elif shared("rows", chosen, lambda: len(view_of())) == 0:
+        st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
     else:
-        tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
-        overview, timeline, license_, funding, table = tabs
-        if overview.open:
-            with overview:
-                overview_tab(dataset, view_of, chosen)
-        # Versions under their family (the toggle): on the Timeline and in its source sentences
-        # only, so a bar of "Qwen2.5-VL" elsewhere still finds its sentences.
-        timeline_view_of = functools.cache(lambda: filters.by_family(view_of())) if ss.get("v_family") and timeline.open else view_of
-        if timeline.open:
-            with timeline:
-                timeline_tab(dataset, timeline_view_of, chosen, view_options)
-        if license_.open:
-            with license_:
-                license_tab(view_of, chosen, view_options)
-        if funding.open:
-            with funding:
-                funding_tab(dataset, view_of(), chosen)
-        if table.open:
-            with table:
-                table_tab(dataset, view_of(), chosen)
-        drilldown_section(dataset, timeline_view_of, chosen, choices, ss.get("tab", filters.TABS[0]))
+        entity_search(choices)
+        if ss.get("entity"):
+            entity_tab(dataset, view_of, chosen, view_options, choices)
+            drilldown_section(dataset, view_of, chosen, choices, ENTITY_SCOPE)
+        else:
+            tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
+            overview, timeline, license_, funding, table = tabs
+            if overview.open:
+                with overview:
+                    overview_tab(dataset, view_of, chosen)
+            # Versions under their family (the toggle): on the Timeline and in its source sentences
+            # only, so a bar of "Qwen2.5-VL" elsewhere still finds its sentences.
+            timeline_view_of = functools.cache(lambda: filters.by_family(view_of())) if ss.get("v_family") and timeline.open else view_of
+            if timeline.open:
+                with timeline:
+                    timeline_tab(dataset, timeline_view_of, chosen, view_options)
+            if license_.open:
+                with license_:
+                    license_tab(view_of, chosen, view_options)
+            if funding.open:
+                with funding:
+                    funding_tab(dataset, view_of(), chosen)
+            if table.open:
+                with table:
+                    table_tab(dataset, view_of(), chosen)
+            drilldown_section(dataset, timeline_view_of, chosen, choices, ss.get("tab", filters.TABS[0]))
 
-write_url(chosen, current_view())
+    write_url(chosen, current_view())
+
+
+main()

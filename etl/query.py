@@ -396,13 +396,24 @@ class Results:
                 self._answers.move_to_end(key)
                 return self._answers[key]
         answer = compute()
-        rows = len(answer) if isinstance(answer, pd.DataFrame) else 0
-        if rows <= self.max_rows:
+        if _rows_in(answer) <= self.max_rows:
             with self._lock:
                 self._answers[key] = answer
                 while len(self._answers) > self.entries:
                     self._answers.popitem(last=False)
         return answer
+
+
+def _rows_in(answer) -> int:
+    """The rows of the frames an answer holds (itself, or inside a tuple, list or dict): its size
+    as far as a bound on small answers cares."""
+    if isinstance(answer, pd.DataFrame):
+        return len(answer)
+    if isinstance(answer, dict):
+        answer = list(answer.values())
+    if isinstance(answer, (tuple, list)):
+        return sum(_rows_in(part) for part in answer)
+    return 0
 
 
 def _typed(table: pa.Table, columns: Sequence[str] | None) -> pd.DataFrame:

@@ -166,6 +166,30 @@ def test_a_rewritten_store_is_reloaded(store):
     assert {m.label: m.value for m in at.metric}["Mentions"] == "6"
 
 
+def test_an_older_version_is_let_go_once_a_newer_one_is_served(tmp_path, monkeypatch):
+    """Its long texts stay in its part files (a large store), so the dashboard holds the version
+    while it serves it; once a newer one is served, the older one is deleted at the next switch."""
+    from etl import store as etl_store_module
+
+    t = tiny_tables()
+    out = tmp_path / "store"
+
+    def new_version(mentions):
+        etl_store_module.write(etl_store_module.Tables(mentions, t.documents, t.errors), out)
+        return (out / "current").resolve()
+
+    first = new_version(t.mentions)
+    monkeypatch.setenv(data.ENV_DATA, str(out))
+    monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 0)
+    at = run(new_app())
+    second = new_version(t.mentions[t.mentions["lang"] == "hi"])
+    assert first.exists()  # still served: not deleted under the page
+    run(at)
+    assert {m.label: m.value for m in at.metric}["Mentions"] == "6"
+    new_version(t.mentions[t.mentions["lang"] == "ar"])
+    assert not first.exists() and second.exists()  # the older one went; the one served stays
+
+
 def test_data_directory_from_the_command_line_wins(tmp_path, monkeypatch):
     monkeypatch.setenv(data.ENV_DATA, "/env/dir")
     assert data.data_dir(["--data", str(tmp_path)], {data.ENV_DATA: "/env/dir"}) == tmp_path

@@ -220,3 +220,15 @@ def test_rows_at_reads_rows_by_their_position_in_a_part_file(tmp_path):
     assert rows_at(path, np.array([], dtype=np.int64), ["i"]).num_rows == 0
     with pytest.raises(ValueError, match="not in the file"):
         rows_at(path, np.array([5, n]), ["i"])
+
+
+def test_shared_results_keep_only_small_answers_whatever_holds_the_frames():
+    from etl.query import Results
+
+    results = Results(entries=8, max_rows=10)
+    small, large = pd.DataFrame({"x": range(5)}), pd.DataFrame({"x": range(50)})
+    calls = []
+    for answer in ((small, "a figure"), {"table": large}, [small, small, small]):
+        for _ in range(2):
+            results.get(repr(answer)[:40], lambda a=answer: calls.append(1) or a)
+    assert len(calls) == 1 + 2 + 2  # the tuple is kept; a dict or list holding more than 10 rows is computed again
