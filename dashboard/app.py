@@ -72,14 +72,17 @@ def default_store() -> str:
     return str(data.default_store(os.environ))
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
+# One entry: a process serves one store and scope, so a new entry is that store's newer version,
+# and the older one's dataset (and the store version it holds) goes as soon as no session's run
+# still reads it, instead of lasting until newer ones push it out.
+@st.cache_resource(max_entries=1, show_spinner="Loading the dataset…")
 def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.Prepared:
     """The dataset and what every view needs from it, once per process. `signature` (the store
     files' mtimes and sizes) is part of the key, so a re-run of the ETL is picked up."""
     # Streamlit collects garbage after every run (runner.postScriptGC); a full collection walks
     # every object pandas, plotly, Streamlit and the dataset made, ~a third of a busy server's
     # time. So what exists once a dataset is loaded is frozen, and later collections skip it;
-    # thawed first and collected, so what an earlier version left (evicted from this cache) goes.
+    # thawed first and collected, so what an earlier version left goes.
     gc.unfreeze()
     prepared = data.prepare(data.read_store(Path(store), origin, scope))
     gc.collect()  # what is garbage now goes before the rest is frozen
@@ -87,40 +90,20 @@ def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.P
     return prepared
 
 
-@st.cache_resource
-def shared_answers() -> etl_query.Results:
-    """What the tabs compute (counts, charts, tables, sentences) for one version of the data and
-    one set of filters, shared by every session of the process: a team looks at the same views,
-    and ten sessions on two cores otherwise queue behind each other's identical work. A bounded
-    LRU of small answers; a session with its own uploads never reads or writes it."""
+@st.cache_resource(max_entries=1)
+def shared_answers(store: str, signature: tuple, scope: data.Scope) -> etl_query.Results:
+    """What the tabs compute (counts, charts, tables, sentences) for one version of the data, per
+    set of filters, shared by every session of the process: a team looks at the same views, and
+    ten sessions on two cores otherwise queue behind each other's identical work. A bounded LRU
+    of small answers, with the same key as `load`, so it goes with its version."""
     return etl_query.Results(entries=256, max_rows=5_000)
 
 
 def shared(what: str, f: filters.Filters, compute, *key):
-    """`compute()`, or the answer another session already got for the same data, filters and `key`."""
-    data_key = ss.get("_data_key")
-    if data_key is None:
-        return compute()
-    return shared_answers().get((data_key, f, what, *key), compute)
-
-
-@st.cache_resource
-def versions_served() -> dict:
-    """(store, scope) -> the signature of the version last loaded for it, in this process."""
-    return {}
-
-
-def let_older_versions_go(store: Path, scope: data.Scope, signature: tuple) -> None:
-    """When a store has a new version, the datasets of older ones leave the caches (a session
-    still reading one keeps it until its run ends), so their store versions are let go (an ETL
-    run deletes them at its next switch) and their shared answers are dropped, instead of
-    lasting until four newer versions have pushed them out."""
-    seen = versions_served()
-    before = seen.get((str(store), scope))
-    seen[(str(store), scope)] = signature
-    if before is not None and before != signature:
-        load.clear()
-        shared_answers.clear()
+    """`compute()`, or the answer another session already got for the same data, filters and
+    `key`. A session with its own uploads has its own data: it never reads or writes them."""
+    answers = ss.get("_answers")
+    return compute() if answers is None else answers.get((f, what, *key), compute)
 
 
 def session_dataset() -> data.Prepared:
@@ -130,10 +113,9 @@ def session_dataset() -> data.Prepared:
     signature = data.signature(store)
     scope = data.scope(sys.argv[1:], os.environ)
     origin = f"the dataset “{store.name}”" if chosen is not None else "the seed corpus"  # never the server's path
-    let_older_versions_go(store, scope, signature)
     base = load(str(store), signature, origin + (f" ({scope.describe()})" if scope else ""), scope)
     uploads = ss.get("uploads", [])
-    ss["_data_key"] = None if uploads else (str(store), signature, scope)  # what `shared` answers are about
+    ss["_answers"] = None if uploads else shared_answers(str(store), signature, scope)
     if not uploads:
         return base
     key = (str(store), signature, len(uploads))
@@ -344,8 +326,10 @@ def open_entity(name: str | None, compare=()) -> None:
     ss["compare"] = [c for c in compare if c != name][: filters.MAX_COMPARE]
 
 
-def drilldown_section(dataset: data.Dataset, view_of, f: filters.Filters, choices: dict, scope: str) -> None:
-    """`view_of()`: the filtered rows (computed only if the sentences are not shared already)."""
+def drilldown_section(dataset: data.Dataset, view_of, f: filters.Filters, choices: dict, scope: str,
+                      family: bool = False) -> None:
+    """`view_of()`: the filtered rows (computed only if the sentences are not shared already);
+    `family`: they are the versions under their family (the Timeline's toggle)."""
     st.subheader("Source sentences")
     names = sorted(set(choices["companies"]) | set(choices["products"]))
     key = "drill_entity" if scope != ENTITY_SCOPE else "drill_entity_page"
@@ -365,7 +349,7 @@ def drilldown_section(dataset: data.Dataset, view_of, f: filters.Filters, choice
         return len(rows), total, drilldown.mentions_html(dataset.rows(labels), dataset.documents, SENTENCES, total)
 
     # the target as text: a crafted click (a list, 1 for True) can neither break the key nor share one
-    n_rows, total, html = shared("sentences", f, sentences, repr(target), scope == "Timeline" and bool(ss.get("v_family")))
+    n_rows, total, html = shared("sentences", f, sentences, repr(target), family)
     left, middle, right = st.columns([5, 1.4, 1])
     left.markdown(f"**{drilldown.escape_markdown(drilldown.describe(target, dataset.documents))}**: "
                   f"{words.plural(n_rows, 'mention')} in {words.plural(total, 'sentence')} (within the filters)")
@@ -425,14 +409,14 @@ def undated_note(undated: tuple[int, int]) -> None:
                    f"{words.plural(mentions, 'company/product mention')}. They stay in the other views.")
 
 
-def timeline_tab(dataset, view_of, f, v) -> None:
+def timeline_tab(dataset, view_of, f, v, family: bool) -> None:
     def compute():
         view = view_of()
         documents = filters.apply_documents(dataset.documents, f)
         return (summaries.undated(view), summaries.coarse_note(summaries.coarse(view, v.grain)),
                 charts.timeline(view, v.grain, v.top, list(f.entities) or None, v.measure, documents, v.rolling))
 
-    undated, coarse, chart = shared("timeline", f, compute, v.grain, v.top, v.measure, v.rolling, bool(ss.get("v_family")))
+    undated, coarse, chart = shared("timeline", f, compute, v.grain, v.top, v.measure, v.rolling, family)
     undated_note(undated)
     if coarse:
         st.caption(f"Left out of this {v.grain} chart: {coarse} (shown in the year view).")
@@ -682,10 +666,11 @@ def main() -> None:
                     overview_tab(dataset, view_of, chosen)
             # Versions under their family (the toggle): on the Timeline and in its source sentences
             # only, so a bar of "Qwen2.5-VL" elsewhere still finds its sentences.
-            timeline_view_of = functools.cache(lambda: filters.by_family(view_of())) if ss.get("v_family") and timeline.open else view_of
+            family = bool(ss.get("v_family")) and timeline.open
+            timeline_view_of = functools.cache(lambda: filters.by_family(view_of())) if family else view_of
             if timeline.open:
                 with timeline:
-                    timeline_tab(dataset, timeline_view_of, chosen, view_options)
+                    timeline_tab(dataset, timeline_view_of, chosen, view_options, family)
             if license_.open:
                 with license_:
                     license_tab(view_of, chosen, view_options)
@@ -695,7 +680,7 @@ def main() -> None:
             if table.open:
                 with table:
                     table_tab(dataset, view_of(), chosen)
-            drilldown_section(dataset, timeline_view_of, chosen, choices, ss.get("tab", filters.TABS[0]))
+            drilldown_section(dataset, timeline_view_of, chosen, choices, ss.get("tab", filters.TABS[0]), family)
 
     write_url(chosen, current_view())
 

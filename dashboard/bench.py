@@ -29,7 +29,6 @@ os.environ.update({k: v for k, v in SERVER_ENVIRONMENT.items() if k not in os.en
 import argparse
 import asyncio
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -146,114 +145,64 @@ def run_apptest(store: Path) -> None:
         print(f"  {tab:<16} open tab {fmt(t_tab)}   filter change {fmt(t_change)}")
 
 
-async def _session(url: str, query: str, changes: list[tuple[str, list[str]]]) -> list[tuple[str, float]]:
-    """One browser-like session: a first run, then one rerun per (multiselect label, values)."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+async def _timed_session(url: str, query: str, changes: list[tuple[str, list[str]]]) -> list[float]:
+    """One browser-like session (wsclient.Session): a first run, then one rerun per (multiselect
+    label, values); the seconds of each."""
+    from dashboard import wsclient
 
-    async def rerun(ws, widgets=()) -> tuple[float, dict[str, str]]:
-        msg = BackMsg()
-        msg.rerun_script.query_string = query
-        for widget_id, values in widgets:
-            state = msg.rerun_script.widget_states.widgets.add()
-            state.id = widget_id
-            state.string_array_value.data.extend(values)
-        start = time.perf_counter()
-        await ws.send(msg.SerializeToString())
-        ids = {}
-        while True:
-            fm = ForwardMsg()
-            fm.ParseFromString(await asyncio.wait_for(ws.recv(), 300))
-            kind = fm.WhichOneof("type")
-            if kind == "delta" and fm.delta.new_element.WhichOneof("type") == "multiselect":
-                ids[fm.delta.new_element.multiselect.label] = fm.delta.new_element.multiselect.id
-            elif kind == "delta" and fm.delta.new_element.WhichOneof("type") == "exception":
-                raise RuntimeError(str(fm.delta.new_element.exception.message))
-            elif kind == "script_finished":
-                return time.perf_counter() - start, ids
-
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
-        first, ids = await rerun(ws)
-        out = [("first run", first)]
+    async with wsclient.Session(url) as session:
+        times = [(await session.run(query)).seconds]
         for label, values in changes:
-            out.append((f"{label} = {', '.join(values) or 'all'}", (await rerun(ws, [(ids[label], values)]))[0]))
-        return out
+            page = await session.run(query, {label: values})
+            if page.exceptions:
+                raise RuntimeError(str(page.exceptions))
+            times.append(page.seconds)
+        return times
 
 
 def run_server(store: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = Path(__file__).with_name("app.py")
-    env = {**os.environ, data.ENV_DATA: str(store)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    server = subprocess.Popen(cmd, env=env, cwd=app.parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        import urllib.request
+    from dashboard import wsclient
 
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    port = wsclient.free_port()
+    server = wsclient.start_server(store, port)
+    try:
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
         changes = [("Languages", ["ar", "hi"]), ("Languages", ["zh"]), ("Companies", ["OpenAI"]), ("Languages", [])]
         for label, query in [("fresh server, Overview", ""), ("second visitor, Overview", ""),
                              *[(f"tab {tab}", "tab=" + tab.replace(" ", "+")) for tab in filters.TABS[1:]]]:
-            timings = asyncio.run(_session(url, query, changes))
-            first = timings[0][1]
-            changes_ = [t for _, t in timings[1:]]
-            print(f"  {label:<28} first run {fmt(first)}   filter changes median {fmt(statistics.median(changes_))},"
-                  f" worst {fmt(max(changes_))}")
+            first, *changed = asyncio.run(_timed_session(url, query, changes))
+            print(f"  {label:<28} first run {fmt(first)}   filter changes median {fmt(statistics.median(changed))},"
+                  f" worst {fmt(max(changed))}")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        wsclient.stop_server(server)
 
 
 def run_load(store: Path, sessions: int, seconds: float) -> None:
     """`sessions` browser-like sessions at once against a real server, for `seconds`, each changing
     its filters and drill-down in turn (wsclient.plan): the time of each rerun, and the server's
     memory before, at its peak and after the sessions close."""
-    import threading
-
-    import psutil
-
     from dashboard import wsclient
 
     port = wsclient.free_port()
     server = wsclient.start_server(store, port)
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
-    process, samples, done = psutil.Process(server.pid), [], threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            samples.append(process.memory_info().rss)
-            time.sleep(0.2)
-
     try:
         warm: list[float] = []
         asyncio.run(wsclient.drive(url, 0, time.monotonic() + 5, warm))  # the data loaded, the events computed
-        before = process.memory_info().rss
-        sampler = threading.Thread(target=sample)
-        sampler.start()
         log: list[float] = []
 
         async def everyone() -> None:
             deadline = time.monotonic() + seconds
             await asyncio.gather(*(wsclient.drive(url, n, deadline, log) for n in range(sessions)))
 
-        asyncio.run(everyone())
-        done.set()
-        sampler.join()
+        with wsclient.MemorySampler(server.pid) as memory:
+            asyncio.run(everyone())
         time.sleep(5)  # the sessions' state goes after the disconnected-session TTL
-        after = process.memory_info().rss
+        after = memory.now()
         p95 = statistics.quantiles(log, n=20)[-1] if len(log) >= 2 else max(log, default=0.0)
         print(f"  {len(log)} filter changes, drill-downs and entity pages by {sessions} sessions in {seconds:g} s: "
               f"median {fmt(statistics.median(log)).strip()}, p95 {fmt(p95).strip()}, worst {fmt(max(log)).strip()}")
-        print(f"  server memory (RSS): {before / 2**20:,.0f} MB before, {max(samples, default=before) / 2**20:,.0f} MB at the peak, "
+        print(f"  server memory (RSS): {memory.before / 2**20:,.0f} MB before, {memory.peak / 2**20:,.0f} MB at the peak, "
               f"{after / 2**20:,.0f} MB 5 s after the sessions closed")
     finally:
         wsclient.stop_server(server)

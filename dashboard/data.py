@@ -112,10 +112,12 @@ class ColumnsOnDisk:
     query layer (etl.query.rows_at): at 10 million rows the sentences alone would take ~3 GB.
     The store version they come from is held (etl.store.Reading) while this object lives."""
 
-    def __init__(self, files: Sequence[str], offsets: np.ndarray, located: np.ndarray | None, columns: Sequence[str],
-                 present: Sequence[set[str]], reading: etl_store.Reading):
-        self._files, self._offsets, self._located = list(files), offsets, located
-        self._columns, self._present = list(columns), list(present)
+    def __init__(self, files: Sequence[str], located: np.ndarray | None, columns: Sequence[str], reading: etl_store.Reading):
+        metadata = [pq.read_metadata(f) for f in files]  # each part file's rows and columns (its footer only)
+        self._files, self._located = list(files), located
+        self._offsets = np.cumsum([0] + [m.num_rows for m in metadata], dtype=np.int64)
+        self._present = [set(m.schema.names) for m in metadata]
+        self._schema = {c: COLUMNS["mentions"][c] for c in columns}
         weakref.finalize(self, reading.close)
 
     def take(self, positions: np.ndarray) -> pd.DataFrame:
@@ -127,14 +129,14 @@ class ColumnsOnDisk:
         file_of = np.searchsorted(self._offsets, distinct, side="right") - 1
         pieces = []
         for k in np.unique(file_of):  # ascending, so the pieces come in the order of `distinct`
-            wanted = [c for c in self._columns if c in self._present[k]]
+            wanted = [c for c in self._schema if c in self._present[k]]
             try:
                 table = etl_query.rows_at(self._files[k], distinct[file_of == k] - self._offsets[k], wanted)
             except Exception as exc:
                 raise DataUnavailable(f"could not read the sentences ({type(exc).__name__}: {exc})") from exc
-            pieces.append(_frame(table, {c: COLUMNS["mentions"][c] for c in self._columns}, "mentions", categorical=False))
+            pieces.append(_frame(table, self._schema, "mentions", categorical=False))
         if not pieces:
-            return _frame(pa.table({}), {c: COLUMNS["mentions"][c] for c in self._columns}, "mentions")
+            return _frame(pa.table({}), self._schema, "mentions")
         whole = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
         return optimise(whole.iloc[back].reset_index(drop=True), "mentions")
 
@@ -362,14 +364,11 @@ def to_schema(df: pd.DataFrame, table: str = "mentions") -> pd.DataFrame:
 
 
 class _Arrow(NamedTuple):
-    """One table of the store as read: the Arrow table, the files it came from (in order, with
-    the column names each has and the row offset where each starts) and, when a scope left rows
-    out, where each kept row sits in those files read one after the other."""
+    """One table of the store as read: the Arrow table, the files it came from (in order) and,
+    when a scope left rows out, where each kept row sits in those files read one after the other."""
 
     table: pa.Table
     files: list[str]
-    present: list[set[str]]
-    offsets: np.ndarray
     located: np.ndarray | None
 
 
@@ -377,21 +376,18 @@ def _read_arrow(path: Path, table: str, columns: Mapping[str, str], scope: Scope
     files = [str(f) for f in etl_store.part_files(path, scope.langs)] if table == "mentions" else [str(path)]
     selection = scope.selection() if table == "mentions" and scope else None
     if not files:  # no part file of these languages
-        return _Arrow(pa.table({}), [], [], np.zeros(1, dtype=np.int64), None)
+        return _Arrow(pa.table({}), [], None)
     categorical = [c for c in CATEGORICAL[table] if c in columns]
     dataset = pq.ParquetDataset(files if table == "mentions" else files[0], read_dictionary=categorical, memory_map=True)
     names = set(dataset.schema.names)
     wanted = [c for c in columns if c in names]
     arrow = dataset.read(columns=wanted + [c for c in ("lang", "published") if selection and c not in wanted])
-    metadata = [pq.read_metadata(f) for f in files] if table == "mentions" else []
-    present = [set(m.schema.names) for m in metadata]
-    offsets = np.cumsum([0] + [m.num_rows for m in metadata], dtype=np.int64)
     located = None
     if selection:  # the dates are the one filter's (etl.query)
         keep = etl_query.mask(arrow.select(["lang", "published"]).to_pandas(), selection)
         arrow = arrow.filter(pa.array(keep)).select(wanted)
         located = np.flatnonzero(keep).astype(np.int64)
-    return _Arrow(arrow, files, present, offsets, located)
+    return _Arrow(arrow, files, located)
 
 
 def _frame(arrow: pa.Table, columns: Mapping[str, str], table: str, categorical: bool = True) -> pd.DataFrame:
@@ -466,8 +462,7 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope(),
         reading.close()
         raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
     if len(light) > (TEXT_IN_MEMORY_ROWS if text_in_memory_rows is None else text_in_memory_rows):
-        text = ColumnsOnDisk(read.files, read.offsets, read.located, [c for c in HEAVY if c in COLUMNS["mentions"]],
-                             read.present, reading)
+        text = ColumnsOnDisk(read.files, read.located, [c for c in HEAVY if c in COLUMNS["mentions"]], reading)
     else:
         text = LazyColumns(heavy)
     return Dataset(light, text, other["documents"], other["errors"], origin=origin or str(store), funding=other.get("funding"))

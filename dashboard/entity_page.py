@@ -71,9 +71,8 @@ def co_mentioned(df: pd.DataFrame, name: str, top: int = TOP) -> pd.DataFrame:
     entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array[together]))
     entity_codes, used = summaries.compact(entity_codes, len(entity_values))
     entity_values = pd.Index(entity_values)[used]
-    doc_codes, doc_values = summaries.codes(df["doc_id"])  # renumbered over the documents of these rows: a small table
-    doc_codes, used_docs = summaries.compact(doc_codes[together], len(doc_values))
-    documents = summaries.distinct_pairs_per_first(entity_codes, doc_codes, len(entity_values), len(used_docs))
+    doc_codes, doc_values = summaries.codes(df["doc_id"])
+    documents = summaries.distinct_pairs_per_first(entity_codes, doc_codes[together], len(entity_values), len(doc_values))
     order = np.lexsort((np.asarray(entity_values.astype(str)), -documents))[:top]
     order = order[documents[order] > 0]
     kinds = count_by({"entity": df["entity"], "kind": df["kind"]}, together).sort_values("n", ascending=False)
@@ -129,15 +128,9 @@ def languages_and_sites(df: pd.DataFrame, documents: pd.DataFrame, name: str) ->
 
 
 def _counts(values: pd.Series, rows: np.ndarray) -> pd.Series:
-    """How many of `rows` have each value (missing as ""), by value, largest first; a categorical
-    is counted on its codes."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes_ = values.cat.codes.to_numpy()[rows]
-        n = np.bincount(codes_ + 1, minlength=len(values.cat.categories) + 1)  # slot 0: missing
-        index = pd.Index([""] + [str(v) for v in values.cat.categories])
-        out = pd.Series(n, index=index)
-        return out[out > 0]
-    return values[rows].astype("string").fillna("").value_counts()
+    """How many of `rows` have each value (missing as ""), on codes (summaries.count_by)."""
+    counted = count_by({"value": values}, rows)
+    return pd.Series(counted["n"].to_numpy(dtype="int64"), index=pd.Index(counted["value"].astype("string").fillna("")))
 
 
 def received(df: pd.DataFrame, names: list[str], all_events: pd.DataFrame | None = None) -> pd.DataFrame:

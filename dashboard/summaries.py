@@ -90,7 +90,12 @@ def compact(codes_: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def distinct_pairs_per_first(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int) -> np.ndarray:
     """For each code of `first`, how many distinct codes of `second` occur with it: one flag per
-    pair in a table (no sort), or a hash of the pairs when the table would be large."""
+    pair in a table (no sort), or a hash of the pairs when the table would be large. The codes of
+    `second` are renumbered over those that occur first when that makes the table small (the
+    documents of a few rows among a million)."""
+    if n_first * n_second > 50_000_000:
+        second, used = compact(second, n_second)
+        n_second = max(len(used), 1)
     pair = first.astype(np.int64) * n_second + second
     if n_first * n_second <= 50_000_000:
         seen = np.zeros(n_first * n_second, dtype=bool)
@@ -464,8 +469,7 @@ def unlinked_organisations(df: pd.DataFrame) -> pd.DataFrame:
     doc, lang = doc[named], lang[named]
     mentions = np.bincount(entity, minlength=len(names))
     with_doc = doc >= 0
-    doc, used_docs = compact(doc[with_doc], len(doc_values))  # the documents that occur, not every category
-    documents = distinct_pairs_per_first(entity[with_doc], doc, len(names), max(len(used_docs), 1))
+    documents = distinct_pairs_per_first(entity[with_doc], doc[with_doc], len(names), max(len(doc_values), 1))
     with_lang = lang >= 0
     seen = np.zeros((len(names), len(langs)), dtype=bool)
     seen[entity[with_lang], lang[with_lang]] = True

@@ -137,6 +137,38 @@ async def drive(url: str, n: int, deadline: float, log: list, check=None) -> Non
             i += 1
 
 
+class MemorySampler:
+    """A process's resident memory while a block runs: `before` it, its `peak` (sampled every
+    0.2 s), and `now()` at any time after."""
+
+    def __init__(self, pid: int):
+        import psutil
+
+        self._process = psutil.Process(pid)
+        self.before = self.peak = self.now()
+
+    def now(self) -> int:
+        return self._process.memory_info().rss
+
+    def __enter__(self) -> "MemorySampler":
+        import threading
+
+        self._done = threading.Event()
+
+        def sample() -> None:
+            while not self._done.is_set():
+                self.peak = max(self.peak, self.now())
+                time.sleep(0.2)
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

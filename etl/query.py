@@ -167,30 +167,30 @@ def _names(sel: Selection, have: set[str] | None) -> tuple[_Leaf, ...]:
     )
 
 
-_MASK_DB: list[duckdb.DuckDBPyConnection] = []  # this process's connection for mask() and rows_at(), opened on first use
-_MASK_DB_LOCK = threading.Lock()
+_PROCESS_DB: list[duckdb.DuckDBPyConnection] = []  # this process's connection for mask() and rows_at(), opened on first use
+_PROCESS_DB_LOCK = threading.Lock()
 
 
-def _mask_cursor() -> duckdb.DuckDBPyConnection:
+def _process_cursor() -> duckdb.DuckDBPyConnection:
     """A cursor of the process's one in-memory database for masks and rows by position (opening
     a database costs ~13 ms, a cursor nothing)."""
-    with _MASK_DB_LOCK:
-        if not _MASK_DB:
-            _MASK_DB.append(duckdb.connect(config={"threads": 1}))
-        return _MASK_DB[0].cursor()
+    with _PROCESS_DB_LOCK:
+        if not _PROCESS_DB:
+            _PROCESS_DB.append(duckdb.connect(config={"threads": 1}))
+        return _PROCESS_DB[0].cursor()
 
 
-def _close_mask_db() -> None:
+def _close_process_db() -> None:
     """Before a fork (the extraction pool's workers): the database and its threads go. A forked
     child that inherits a live DuckDB database dies (BrokenProcessPool); the parent opens a new
     one on its next mask. (subprocess launches do not fork through Python and keep it.)"""
-    with _MASK_DB_LOCK:
-        while _MASK_DB:
-            _MASK_DB.pop().close()
+    with _PROCESS_DB_LOCK:
+        while _PROCESS_DB:
+            _PROCESS_DB.pop().close()
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_close_mask_db)
+    os.register_at_fork(before=_close_process_db)
 
 
 def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
@@ -204,7 +204,7 @@ def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
     terms = _terms(sel, frame.columns)
     if not terms:
         return keep
-    con = _mask_cursor()
+    con = _process_cursor()
     try:
         for term in terms:
             hit = _leaf_mask(con, frame, term[0])
@@ -246,7 +246,7 @@ def rows_at(path: str | Path, row_numbers: np.ndarray, columns: Sequence[str]) -
     row groups that hold none of the rows and, inside the others, decodes only the wanted rows'
     values (50 sentences out of 10 million: ~0.1 s)."""
     rows = pa.table({"r": pa.array(np.asarray(row_numbers, dtype=np.int64))})
-    con = _mask_cursor()
+    con = _process_cursor()
     name = f"wanted_{uuid.uuid4().hex[:8]}"
     con.register(name, rows)
     try:

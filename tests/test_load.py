@@ -6,10 +6,8 @@ sessions close."""
 import asyncio
 import gc
 import statistics
-import threading
 import time
 
-import psutil
 import pytest
 
 from dashboard import drilldown, entity_page, filters, wsclient
@@ -65,14 +63,6 @@ def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_bac
     port = wsclient.free_port()
     server = wsclient.start_server(synthetic_store, port)
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
-    process = psutil.Process(server.pid)
-    samples, sampling = [], threading.Event()
-
-    def sample():
-        while not sampling.is_set():
-            samples.append(process.memory_info().rss)
-            time.sleep(0.2)
-
     try:
         async def every_state_once():
             """The data loaded and every state's shared answers computed (they stay, bounded, for
@@ -85,24 +75,20 @@ def test_ten_concurrent_sessions_see_only_their_own_filters_and_memory_comes_bac
                         check(n, state, await session.run(values=state.values()))
 
         asyncio.run(every_state_once())
-        baseline = process.memory_info().rss
-        thread = threading.Thread(target=sample)
-        thread.start()
         log: list[float] = []
 
         async def everyone():
             deadline = time.monotonic() + SECONDS
             await asyncio.gather(*(wsclient.drive(url, n, deadline, log, checker(expected)) for n in range(SESSIONS)))
 
-        asyncio.run(everyone())
-        sampling.set()
-        thread.join()
-        peak = max(samples)
+        with wsclient.MemorySampler(server.pid) as memory:
+            asyncio.run(everyone())
+        baseline, peak = memory.before, memory.peak
         gc.collect()
         after = baseline
         for _ in range(60):  # the sessions are gone: their state is dropped after the TTL (2 s)
             time.sleep(1)
-            after = process.memory_info().rss
+            after = memory.now()
             if after <= peak - 0.25 * (peak - baseline):
                 break
         p95 = statistics.quantiles(log, n=20)[-1]
