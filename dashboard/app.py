@@ -24,7 +24,7 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` puts dashboard
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, charts, data, drilldown, entity_page, filters, signin, summaries  # noqa: E402
+from dashboard import auth, charts, data, drilldown, entity_page, filters, overview, signin, summaries  # noqa: E402
 from dashboard import funding_tab as events_tab  # noqa: E402
 from dashboard import labels as words  # noqa: E402
 from etl import query as etl_query  # noqa: E402
@@ -33,7 +33,6 @@ from etl.formats import suffixes  # noqa: E402
 TABLE_ROWS = 1_000  # rows sent to the browser in a table; downloads hold everything
 INLINE_CSV_ROWS = 1_000  # larger downloads are built only when clicked
 SENTENCES = 50  # source sentences shown in the drill-down
-MAX_SOURCE_OPTIONS = 1_000  # more sources than this: a "source contains" box instead of a list
 UPLOAD_TYPES = sorted({s.rsplit(".", 1)[-1] for s in suffixes().split(", ")})  # what the ETL reads: etl/formats
 ARTICLE_COLUMNS = {  # the article a row comes from: its title, and its address as a link (http(s) only)
     words.column("url"): st.column_config.LinkColumn(words.column("url"), display_text="open"),
@@ -76,18 +75,35 @@ def default_store() -> str:
 # and the older one's dataset (and the store version it holds) goes as soon as no session's run
 # still reads it, instead of lasting until newer ones push it out.
 @st.cache_resource(max_entries=1, show_spinner="Loading the dataset…")
-def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.Prepared:
-    """The dataset and what every view needs from it, once per process. `signature` (the store
-    files' mtimes and sizes) is part of the key, so a re-run of the ETL is picked up."""
-    # Streamlit collects garbage after every run (runner.postScriptGC); a full collection walks
-    # every object pandas, plotly, Streamlit and the dataset made, ~a third of a busy server's
-    # time. So what exists once a dataset is loaded is frozen, and later collections skip it;
-    # thawed first and collected, so what an earlier version left goes.
-    gc.unfreeze()
-    prepared = data.prepare(data.read_store(Path(store), origin, scope))
-    gc.collect()  # what is garbage now goes before the rest is frozen
-    gc.freeze()
-    return prepared
+def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.Opening:
+    """The dataset and what every view needs from it, once per process (data.open_store: a large
+    store's first page from SQL while it loads). `signature` (the store files' mtimes and sizes)
+    is part of the key, so a re-run of the ETL is picked up."""
+    def whole() -> data.Prepared:
+        # Streamlit collects garbage after every run (runner.postScriptGC); a full collection walks
+        # every object pandas, plotly, Streamlit and the dataset made, ~a third of a busy server's
+        # time. So what exists once a dataset is loaded is frozen, and later collections skip it;
+        # thawed first and collected, so what an earlier version left goes.
+        gc.unfreeze()
+        prepared = data.prepare(data.read_store(Path(store), origin, scope))
+        gc.collect()  # what is garbage now goes before the rest is frozen
+        gc.freeze()
+        return prepared
+
+    return data.open_store(Path(store), scope, whole, origin)
+
+
+def loaded(opening: data.Opening) -> data.Prepared:
+    """The opened store's dataset, waiting for it if it is still loading. A failed load is not
+    kept: the next run tries again."""
+    try:
+        if opening.ready():
+            return opening.prepared()
+        with st.spinner("Loading the dataset…"):
+            return opening.prepared()
+    except Exception:
+        load.clear()
+        raise
 
 
 @st.cache_resource(max_entries=1)
@@ -106,16 +122,20 @@ def shared(what: str, f: filters.Filters, compute, *key):
     return compute() if answers is None else answers.get((f, what, *key), compute)
 
 
-def session_dataset() -> data.Prepared:
-    """The loaded dataset, with this session's uploads merged in."""
+def session_dataset() -> data.Prepared | data.Opening:
+    """The loaded dataset, with this session's uploads merged in; or, while a large store loads
+    and the session has no uploads, the store's Opening (its first page)."""
     chosen = data.data_dir(sys.argv[1:], os.environ)
     store = chosen if chosen is not None else Path(default_store())
     signature = data.signature(store)
     scope = data.scope(sys.argv[1:], os.environ)
     origin = f"the dataset “{store.name}”" if chosen is not None else "the seed corpus"  # never the server's path
-    base = load(str(store), signature, origin + (f" ({scope.describe()})" if scope else ""), scope)
+    opening = load(str(store), signature, origin + (f" ({scope.describe()})" if scope else ""), scope)
     uploads = ss.get("uploads", [])
     ss["_answers"] = None if uploads else shared_answers(str(store), signature, scope)
+    if opening.first_page is not None and not opening.ready() and not uploads:
+        return opening
+    base = loaded(opening)
     if not uploads:
         return base
     key = (str(store), signature, len(uploads))
@@ -237,7 +257,7 @@ def prepare_widget_state(choices: dict, bounds, grain_default: str = "month") ->
         ss["drill"] = {scope_of(ss["entity"], ss["tab"]): target} if target else {}
         ss["_url_read"] = True
     for attr in filters.MULTI.values():
-        allowed = set(choices[attr])
+        allowed = set(choices[attr] or ())  # no list of sources (too many): none chosen
         ss[f"f_{attr}"] = [v for v in ss.get(f"f_{attr}", []) if v in allowed]
     if bounds and ss.get("f_dates"):
         ss["f_dates"] = filters.follow_bounds(ss["f_dates"], bounds, ss.get("_date_bounds"))
@@ -263,7 +283,7 @@ def filter_widgets(choices: dict, bounds, documents: pd.DataFrame) -> tuple[filt
     st.multiselect("Open / closed source", choices["licenses"], key="f_licenses", placeholder="All",
                    format_func=lambda v: "No stance" if v == filters.LICENSE_NONE else words.value("license", v),
                    help="'No stance' = mentions without one (and all money and date rows).")
-    if len(choices["sources"]) <= MAX_SOURCE_OPTIONS:
+    if choices["sources"] is not None:
         labels = drilldown.source_labels(documents, choices["sources"])  # titles and sites, not file names
         st.multiselect("Sources", choices["sources"], key="f_sources", placeholder="All", format_func=lambda s: labels.get(s, s))
     else:
@@ -361,16 +381,10 @@ def drilldown_section(dataset: data.Dataset, view_of, f: filters.Filters, choice
 
 # --- tabs ---------------------------------------------------------------------------------------
 
-def overview_tab(dataset, view_of, f) -> None:
+def overview_tab(errors: pd.DataFrame, f, compute) -> None:
+    """`compute()`: the tab's overview.Answers (from the filtered rows, or a large store's first
+    page from SQL: the same answers, so either may serve the other's sessions)."""
     scope = "Overview"
-
-    def compute():
-        view = view_of()
-        o = summaries.overview(view, filters.apply_documents(dataset.documents, f), dataset.errors)
-        unlinked = summaries.unlinked_organisations(view) if o.unlinked_organisations else None
-        new = charts.new_organisations(view, table=unlinked) if unlinked is not None else None
-        return o, charts.top_entities(view), charts.mentions_by_language(view), unlinked, new
-
     o, top, languages, unlinked, new_organisations = shared("overview", f, compute)
     cols = st.columns(6)
     with_mentions = f"{words.document_count(o.documents_with_mentions)} with mentions in this view"
@@ -397,7 +411,7 @@ def overview_tab(dataset, view_of, f) -> None:
                   args=(scope, drilldown.Target.of(linked=False)))
     with st.expander(f"ETL errors ({o.errors:,})", expanded=False):
         if o.errors:
-            st.dataframe(words.table(dataset.errors.head(TABLE_ROWS)), hide_index=True)
+            st.dataframe(words.table(errors.head(TABLE_ROWS)), hide_index=True)
         else:
             st.write("Every input was read.")
 
@@ -626,26 +640,54 @@ def main() -> None:
     with upload_box:
         upload_section()
     try:
-        dataset, full_view, choices, bounds = session_dataset()
+        source = session_dataset()
+        opening = source if isinstance(source, data.Opening) else None
+        documents = opening.documents if opening else source.dataset.documents
+        choices, bounds = (opening.first_page.choices, opening.first_page.bounds) if opening else (source.choices, source.bounds)
+        prepare_widget_state(choices, bounds, summaries.default_grain(documents))
+        with filter_box:
+            chosen, view_options = filter_widgets(choices, bounds, documents)
+        if opening and not (chosen.is_default() and view_options.tab == filters.TABS[0]
+                            and not view_options.entity and not view_options.drill):
+            source, opening = loaded(opening), None  # any other view needs the rows
     except data.DataUnavailable as exc:
         st.title("AI industry trends")
         st.error(f"No data to show: {exc}")
         st.info("Start with `streamlit run dashboard/app.py -- --data DIR`, where DIR holds the output of "
                 "`python -m etl run CORPUS --out DIR`, or set AI_TRENDS_DATA=DIR.")
         st.stop()
+    if opening:
+        first_page(opening, chosen, choices)
+    else:
+        page(*source, chosen, view_options)
+    write_url(chosen, current_view())
 
-    prepare_widget_state(choices, bounds, summaries.default_grain(dataset.documents))
-    with filter_box:
-        chosen, view_options = filter_widgets(choices, bounds, dataset.documents)
-    view_of = functools.cache(lambda: filters.apply(full_view, chosen))  # only when a run needs the rows themselves
 
+def header(origin: str, uploads: tuple[str, ...], rows: int) -> None:
     st.title("AI industry trends")
     if ss.get("_url_notices"):  # shown once, on the run that read the link
         st.info(drilldown.escape_markdown("Ignored from the link: " + "; ".join(ss.pop("_url_notices")) + "."))
-    origin = dataset.origin + (f" + {words.plural(len(dataset.uploads), 'uploaded file')}" if dataset.uploads else "")
-    st.caption(drilldown.escape_markdown(f"{words.plural(len(full_view), 'mention')} from {origin}.")
+    origin += f" + {words.plural(len(uploads), 'uploaded file')}" if uploads else ""
+    st.caption(drilldown.escape_markdown(f"{words.plural(rows, 'mention')} from {origin}.")
                + " The page address holds the filters: copy it to share this view.")
 
+
+def first_page(opening: data.Opening, chosen: filters.Filters, choices: dict) -> None:
+    """A large store's first page (default filters, the Overview) from SQL while its rows load
+    (data.open_store); any other view waits for them (main)."""
+    header(opening.origin, (), opening.first_page.rows)
+    entity_search(choices)
+    overview_pane = st.tabs(filters.TABS, key="tab", on_change="rerun")[0]
+    with overview_pane:
+        overview_tab(opening.errors, chosen, lambda: overview.answers(
+            opening.first_page.tallies, filters.apply_documents(opening.documents, chosen), opening.errors))
+    drilldown_section(None, None, chosen, choices, filters.TABS[0])  # its picker only: no target is set
+
+
+def page(dataset: data.Dataset, full_view: pd.DataFrame, choices: dict, bounds, chosen: filters.Filters,
+         view_options: filters.View) -> None:
+    view_of = functools.cache(lambda: filters.apply(full_view, chosen))  # only when a run needs the rows themselves
+    header(dataset.origin, dataset.uploads, len(full_view))
     if full_view.empty:
         st.warning(f"This dataset has no mentions ({words.document_count(len(dataset.documents))}, "
                    f"{words.plural(len(dataset.errors), 'ETL error')}).")
@@ -660,10 +702,11 @@ def main() -> None:
             drilldown_section(dataset, view_of, chosen, choices, ENTITY_SCOPE)
         else:
             tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
-            overview, timeline, license_, funding, table = tabs
-            if overview.open:
-                with overview:
-                    overview_tab(dataset, view_of, chosen)
+            overview_pane, timeline, license_, funding, table = tabs
+            if overview_pane.open:
+                with overview_pane:
+                    overview_tab(dataset.errors, chosen, lambda: overview.answers(
+                        overview.tallies(view_of()), filters.apply_documents(dataset.documents, chosen), dataset.errors, view_of()))
             # Versions under their family (the toggle): on the Timeline and in its source sentences
             # only, so a bar of "Qwen2.5-VL" elsewhere still finds its sentences.
             family = bool(ss.get("v_family")) and timeline.open
@@ -681,8 +724,5 @@ def main() -> None:
                 with table:
                     table_tab(dataset, view_of(), chosen)
             drilldown_section(dataset, timeline_view_of, chosen, choices, ss.get("tab", filters.TABS[0]), family)
-
-    write_url(chosen, current_view())
-
 
 main()

@@ -335,11 +335,12 @@ def license_by_company(df: pd.DataFrame, top: int = 15) -> go.Figure:
 
 # --- overview -----------------------------------------------------------------------------------
 
-def mentions_by_language(df: pd.DataFrame) -> go.Figure:
-    """Mentions per language, stacked by kind."""
+def mentions_by_language(df: pd.DataFrame | None, counts: pd.DataFrame | None = None) -> go.Figure:
+    """Mentions per language, stacked by kind. `counts`: the rows per (lang, kind) with ``n``,
+    when known (SQL over a large store's files: dashboard/overview.py); else counted from `df`."""
     title = "Mentions per language, by kind"
-    counts = summaries.count_by({"lang": df["lang"], "kind": df["kind"]})
-    counts = counts[counts["kind"].notna()]
+    counts = summaries.count_by({"lang": df["lang"], "kind": df["kind"]}) if counts is None else counts
+    counts = counts[counts["kind"].notna()].sort_values(["lang", "kind"], kind="stable", na_position="last")
     if counts.empty:
         return empty_figure(title)
     counts["lang"] = counts["lang"].fillna("?")
@@ -359,10 +360,11 @@ def mentions_by_language(df: pd.DataFrame) -> go.Figure:
                   yaxis=count_axis(counts.groupby("lang")["n"].sum().to_numpy(), "mentions"))
 
 
-def top_entities(df: pd.DataFrame, top: int = 15) -> go.Figure:
-    """The most mentioned companies and products, coloured by kind."""
+def top_entities(df: pd.DataFrame | None, top: int = 15, counts: pd.DataFrame | None = None) -> go.Figure:
+    """The most mentioned companies and products, coloured by kind. `counts`:
+    summaries.entity_counts when known (as for mentions_by_language)."""
     title = titled(f"Most mentioned companies and products (top {top})", "mentions")
-    data = summaries.entity_counts(df).head(top)
+    data = (summaries.entity_counts(df) if counts is None else counts).head(top)
     if data.empty:
         return empty_figure(title)
     traces = []

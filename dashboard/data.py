@@ -468,6 +468,57 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope(),
     return Dataset(light, text, other["documents"], other["errors"], origin=origin or str(store), funding=other.get("funding"))
 
 
+class Opening:
+    """A store being opened. `first_page` (dashboard.overview.FirstPage): for a store over
+    TEXT_IN_MEMORY_ROWS rows, what its first page shows, from SQL, while `prepared()` loads in the
+    background; else None, and `prepared()` is ready. `documents` and `errors` are read either way
+    (small, and the first page shows them)."""
+
+    def __init__(self, future: Future, first_page=None, documents: pd.DataFrame | None = None,
+                 errors: pd.DataFrame | None = None, origin: str = ""):
+        self._future, self.first_page, self.documents, self.errors, self.origin = future, first_page, documents, errors, origin
+
+    def ready(self) -> bool:
+        return self._future.done()
+
+    def prepared(self) -> "Prepared":
+        """The loaded dataset (waits for it); raises DataUnavailable when loading failed."""
+        return self._future.result()
+
+
+_OPENING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ai-trends-open")
+
+
+def open_store(store: Path, scope: Scope, load: Callable[[], "Prepared"], origin: str = "") -> Opening:
+    """`load()` (read_store and prepare): now for a store of at most TEXT_IN_MEMORY_ROWS rows
+    under `scope`; for a larger one in the background, after its first page is computed in SQL
+    (dashboard.overview.first_page; ~1 s at 10 M rows, where loading takes 6-9 s)."""
+    from dashboard import overview
+
+    query, page = None, None
+    try:
+        if not (Path(store) / FILES["mentions"]).exists():
+            raise FileNotFoundError(store)  # load() says what is missing
+        query = etl_query.Query(Path(store), scope.selection() if scope else etl_query.Selection())
+        large = query.count() > TEXT_IN_MEMORY_ROWS
+        page = overview.first_page(query) if large else None
+        if page is not None:
+            tables = {t: (_read(query.version / FILES[t], t) if (query.version / FILES[t]).is_file()
+                          else getattr(Dataset.empty(), t)) for t in ("documents", "errors")}
+    except FileNotFoundError:
+        page = None  # no store here: load() says so
+    except Exception as exc:
+        raise DataUnavailable(f"{store}: could not read the ETL output ({type(exc).__name__}: {exc})") from exc
+    finally:
+        if query is not None:
+            query.close()
+    if page is None or not len(tables["documents"]):  # the first page's dates come from the documents
+        future: Future = Future()
+        future.set_result(load())
+        return Opening(future)
+    return Opening(_OPENING.submit(load), page, _in_scope(tables["documents"], scope), tables["errors"], origin)
+
+
 def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     if not scope:
         return documents

@@ -263,7 +263,9 @@ def unknown_choices(f: Filters, choices: Mapping[str, Sequence[str]]) -> list[st
     other data); the page drops them."""
     notices: list[str] = []
     for key, attr in MULTI.items():
-        allowed = set(choices.get(attr, ()))
+        if choices.get(attr, ()) is None:  # not listed (too many sources): the page drops them without a list to check
+            continue
+        allowed = set(choices[attr] or ())
         _note_unknown(notices, key, [v for v in getattr(f, attr) if v not in allowed], None)
     return notices
 

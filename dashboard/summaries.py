@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -309,15 +310,20 @@ def published_bounds(df: pd.DataFrame):
     if not dated.any():
         return None
     ranks = published_ranks(df)
-    last = stamps[dated].max()
-    # a period's end grows with its start, so the last end is the end of the latest row's period
-    # for each grain: a few max() calls, not a period per row (10 M rows)
+    latest = {g: stamps[at].max() for g in ("month", "year") if (at := dated & (ranks == GRAIN_RANK[g])).any()}
+    return bounds_of(stamps[dated].min(), stamps[dated].max(), latest)
+
+
+def bounds_of(first, last, latest_by_grain: dict) -> tuple:
+    """published_bounds from the first and last date and the latest date of the month- and
+    year-grain rows (`{"month": …}`, a grain without rows left out): the same answer from the
+    frame or from SQL (dashboard/overview.py). A period's end grows with its start, so the last
+    end is the end of the latest row's period for each grain."""
+    last = pd.Timestamp(last)
     for g, freq in (("month", "M"), ("year", "Y")):
-        at = dated & (ranks == GRAIN_RANK[g])
-        if at.any():
-            end = pd.Timestamp(stamps[at].max()).to_period(freq).end_time.normalize().to_datetime64()
-            last = max(last, end)
-    return pd.Timestamp(stamps[dated].min()).date(), pd.Timestamp(last).date()
+        if latest_by_grain.get(g) is not None and not pd.isna(latest_by_grain[g]):
+            last = max(last, pd.Timestamp(latest_by_grain[g]).to_period(freq).end_time.normalize())
+    return pd.Timestamp(first).date(), last.date()
 
 
 def for_display(df: pd.DataFrame) -> pd.DataFrame:
@@ -377,25 +383,39 @@ def n_distinct(series: pd.Series, rows: np.ndarray | None = None) -> int:
     return int((series if rows is None else series[rows]).nunique(dropna=True))
 
 
-def overview(mentions: pd.DataFrame, documents: pd.DataFrame, errors: pd.DataFrame) -> Overview:
+class MentionTotals(NamedTuple):
+    """The Overview's counts of mention rows (from the frame, or from SQL: dashboard/overview.py)."""
+
+    documents_with_mentions: int
+    mentions: int
+    entities: int  # distinct companies and products
+    unlinked_mentions: int
+    unlinked_organisations: int
+
+
+def mention_totals(mentions: pd.DataFrame) -> MentionTotals:
+    unlinked = unlinked_mask(mentions)
+    return MentionTotals(n_distinct(mentions["doc_id"]), int(len(mentions)),
+                         n_distinct(mentions["entity"], is_in(mentions["kind"], ENTITY_KINDS)),
+                         int(unlinked.sum()), n_distinct(mentions["entity"], unlinked))
+
+
+def overview(mentions: pd.DataFrame | None, documents: pd.DataFrame, errors: pd.DataFrame,
+             totals: MentionTotals | None = None) -> Overview:
     """Counts for the overview page. `documents` should be filtered like `mentions` (see
-    filters.apply_documents); dates and languages come from it when it has rows."""
+    filters.apply_documents); dates and languages come from it when it has rows. `totals`: the
+    mention counts when already known (then `mentions` is read only if `documents` is empty)."""
+    totals = totals or mention_totals(mentions)
     source = documents if len(documents) else mentions
     published = source["published"]
-    ents = is_in(mentions["kind"], ENTITY_KINDS)
-    unlinked = unlinked_mask(mentions)
     return Overview(
         documents=int(len(documents)),
-        documents_with_mentions=n_distinct(mentions["doc_id"]),
         languages=tuple(_distinct(source["lang"])),
-        mentions=int(len(mentions)),
-        entities=n_distinct(mentions["entity"], ents),
         first_date=published.min() if published.notna().any() else None,
         last_date=published.max() if published.notna().any() else None,
         undated_documents=int(documents["published"].isna().sum()) if len(documents) else 0,
         errors=int(len(errors)),
-        unlinked_mentions=int(unlinked.sum()),
-        unlinked_organisations=n_distinct(mentions["entity"], unlinked),
+        **totals._asdict(),
         **_date_span(source, published),
     )
 
@@ -440,7 +460,14 @@ def undated(df: pd.DataFrame, kinds: tuple[str, ...] = ENTITY_KINDS) -> tuple[in
 
 def entity_counts(df: pd.DataFrame) -> pd.DataFrame:
     """entity, kind, mentions: company/product mentions per entity, most mentioned first."""
-    counts = count_by({"entity": df["entity"], "kind": df["kind"]}, is_in(df["kind"], ENTITY_KINDS))
+    return entity_table(count_by({"entity": df["entity"], "kind": df["kind"]}, is_in(df["kind"], ENTITY_KINDS)))
+
+
+def entity_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """entity_counts from the rows per (entity, kind) of company and product mentions (columns
+    entity, kind, n; from the frame or from SQL). A name of both kinds counts once, with the
+    kind first in the alphabet ("company"), whatever order the counts come in."""
+    counts = counts[counts["entity"].notna()].sort_values(["entity", "kind"], kind="stable")
     counts = counts.groupby("entity", sort=False, as_index=False).agg(kind=("kind", "first"), mentions=("n", "sum"))
     counts = counts.sort_values(["mentions", "entity"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return counts.astype({"entity": "string", "kind": "string", "mentions": "int64"})
@@ -530,16 +557,29 @@ def aggregate_table(df: pd.DataFrame) -> pd.DataFrame:
 
 # --- filter choices -----------------------------------------------------------------------------
 
-def choices(df: pd.DataFrame) -> dict[str, list[str]]:
-    """The values each multi-select filter can take, from the whole (unfiltered) table."""
+SOURCE_CHOICES = 1_000  # more sources than this are not listed: the sidebar offers a "source contains" box
+
+
+def choices(df: pd.DataFrame) -> dict[str, list[str] | None]:
+    """The values each multi-select filter can take, from the whole (unfiltered) table;
+    "sources" is None when there are more than SOURCE_CHOICES."""
     kind = df["kind"]
-    companies = set(_distinct(df["entity"][is_in(kind, ["company"])])) | set(_distinct(df["company"]))
-    present_kinds = set(_distinct(kind))
+    return choices_of(langs=_distinct(df["lang"]), company_entities=_distinct(df["entity"][is_in(kind, ["company"])]),
+                      companies=_distinct(df["company"]), products=_distinct(df["entity"][is_in(kind, ["product"])]),
+                      kinds=_distinct(kind), sources=_distinct(df["source"]))
+
+
+def choices_of(langs, company_entities, companies, products, kinds, sources) -> dict[str, list[str] | None]:
+    """The filter choices from the distinct values of each column (the frame's, or SQL's:
+    dashboard/overview.py, which stops at SOURCE_CHOICES + 1 sources); companies are both the
+    company entities and every `company`."""
+    text = lambda values: sorted(str(v) for v in values)  # noqa: E731 (one order for both: code points)
+    sources = list(sources)
     return {
-        "langs": _distinct(df["lang"]),
-        "companies": sorted(companies),
-        "products": _distinct(df["entity"][is_in(kind, ["product"])]),
-        "kinds": [k for k in ("company", "product", "money", "date") if k in present_kinds],
+        "langs": text(langs),
+        "companies": text(set(map(str, company_entities)) | set(map(str, companies))),
+        "products": text(products),
+        "kinds": [k for k in ("company", "product", "money", "date") if k in set(map(str, kinds))],
         "licenses": ["open", "closed", "none"],
-        "sources": _distinct(df["source"]),
+        "sources": text(sources) if len(sources) <= SOURCE_CHOICES else None,
     }
