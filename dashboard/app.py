@@ -99,7 +99,8 @@ def loaded(opening: data.Opening) -> data.Prepared:
     try:
         if opening.ready():
             return opening.prepared()
-        with st.spinner("Loading the dataset…"):
+        rows = words.plural(opening.first_page.rows, "row") if opening.first_page else "rows"
+        with st.spinner(f"Loading the dataset ({rows}) for this view… The Overview without filters does not wait for it."):
             return opening.prepared()
     except Exception:
         load.clear()

@@ -499,9 +499,10 @@ def open_store(store: Path, scope: Scope, load: Callable[[], "Prepared"], origin
     try:
         if not (Path(store) / FILES["mentions"]).exists():
             raise FileNotFoundError(store)  # load() says what is missing
-        query = etl_query.Query(Path(store), scope.selection() if scope else etl_query.Selection())
-        large = query.count() > TEXT_IN_MEMORY_ROWS
-        page = overview.first_page(query) if large else None
+        # the part files' footers first (a scope only takes rows away): a small store opens no database
+        if sum(pq.read_metadata(f).num_rows for f in etl_store.part_files(Path(store) / FILES["mentions"])) > TEXT_IN_MEMORY_ROWS:
+            query = etl_query.Query(Path(store), scope.selection() if scope else etl_query.Selection())
+            page = overview.first_page(query) if query.count() > TEXT_IN_MEMORY_ROWS else None
         if page is not None:
             tables = {t: (_read(query.version / FILES[t], t) if (query.version / FILES[t]).is_file()
                           else getattr(Dataset.empty(), t)) for t in ("documents", "errors")}
