@@ -73,19 +73,22 @@ def default_store() -> str:
 
 # One entry: a process serves one store and scope, so a new entry is that store's newer version,
 # and the older one's dataset (and the store version it holds) goes as soon as no session's run
-# still reads it, instead of lasting until newer ones push it out.
+# still reads it (and, for a large store, its background load has ended), instead of lasting
+# until newer ones push it out.
 @st.cache_resource(max_entries=1, show_spinner="Loading the dataset…")
 def load(store: str, signature: tuple, origin: str, scope: data.Scope) -> data.Opening:
     """The dataset and what every view needs from it, once per process (data.open_store: a large
     store's first page from SQL while it loads). `signature` (the store files' mtimes and sizes)
     is part of the key, so a re-run of the ETL is picked up."""
-    def whole() -> data.Prepared:
+    def whole(small_tables: data.SmallTables | None) -> data.Prepared:
         # Streamlit collects garbage after every run (runner.postScriptGC); a full collection walks
         # every object pandas, plotly, Streamlit and the dataset made, ~a third of a busy server's
         # time. So what exists once a dataset is loaded is frozen, and later collections skip it;
         # thawed first and collected, so what an earlier version left goes.
         gc.unfreeze()
-        prepared = data.prepare(data.read_store(Path(store), origin, scope))
+        prepared = data.prepare(data.read_store(Path(store), origin, scope, small_tables=small_tables))
+        # (a large store loads in the background: what sessions hold meanwhile is frozen too,
+        # and stays until the next load thaws it; once per store version)
         gc.collect()  # what is garbage now goes before the rest is frozen
         gc.freeze()
         return prepared
@@ -658,7 +661,7 @@ def main() -> None:
                 "`python -m etl run CORPUS --out DIR`, or set AI_TRENDS_DATA=DIR.")
         st.stop()
     if opening:
-        first_page(opening, chosen, choices)
+        overview_while_loading(opening, chosen, choices)
     else:
         page(*source, chosen, view_options)
     write_url(chosen, current_view())
@@ -673,7 +676,7 @@ def header(origin: str, uploads: tuple[str, ...], rows: int) -> None:
                + " The page address holds the filters: copy it to share this view.")
 
 
-def first_page(opening: data.Opening, chosen: filters.Filters, choices: dict) -> None:
+def overview_while_loading(opening: data.Opening, chosen: filters.Filters, choices: dict) -> None:
     """A large store's first page (default filters, the Overview) from SQL while its rows load
     (data.open_store); any other view waits for them (main)."""
     header(opening.origin, (), opening.first_page.rows)
@@ -682,6 +685,8 @@ def first_page(opening: data.Opening, chosen: filters.Filters, choices: dict) ->
     with overview_pane:
         overview_tab(opening.errors, chosen, lambda: overview.answers(
             opening.first_page.tallies, filters.apply_documents(opening.documents, chosen), opening.errors))
+    if ss.get("drill", {}).get(filters.TABS[0]) is not None:  # a chart clicked in this run: its sentences need the rows
+        st.rerun()
     drilldown_section(None, None, chosen, choices, filters.TABS[0])  # its picker only: no target is set
 
 

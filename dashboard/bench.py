@@ -3,9 +3,10 @@
 The data is random (dashboard.sample.synthetic_mentions; every source is named synthetic/...),
 written to a temporary ETL-style store, then:
 
-- first render: load the store (categoricals), prepare the filter choices, apply the default
-  filters, and build every chart and table the dashboard has (all tabs at once: an upper bound,
-  since the app only computes the open tab);
+- first render: open the store as the app does (data.open_store: a store of at most 2 M rows is
+  loaded, its filter choices prepared and the Overview built from the rows; a larger one's first
+  page is counted in SQL while its rows load in the background), then build every other chart and
+  table the dashboard has (all tabs at once: an upper bound, since the app only computes the open tab);
 - filter change: apply a new filter and build everything again, for several filters (median and
   worst case); also per tab, which is what one rerun of the app computes;
 - with --apptest: the real script under streamlit.testing.v1.AppTest (no browser): first run,
@@ -293,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\nfirst render")
         started = time.perf_counter()
-        opening = data.open_store(store, data.Scope(), lambda: data.prepare(data.read_store(store)))
+        opening = data.open_store(store, data.Scope(), lambda small: data.prepare(data.read_store(store, small_tables=small)))
         if opening.first_page is not None:  # a large store: its first page from SQL while it loads (as the app)
             t_open = time.perf_counter() - started
             _, t_overview = timed(lambda: figures(overview.answers(opening.first_page.tallies, opening.documents, opening.errors)))

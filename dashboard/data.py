@@ -19,6 +19,10 @@ url, where the date came from, the extractor, the exchange rate's source, the en
 money columns the funding events are made of) are read in a background thread, so the first
 page does not wait for them, and a filter copies only the columns its view is read for (see
 Dataset).
+
+A store over TEXT_IN_MEMORY_ROWS rows is opened in two steps (`open_store`): its first page, the
+Overview without filters, is counted in SQL over the part files (dashboard/overview.py), and the
+rows are read in a background thread meanwhile; every other view waits for them.
 """
 from __future__ import annotations
 
@@ -423,11 +427,12 @@ def _read(path: Path, table: str, exclude: Sequence[str] = (), only: Sequence[st
 
 
 def read_store(store: Path, origin: str | None = None, scope: Scope = Scope(),
-               text_in_memory_rows: int | None = None) -> Dataset:
+               text_in_memory_rows: int | None = None, small_tables: "SmallTables | None" = None) -> Dataset:
     """The three tables of an ETL output directory (only what `scope` covers). The mentions
     table's HEAVY columns are read in the background when it has at most `text_in_memory_rows`
     rows (default TEXT_IN_MEMORY_ROWS), else left in the part files and read per request (ColumnsOnDisk); the rest is ready
-    when this returns. `origin` names the data for people (default: the directory)."""
+    when this returns. `origin` names the data for people (default: the directory).
+    `small_tables`: the documents and errors already read (open_store), kept rather than read again."""
     store = Path(store)
     if not (store / FILES["mentions"]).exists():
         if not store.exists():
@@ -451,10 +456,7 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope(),
         columns = _columns("mentions", exclude=HEAVY)
         read = _read_arrow(path, "mentions", columns, scope)
         light = _frame(read.table, columns, "mentions")
-        other = {}
-        for table in ("documents", "errors"):
-            other[table] = _read(version / FILES[table], table) if (version / FILES[table]).is_file() else getattr(Dataset.empty(), table)
-        other["documents"] = _in_scope(other["documents"], scope)
+        other = (small_tables or _small_tables(version, scope))._asdict()
         funding = version / etl_store.FUNDING
         if not scope and funding.is_file():  # a scope keeps some of the events' reports only: computed from its rows
             other["funding"] = schema.coerce(pd.read_parquet(funding), schema.FUNDING_COLUMNS)
@@ -469,10 +471,10 @@ def read_store(store: Path, origin: str | None = None, scope: Scope = Scope(),
 
 
 class Opening:
-    """A store being opened. `first_page` (dashboard.overview.FirstPage): for a store over
-    TEXT_IN_MEMORY_ROWS rows, what its first page shows, from SQL, while `prepared()` loads in the
-    background; else None, and `prepared()` is ready. `documents` and `errors` are read either way
-    (small, and the first page shows them)."""
+    """A store being opened. For a store over TEXT_IN_MEMORY_ROWS rows, `first_page`
+    (dashboard.overview.FirstPage: what its first page shows, from SQL) with the `documents` and
+    `errors` tables it needs, while `prepared()` loads in the background; for a smaller one these
+    are None, and `prepared()` is ready."""
 
     def __init__(self, future: Future, first_page=None, documents: pd.DataFrame | None = None,
                  errors: pd.DataFrame | None = None, origin: str = ""):
@@ -482,30 +484,31 @@ class Opening:
         return self._future.done()
 
     def prepared(self) -> "Prepared":
-        """The loaded dataset (waits for it); raises DataUnavailable when loading failed."""
+        """The loaded dataset (waits for it); raises what loading raised (read_store: DataUnavailable)."""
         return self._future.result()
 
 
 _OPENING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ai-trends-open")
 
 
-def open_store(store: Path, scope: Scope, load: Callable[[], "Prepared"], origin: str = "") -> Opening:
-    """`load()` (read_store and prepare): now for a store of at most TEXT_IN_MEMORY_ROWS rows
-    under `scope`; for a larger one in the background, after its first page is computed in SQL
-    (dashboard.overview.first_page; ~1 s at 10 M rows, where loading takes 6-9 s)."""
+def open_store(store: Path, scope: Scope, load: Callable[[SmallTables | None], "Prepared"], origin: str = "") -> Opening:
+    """`load(small_tables)` (read_store and prepare): now for a store of at most
+    TEXT_IN_MEMORY_ROWS rows under `scope` (given None); for a larger one in the background,
+    after its first page is computed in SQL (dashboard.overview.first_page: ~1.1-1.4 s at 10 M
+    rows, where loading takes 6-10 s), given the documents and errors that page read, so that
+    they are held once."""
     from dashboard import overview
 
-    query, page = None, None
+    query, page, small = None, None, None
     try:
         if not (Path(store) / FILES["mentions"]).exists():
             raise FileNotFoundError(store)  # load() says what is missing
         # the part files' footers first (a scope only takes rows away): a small store opens no database
         if sum(pq.read_metadata(f).num_rows for f in etl_store.part_files(Path(store) / FILES["mentions"])) > TEXT_IN_MEMORY_ROWS:
-            query = etl_query.Query(Path(store), scope.selection() if scope else etl_query.Selection())
-            page = overview.first_page(query) if query.count() > TEXT_IN_MEMORY_ROWS else None
-        if page is not None:
-            tables = {t: (_read(query.version / FILES[t], t) if (query.version / FILES[t]).is_file()
-                          else getattr(Dataset.empty(), t)) for t in ("documents", "errors")}
+            query = etl_query.Query(Path(store), scope.selection())
+            if query.count() > TEXT_IN_MEMORY_ROWS:
+                small = _small_tables(query.version, scope)
+                page = overview.first_page(query) if len(small.documents) else None  # its dates come from the documents
     except FileNotFoundError:
         page = None  # no store here: load() says so
     except Exception as exc:
@@ -513,11 +516,24 @@ def open_store(store: Path, scope: Scope, load: Callable[[], "Prepared"], origin
     finally:
         if query is not None:
             query.close()
-    if page is None or not len(tables["documents"]):  # the first page's dates come from the documents
+    if page is None:
         future: Future = Future()
-        future.set_result(load())
+        future.set_result(load(None))
         return Opening(future)
-    return Opening(_OPENING.submit(load), page, _in_scope(tables["documents"], scope), tables["errors"], origin)
+    return Opening(_OPENING.submit(load, small), page, small.documents, small.errors, origin)
+
+
+class SmallTables(NamedTuple):
+    documents: pd.DataFrame  # under the scope
+    errors: pd.DataFrame
+
+
+def _small_tables(version: Path, scope: Scope) -> SmallTables:
+    """The documents (those `scope` covers) and errors tables of one store version."""
+    def read(table: str) -> pd.DataFrame:
+        return _read(version / FILES[table], table) if (version / FILES[table]).is_file() else getattr(Dataset.empty(), table)
+
+    return SmallTables(_in_scope(read("documents"), scope), read("errors"))
 
 
 def _in_scope(documents: pd.DataFrame, scope: Scope) -> pd.DataFrame:
@@ -592,7 +608,7 @@ class Prepared(NamedTuple):
 
     dataset: Dataset
     light: pd.DataFrame  # mentions without the background columns (dataset.light)
-    choices: dict[str, list[str]]  # values of the multi-select filters
+    choices: dict[str, list[str] | None]  # values of the multi-select filters (summaries.choices)
     bounds: tuple[date, date] | None  # first and last publication day, None when nothing is dated
 
 

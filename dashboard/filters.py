@@ -258,14 +258,15 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], notices: list[s
     return f, replace(view, entity=entity, compare=tuple(compare[:MAX_COMPARE]), drill=drill)
 
 
-def unknown_choices(f: Filters, choices: Mapping[str, Sequence[str]]) -> list[str]:
+def unknown_choices(f: Filters, choices: Mapping[str, Sequence[str] | None]) -> list[str]:
     """Notices for the values of `f`'s multi-selects that the data does not have (a link made on
     other data); the page drops them."""
     notices: list[str] = []
     for key, attr in MULTI.items():
-        if choices.get(attr, ()) is None:  # not listed (too many sources): the page drops them without a list to check
+        listed = choices.get(attr, ())
+        if listed is None:  # not listed (too many sources): the page drops them without a list to check
             continue
-        allowed = set(choices[attr] or ())
+        allowed = set(listed)
         _note_unknown(notices, key, [v for v in getattr(f, attr) if v not in allowed], None)
     return notices
 

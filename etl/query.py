@@ -344,9 +344,12 @@ class Query:
         sql = f"SELECT {', '.join([*keys, measure + ' AS n'])} FROM {{mentions}} WHERE {condition} AND ({extra}){group}"
         return self.run(sql, params).df()
 
-    def distinct(self, column: str, sel: Selection = Selection(), extra: str = "TRUE") -> list:
+    def distinct(self, column: str, sel: Selection = Selection(), extra: str = "TRUE", limit: int | None = None) -> list:
+        """The distinct values of `column` (nulls aside), sorted; with `limit`, at most that many,
+        the first found (not sorted: the scan stops early), e.g. to learn whether there are more."""
         condition, params = where(sel)
-        sql = f"SELECT DISTINCT {column} FROM {{mentions}} WHERE {condition} AND ({extra}) AND {column} IS NOT NULL ORDER BY 1"
+        tail = "ORDER BY 1" if limit is None else f"LIMIT {int(limit)}"
+        sql = f"SELECT DISTINCT {column} FROM {{mentions}} WHERE {condition} AND ({extra}) AND {column} IS NOT NULL {tail}"
         return [row[0] for row in self.run(sql, params).fetchall()]
 
     def bounds(self, sel: Selection = Selection()) -> tuple[date, date] | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -27,14 +29,18 @@ def main_module_restored():
     sys.modules["__main__"] = main
 
 
-def month_and_year_grains(t):
-    """The synthetic tables with their latest documents dated only by month and by year, and a
-    few organisations found but not linked, so every branch of the first page has rows."""
+def coarse_dates_and_shared_names(t, grains=("month", "year")):
+    """The synthetic tables with their latest documents dated only by these grains (the latest by
+    the first), and a product that bears a company's name, so every branch has rows."""
     m, d = t.mentions.copy(), t.documents.copy()
     last = d["published"].dropna().sort_values().index
-    for grain, doc in (("month", d.loc[last[-1], "doc_id"]), ("year", d.loc[last[-2], "doc_id"])):
+    for grain, at in zip(grains, (last[-1], last[-2])):
+        doc = d.loc[at, "doc_id"]
         m.loc[m["doc_id"] == doc, "published_grain"] = grain
         d.loc[d["doc_id"] == doc, "published_grain"] = grain
+    products = m.index[m["kind"] == "product"][:3]
+    m["entity"] = m["entity"].astype(object)
+    m.loc[products, "entity"] = m.loc[m["kind"] == "company", "entity"].iloc[0]  # e.g. "DeepSeek", the model
     return m, d
 
 
@@ -42,14 +48,15 @@ def stores(tmp_path):
     """Plain stores (one file each) and one as `etl run` writes it (a part file per language)."""
     small = tiny_tables()
     yield "tiny", write_store(small.mentions, small.documents, small.errors, tmp_path / "tiny"), data.Scope()
-    for rows, seed in ((4_000, 1), (30_000, 7)):  # ~200 sources (listed) and ~1,500 (not)
+    for rows, seed, grains in ((4_000, 1, ("month",)), (30_000, 7, ("month", "year"))):  # ~200 sources (listed), ~1,500 (not)
         t = synthetic_mentions(rows, seed)
-        m, d = month_and_year_grains(t)
+        m, d = coarse_dates_and_shared_names(t, grains)
         yield f"synthetic {rows}", write_store(m, d, t.errors, tmp_path / f"s{rows}"), data.Scope()
     t = synthetic_mentions(8_000, 2)
     out = etl_store.write(etl_store.Tables(t.mentions, t.documents, t.errors), tmp_path / "etl")
     yield "etl layout", out, data.Scope()
-    yield "etl layout, scoped", out, data.Scope(("ar", "hi"))
+    yield "etl layout, languages", out, data.Scope(("ar", "hi"))
+    yield "etl layout, dates", out, data.Scope(since=date(2024, 3, 1), until=date(2025, 2, 28))
 
 
 def test_the_first_page_in_sql_equals_the_frames(tmp_path):
@@ -89,14 +96,16 @@ def test_the_first_page_in_sql_equals_the_frames(tmp_path):
 def test_the_synthetic_stores_reach_the_branches_compared(tmp_path):
     """The equality above is worth something only if the rows have what it compares."""
     t = synthetic_mentions(30_000, 7)
-    m, d = month_and_year_grains(t)
-    store = write_store(m, d, t.errors, tmp_path / "s")
-    with Query(store) as query:
-        page = overview.first_page(query)
+    for grains, period in ((("month", "year"), "Y"), (("month",), "M")):
+        m, d = coarse_dates_and_shared_names(t, grains)
+        store = write_store(m, d, t.errors, tmp_path / "-".join(grains))
+        with Query(store) as query:
+            page = overview.first_page(query)
+        last_day = pd.Timestamp(d["published"].max())
+        assert page.bounds[1] == last_day.to_period(period).end_time.date() > last_day.date()  # the period's end
     assert page.tallies.unlinked is not None and page.tallies.totals.unlinked_organisations > 5
-    last_day = pd.Timestamp(d["published"].max())
-    assert page.bounds[1] == (last_day.to_period("Y").end_time.date())  # the year-grain document reaches 31 December
     assert len(page.tallies.entities) > 50
+    assert set(page.choices["companies"]) & set(page.choices["products"])  # a name of both kinds, in both lists
 
 
 def test_sources_are_listed_only_up_to_the_limit():
@@ -112,21 +121,27 @@ def test_an_older_store_without_a_column_the_sql_reads_gets_no_first_page(tmp_pa
     store = write_store(t.mentions.drop(columns=["linked"]), t.documents, t.errors, tmp_path / "old")
     with Query(store) as query:
         assert overview.first_page(query) is None
+    # nor when only some part files lack it (DuckDB would unite them; the frame takes the first file's)
+    out = etl_store.write(etl_store.Tables(t.mentions, t.documents, t.errors), tmp_path / "mixed")
+    part = sorted((out / "mentions.parquet").glob("*.parquet"))[0]
+    pq.write_table(pq.read_table(part).drop(["linked"]), part.resolve())
+    with Query(out) as query:
+        assert overview.first_page(query) is None
 
 
 def test_a_small_store_opens_loaded_and_a_large_one_loads_in_the_background(tmp_path, monkeypatch):
     t = tiny_tables()
     store = write_store(t.mentions, t.documents, t.errors, tmp_path / "store")
-    load = lambda: data.prepare(data.read_store(store))  # noqa: E731
+    load = lambda small: data.prepare(data.read_store(store, small_tables=small))  # noqa: E731
     small = data.open_store(store, data.Scope(), load)
     assert small.first_page is None and small.ready() and len(small.prepared().light) == len(t.mentions)
 
     monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 5)
     release = threading.Event()
 
-    def slow():
+    def slow(small):
         assert release.wait(30)
-        return load()
+        return load(small)
 
     large = data.open_store(store, data.Scope(), slow, origin="the test store")
     try:
@@ -135,8 +150,9 @@ def test_a_small_store_opens_loaded_and_a_large_one_loads_in_the_background(tmp_
     finally:
         release.set()
     assert len(large.prepared().light) == len(t.mentions) and large.ready()
+    assert large.prepared().dataset.documents is large.documents  # held once, not read again
 
-    def broken():
+    def broken(small):
         raise data.DataUnavailable("the part files went")
 
     failing = data.open_store(store, data.Scope(), broken)
@@ -144,7 +160,7 @@ def test_a_small_store_opens_loaded_and_a_large_one_loads_in_the_background(tmp_
         failing.prepared()
 
     with pytest.raises(data.DataUnavailable, match="does not exist"):
-        data.open_store(tmp_path / "nowhere", data.Scope(), lambda: data.prepare(data.read_store(tmp_path / "nowhere")))
+        data.open_store(tmp_path / "nowhere", data.Scope(), lambda small: data.prepare(data.read_store(tmp_path / "nowhere")))
 
 
 def wait_for(condition, seconds: float = 10) -> bool:
@@ -192,3 +208,36 @@ def test_the_app_shows_a_large_stores_first_page_before_its_rows_are_loaded(tmp_
     at.multiselect(key="f_langs").set_value(["ar"]).run()  # any other view: from the rows, once loaded
     assert not at.exception
     assert int(metrics(at)["Mentions"].replace(",", "")) == int((t.mentions["lang"] == "ar").sum())
+
+
+def test_a_link_with_filters_waits_for_the_rows_and_a_failed_load_is_tried_again(tmp_path, monkeypatch):
+    t = synthetic_mentions(6_000, 5)
+    store = write_store(t.mentions, t.documents, t.errors, tmp_path / "store")
+    monkeypatch.setenv(data.ENV_DATA, str(store))
+    monkeypatch.delenv(data.ENV_READ_ONLY, raising=False)
+    monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 1_000)
+    st.cache_resource.clear()
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "hi"
+    at.run()  # not the first page: the rows, with the link's filter
+    assert not at.exception
+    assert int(metrics(at)["Mentions"].replace(",", "")) == int((t.mentions["lang"] == "hi").sum())
+
+    st.cache_resource.clear()
+    attempts, original = [], data.read_store
+
+    def failing_once(*args, **kwargs):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise data.DataUnavailable("the disk went away")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(data, "read_store", failing_once)
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params["lang"] = "hi"
+    again.run()
+    assert any("the disk went away" in e.value for e in again.error)  # said, on the page
+    again.run()  # the failure was not kept: opened and read again
+    assert len(attempts) == 2 and not again.error
+    assert int(metrics(again)["Mentions"].replace(",", "")) == int((t.mentions["lang"] == "hi").sum())
