@@ -241,3 +241,35 @@ def test_a_link_with_filters_waits_for_the_rows_and_a_failed_load_is_tried_again
     again.run()  # the failure was not kept: opened and read again
     assert len(attempts) == 2 and not again.error
     assert int(metrics(again)["Mentions"].replace(",", "")) == int((t.mentions["lang"] == "hi").sum())
+
+
+def test_a_chart_clicked_on_the_first_page_shows_its_sentences_once_the_rows_are_in(tmp_path, monkeypatch):
+    from dashboard import drilldown
+
+    t = synthetic_mentions(6_000, 6)
+    store = write_store(t.mentions, t.documents, t.errors, tmp_path / "store")
+    monkeypatch.setenv(data.ENV_DATA, str(store))
+    monkeypatch.delenv(data.ENV_READ_ONLY, raising=False)
+    monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 1_000)
+    st.cache_resource.clear()
+    release, original = threading.Event(), data.read_store
+
+    def held(*args, **kwargs):
+        assert release.wait(60)
+        return original(*args, **kwargs)
+
+    clicked = []
+
+    def a_click(selection):  # the first chart drawn is clicked on its first bar (AppTest cannot click)
+        if clicked:
+            return None
+        clicked.append(1)
+        release.set()  # the rows may come now: the rerun the click asks for waits for them
+        return drilldown.Target.of(entity="OpenAI")
+
+    monkeypatch.setattr(data, "read_store", held)
+    monkeypatch.setattr(drilldown, "target_from_selection", a_click)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert clicked and not at.exception, [e.value for e in at.exception]
+    assert any("OpenAI" in h.proto.body for h in at.get("html"))  # its sentences, from the rows
