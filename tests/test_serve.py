@@ -97,7 +97,7 @@ def test_the_command_carries_the_hosted_settings(tmp_path, store):
     plan = make_plan(tmp_path, "--data", str(store), "--base-url", "/trends", "--port", "8600", "--lang", "ar",
                      environ={data.ENV_MAX_FILE_MB: "50"})
     f = flags(plan.command)
-    assert plan.command[1:5] == ["-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
+    assert plan.command[1:4] == [str(ROOT / "dashboard" / "warm.py"), "run", str(ROOT / "dashboard" / "app.py")]
     assert f["server.headless"] == "true" and f["server.enableXsrfProtection"] == "true"
     assert f["browser.gatherUsageStats"] == "false" and f["server.fileWatcherType"] == "none"
     assert (f["server.port"], f["server.address"], f["server.baseUrlPath"]) == ("8600", "127.0.0.1", "trends")
@@ -207,3 +207,15 @@ def test_the_server_runs_with_an_allocator_that_hands_memory_back(tmp_path, stor
     assert {k: plan.env[k] for k in SERVER_ENVIRONMENT} == SERVER_ENVIRONMENT
     chosen = make_plan(tmp_path, "--data", str(store), environ={"MALLOC_ARENA_MAX": "4"})
     assert chosen.env["MALLOC_ARENA_MAX"] == "4" and chosen.env["MALLOC_MMAP_THRESHOLD_"] == "131072"
+
+
+def test_the_server_imports_what_the_page_imports_before_it_listens():
+    from dashboard import warm
+
+    source = warm.APP.read_text(encoding="utf-8")
+    names = warm.page_imports(source)
+    assert {"pandas", "streamlit", "dashboard.charts", "dashboard.overview", "etl.query"} <= set(names)
+    assert "dashboard.app" not in names and "__future__" not in names
+    done = warm.warm(source)
+    assert "dashboard.charts" in done and "etl.formats.suffixes" not in done  # a function, not a module
+    assert warm.page_imports("from . import x\nimport a.b as c\nfrom p import q\n") == ["a.b", "p", "p.q"]
