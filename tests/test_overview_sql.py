@@ -174,20 +174,22 @@ def metrics(at: AppTest) -> dict:
     return {m.label: m.value for m in at.metric}
 
 
-def test_the_app_shows_a_large_stores_first_page_before_its_rows_are_loaded(tmp_path, monkeypatch):
-    t = synthetic_mentions(6_000, 4)
+def served(tmp_path, monkeypatch, seed: int, large: bool = True):
+    """A 6,000-row synthetic store the app serves; `large`: over TEXT_IN_MEMORY_ROWS, and opened
+    afresh (the process's cached dataset cleared)."""
+    t = synthetic_mentions(6_000, seed)
     store = write_store(t.mentions, t.documents, t.errors, tmp_path / "store")
     monkeypatch.setenv(data.ENV_DATA, str(store))
     monkeypatch.delenv(data.ENV_READ_ONLY, raising=False)
+    if large:
+        monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 1_000)
+        st.cache_resource.clear()
+    return t
 
-    loaded = AppTest.from_file(APP, default_timeout=60)
-    loaded.run()  # a small store: the rows first, then the page
-    assert not loaded.exception
-    expected = metrics(loaded)
 
-    monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 1_000)
-    release, reads = threading.Event(), []
-    original = data.read_store
+def held_reads(monkeypatch) -> tuple[threading.Event, list]:
+    """read_store held until the returned event is set; the list records each call."""
+    release, reads, original = threading.Event(), [], data.read_store
 
     def held(*args, **kwargs):
         reads.append(args)
@@ -195,7 +197,18 @@ def test_the_app_shows_a_large_stores_first_page_before_its_rows_are_loaded(tmp_
         return original(*args, **kwargs)
 
     monkeypatch.setattr(data, "read_store", held)
-    st.cache_resource.clear()  # the process's loaded dataset (the small store's): opened again, as large
+    return release, reads
+
+
+def test_the_app_shows_a_large_stores_first_page_before_its_rows_are_loaded(tmp_path, monkeypatch):
+    t = served(tmp_path, monkeypatch, 4, large=False)
+    loaded = AppTest.from_file(APP, default_timeout=60)
+    loaded.run()  # a small store: the rows first, then the page
+    assert not loaded.exception
+    expected = metrics(loaded)
+
+    served(tmp_path, monkeypatch, 4)  # the same store, now over the limit, opened again
+    release, reads = held_reads(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=20)
     try:
         at.run()  # would time out if the page waited for the rows
@@ -211,13 +224,7 @@ def test_the_app_shows_a_large_stores_first_page_before_its_rows_are_loaded(tmp_
 
 
 def test_a_link_with_filters_waits_for_the_rows_and_a_failed_load_is_tried_again(tmp_path, monkeypatch):
-    t = synthetic_mentions(6_000, 5)
-    store = write_store(t.mentions, t.documents, t.errors, tmp_path / "store")
-    monkeypatch.setenv(data.ENV_DATA, str(store))
-    monkeypatch.delenv(data.ENV_READ_ONLY, raising=False)
-    monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 1_000)
-    st.cache_resource.clear()
-
+    t = served(tmp_path, monkeypatch, 5)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "hi"
     at.run()  # not the first page: the rows, with the link's filter
@@ -246,18 +253,8 @@ def test_a_link_with_filters_waits_for_the_rows_and_a_failed_load_is_tried_again
 def test_a_chart_clicked_on_the_first_page_shows_its_sentences_once_the_rows_are_in(tmp_path, monkeypatch):
     from dashboard import drilldown
 
-    t = synthetic_mentions(6_000, 6)
-    store = write_store(t.mentions, t.documents, t.errors, tmp_path / "store")
-    monkeypatch.setenv(data.ENV_DATA, str(store))
-    monkeypatch.delenv(data.ENV_READ_ONLY, raising=False)
-    monkeypatch.setattr(data, "TEXT_IN_MEMORY_ROWS", 1_000)
-    st.cache_resource.clear()
-    release, original = threading.Event(), data.read_store
-
-    def held(*args, **kwargs):
-        assert release.wait(60)
-        return original(*args, **kwargs)
-
+    served(tmp_path, monkeypatch, 6)
+    release, _ = held_reads(monkeypatch)
     clicked = []
 
     def a_click(selection):  # the first chart drawn is clicked on its first bar (AppTest cannot click)
@@ -267,7 +264,6 @@ def test_a_chart_clicked_on_the_first_page_shows_its_sentences_once_the_rows_are
         release.set()  # the rows may come now: the rerun the click asks for waits for them
         return drilldown.Target.of(entity="OpenAI")
 
-    monkeypatch.setattr(data, "read_store", held)
     monkeypatch.setattr(drilldown, "target_from_selection", a_click)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
