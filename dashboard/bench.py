@@ -295,30 +295,23 @@ def main(argv: list[str] | None = None) -> int:
         print("\nfirst render")
         started = time.perf_counter()
         opening = data.open_store(store, data.Scope(), lambda small: data.prepare(data.read_store(store, small_tables=small)))
+        t_open = time.perf_counter() - started
         if opening.first_page is not None:  # a large store: its first page from SQL while it loads (as the app)
-            t_open = time.perf_counter() - started
             _, t_overview = timed(lambda: figures(overview.answers(opening.first_page.tallies, opening.documents, opening.errors)))
-            first_page = t_open + t_overview
-            prepared = opening.prepared()
-            t_ready = time.perf_counter() - started
-            print(f"  first page in SQL: choices, date range  {fmt(t_open)}")
-            print(f"  Overview tab from its counts            {fmt(t_overview)}")
-            print(f"  = first page of the app                 {fmt(first_page)}")
-            print(f"  the rows loaded in the background, ready {fmt(t_ready).strip()} after opening")
-            dataset, light = prepared.dataset, prepared.light
-            view = light
-            work = tab_work(dataset, view, Filters(), View())
-        else:
-            prepared = opening.prepared()
-            t_load = time.perf_counter() - started
-            dataset, light = prepared.dataset, prepared.light
-            view, t_filter = timed(filters.apply, light, Filters())
-            work = tab_work(dataset, view, Filters(), View())
+        prepared = opening.prepared()
+        t_ready = time.perf_counter() - started
+        dataset, light = prepared.dataset, prepared.light
+        view = light  # the default filters' view is the whole frame (filters.apply)
+        work = tab_work(dataset, view, Filters(), View())
+        if opening.first_page is None:
             _, t_overview = timed(work["Overview"])
-            first_page = t_load + t_filter + t_overview
-            print(f"  load store, filter choices, date range  {fmt(t_load)}")
-            print(f"  Overview tab                            {fmt(t_overview)}")
-            print(f"  = first page of the app                 {fmt(first_page)}")
+        first_page = t_open + t_overview
+        step = "first page in SQL: choices, date range" if opening.first_page is not None else "load store, filter choices, date range"
+        print(f"  {step:<40}{fmt(t_open)}")
+        print(f"  Overview tab{' from its counts' if opening.first_page is not None else '':<28}{fmt(t_overview)}")
+        print(f"  = first page of the app                 {fmt(first_page)}")
+        if opening.first_page is not None:
+            print(f"  the rows loaded in the background, ready {fmt(t_ready).strip()} after opening")
         _, t_text = timed(dataset.text.ready)
         if isinstance(dataset.text, data.ColumnsOnDisk):
             print("  long texts: left in the part files, read per request (a store over "

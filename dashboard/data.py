@@ -506,7 +506,7 @@ def open_store(store: Path, scope: Scope, load: Callable[[SmallTables | None], "
         # the part files' footers first (a scope only takes rows away): a small store opens no database
         if sum(pq.read_metadata(f).num_rows for f in etl_store.part_files(Path(store) / FILES["mentions"])) > TEXT_IN_MEMORY_ROWS:
             query = etl_query.Query(Path(store), scope.selection())
-            if query.count() > TEXT_IN_MEMORY_ROWS:
+            if not scope or query.count() > TEXT_IN_MEMORY_ROWS:  # the footers' count is the scope's
                 small = _small_tables(query.version, scope)
                 page = overview.first_page(query) if len(small.documents) else None  # its dates come from the documents
     except FileNotFoundError:

@@ -22,11 +22,10 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
-from dashboard import auth, data
+from dashboard import auth, data, warm
 from dashboard.runtime import server_environment
 
 APP = Path(__file__).resolve().parent / "app.py"
-WARM = APP.with_name("warm.py")  # run as a file: works from any folder, installed or not
 DEFAULT_PORT = 8501
 DEFAULT_ADDRESS = "127.0.0.1"  # behind a reverse proxy on the same machine
 REQUEST_MB = 20  # Streamlit's per-file ceiling; the app's own per-file limit (AI_TRENDS_MAX_FILE_MB) is lower
@@ -191,7 +190,7 @@ def plan(args: argparse.Namespace, environ: Mapping[str, str], cwd: Path, home: 
         "client.toolbarMode": "viewer",
         "global.developmentMode": "false",
     }
-    command = [sys.executable, str(WARM), "run", str(APP)]  # streamlit run, the page's imports done first
+    command = warm.command()  # streamlit run, the page's imports done first
     for name, value in flags.items():
         command += [f"--{name}", value]
     for path_ in (files if args.secrets is not None else []):

@@ -14,7 +14,13 @@ import importlib
 import sys
 from pathlib import Path
 
-APP = Path(__file__).with_name("app.py")
+APP = Path(__file__).resolve().with_name("app.py")
+
+
+def command() -> list[str]:
+    """`streamlit run dashboard/app.py` started this way (Streamlit's options follow): the file
+    run by path, so it works from any folder, installed or not."""
+    return [sys.executable, str(Path(__file__).resolve()), "run", str(APP)]
 
 
 def page_imports(source: str) -> list[str]:

@@ -7,7 +7,6 @@ import asyncio
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -180,7 +179,9 @@ def start_server(store: Path, port: int, extra_env: dict | None = None, ttl: int
     from dashboard.runtime import server_environment
 
     env = {**server_environment(os.environ), "AI_TRENDS_DATA": str(store), **(extra_env or {})}
-    cmd = [sys.executable, str(APP.with_name("warm.py")), "run", str(APP), "--server.headless", "true",  # as `dashboard serve`
+    from dashboard import warm
+
+    cmd = [*warm.command(), "--server.headless", "true",  # as `dashboard serve` starts it
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none", "--server.disconnectedSessionTTL", str(ttl)]
     server = subprocess.Popen(cmd, env=env, cwd=APP.parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
