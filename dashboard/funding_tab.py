@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from dashboard import labels as words
 import plotly.graph_objects as go
@@ -66,8 +67,8 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
     key = where[order] * (len(doc_values) + 1) + doc_codes[order]
     pairs = order[first_occurrences(key)]  # one report per (event, document), in report order
     table["documents"] = np.bincount(where[pairs], minlength=len(table))
-    names = pd.Index(doc_values).astype(str).to_numpy(dtype=object)
-    table["sources"] = etl_events.join_groups(where[pairs], names[doc_codes[pairs]], len(table))
+    names = pa.array(pd.Index(doc_values).astype("str").array, type=pa.large_string())  # Arrow's own strings: no copy
+    table["sources"] = etl_events.join_groups(where[pairs], names.take(doc_codes[pairs]), len(table))
     return table.astype({c: all_events[c].dtype for c in ("mentions", "documents", "first_published", "sources")})
 
 

@@ -24,6 +24,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import schema
 
@@ -279,25 +281,20 @@ def joined(keys: pd.Series, values: pd.Series) -> pd.Series:
     return pd.Series(texts, index=uniques, dtype="object")
 
 
-def join_groups(codes: np.ndarray, texts: np.ndarray, n: int) -> np.ndarray:
-    """For each code 0..n-1, its texts in order, "; "-joined (None where it has none).
-    Vectorised: the k-th texts of every group still that long are appended in one step, so the
-    cost is linear in the texts, however the groups are sized."""
-    order = np.argsort(codes, kind="stable")  # each group's texts together, in their order
-    codes, texts = codes[order], texts[order]
+def join_groups(codes: np.ndarray, texts, n: int) -> np.ndarray:
+    """For each code 0..n-1, its texts in order, "; "-joined (None where it has none). `texts`:
+    strings as an object array or a pyarrow array. The join runs in Arrow (a list per code, then
+    one `binary_join`), so the cost is linear in the texts however the groups are sized, and no
+    Python string is made but the n answers."""
     out = np.full(n, None, dtype=object)
     if not len(codes):
         return out
+    order = np.argsort(codes, kind="stable")  # each group's texts together, in their order
+    codes = codes[order]
+    texts = (texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.large_string())).take(pa.array(order))
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    sizes = np.diff(np.r_[starts, len(codes)])
-    joined_ = texts[starts].copy()
-    longer = np.flatnonzero(sizes > 1)
-    k = 1
-    while len(longer):
-        joined_[longer] = joined_[longer] + "; " + texts[starts[longer] + k]
-        k += 1
-        longer = longer[sizes[longer] > k]
-    out[codes[starts]] = joined_
+    groups = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(codes)], type=pa.int64()), texts)
+    out[codes[starts]] = pc.binary_join(groups, pa.scalar("; ", texts.type)).to_numpy(zero_copy_only=False)
     return out
 
 
