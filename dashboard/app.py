@@ -350,10 +350,10 @@ def open_entity(name: str | None, compare=()) -> None:
     ss["compare"] = [c for c in compare if c != name][: filters.MAX_COMPARE]
 
 
-def drilldown_section(dataset: data.Dataset, view_of, f: filters.Filters, choices: dict, scope: str,
+def drilldown_section(dataset: data.Dataset, rows_of, f: filters.Filters, choices: dict, scope: str,
                       family: bool = False) -> None:
-    """`view_of()`: the filtered rows (computed only if the sentences are not shared already);
-    `family`: they are the versions under their family (the Timeline's toggle)."""
+    """`rows_of(columns)`: the filtered rows with these columns (taken only if the sentences are
+    not shared already); `family`: they are the versions under their family (the Timeline's toggle)."""
     st.subheader("Source sentences")
     names = sorted(set(choices["companies"]) | set(choices["products"]))
     key = "drill_entity" if scope != ENTITY_SCOPE else "drill_entity_page"
@@ -368,7 +368,7 @@ def drilldown_section(dataset: data.Dataset, view_of, f: filters.Filters, choice
         st.caption("Click a point, bar or slice in a chart, or choose an entity, to read the sentences behind it.")
         return
     def sentences():
-        rows = drilldown.rows_for(view_of(), target)
+        rows = drilldown.rows_for(rows_of(drilldown.reads(target)), target)
         labels, total = drilldown.pick_sentences(rows, SENTENCES)
         return len(rows), total, drilldown.mentions_html(dataset.rows(labels), dataset.documents, SENTENCES, total)
 
@@ -692,43 +692,49 @@ def overview_while_loading(opening: data.Opening, chosen: filters.Filters, choic
 
 def page(dataset: data.Dataset, full_view: pd.DataFrame, choices: dict, bounds, chosen: filters.Filters,
          view_options: filters.View) -> None:
-    view_of = functools.cache(lambda: filters.apply(full_view, chosen))  # only when a run needs the rows themselves
+    filtered = filters.Filtered(full_view, chosen)  # a column is taken only when the open part reads it
+
+    def view_of(part: str):
+        return functools.partial(filtered.frame, filters.READS[part])
+
     header(dataset.origin, dataset.uploads, len(full_view))
     if full_view.empty:
         st.warning(f"This dataset has no mentions ({words.document_count(len(dataset.documents))}, "
                    f"{words.plural(len(dataset.errors), 'ETL error')}).")
         if len(dataset.errors):
             st.dataframe(words.table(dataset.errors.head(TABLE_ROWS)), hide_index=True)
-    elif shared("rows", chosen, lambda: len(view_of())) == 0:
+    elif shared("rows", chosen, lambda: len(filtered)) == 0:
         st.info("No mentions match these filters. Widen the date range or clear some filters in the sidebar.")
     else:
         entity_search(choices)
         if ss.get("entity"):
-            entity_tab(dataset, view_of, chosen, view_options, choices)
-            drilldown_section(dataset, view_of, chosen, choices, ENTITY_SCOPE)
+            entity_tab(dataset, view_of("Entity page"), chosen, view_options, choices)
+            drilldown_section(dataset, filtered.frame, chosen, choices, ENTITY_SCOPE)
         else:
             tabs = st.tabs(filters.TABS, key="tab", on_change="rerun")
             overview_pane, timeline, license_, funding, table = tabs
             if overview_pane.open:
                 with overview_pane:
-                    overview_tab(dataset.errors, chosen, lambda: overview.answers(
-                        overview.tallies(view_of()), filters.apply_documents(dataset.documents, chosen), dataset.errors, view_of()))
+                    overview_tab(dataset.errors, chosen, lambda: overview.of_rows(filtered, dataset.documents, dataset.errors))
             # Versions under their family (the toggle): on the Timeline and in its source sentences
             # only, so a bar of "Qwen2.5-VL" elsewhere still finds its sentences.
             family = bool(ss.get("v_family")) and timeline.open
-            timeline_view_of = functools.cache(lambda: filters.by_family(view_of())) if family else view_of
+            drill_rows = filtered.frame
+            if family:  # the Timeline's and its drill-down's rows, versions under their family
+                family_rows = functools.cache(lambda: filters.by_family(filtered.frame()))
+                drill_rows = lambda columns: family_rows()  # noqa: E731
             if timeline.open:
                 with timeline:
-                    timeline_tab(dataset, timeline_view_of, chosen, view_options, family)
+                    timeline_tab(dataset, family_rows if family else view_of("Timeline"), chosen, view_options, family)
             if license_.open:
                 with license_:
-                    license_tab(view_of, chosen, view_options)
+                    license_tab(view_of("Open vs closed"), chosen, view_options)
             if funding.open:
                 with funding:
-                    funding_tab(dataset, view_of(), chosen)
+                    funding_tab(dataset, view_of("Funding")(), chosen)
             if table.open:
                 with table:
-                    table_tab(dataset, view_of(), chosen)
-            drilldown_section(dataset, timeline_view_of, chosen, choices, ss.get("tab", filters.TABS[0]), family)
+                    table_tab(dataset, view_of("Mentions table")(), chosen)
+            drilldown_section(dataset, drill_rows, chosen, choices, ss.get("tab", filters.TABS[0]), family)
 
 main()

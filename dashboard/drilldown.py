@@ -194,6 +194,12 @@ def rows_mask(df: pd.DataFrame, target: Target) -> np.ndarray:
     return keep
 
 
+def reads(target: Target) -> tuple[str, ...]:
+    """The columns of the light frame that rows_for and pick_sentences read for `target`."""
+    return tuple(dict.fromkeys([*(column for column, _ in target.equals), "published", "published_grain", "doc_id",
+                                "sentence_id", "start"]))
+
+
 def rows_for(df: pd.DataFrame, target: Target) -> pd.DataFrame:
     """The rows of `df` the target stands for (index preserved)."""
     return df[rows_mask(df, target)]

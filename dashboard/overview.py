@@ -16,7 +16,7 @@ from typing import NamedTuple
 import pandas as pd
 import pyarrow.parquet as pq
 
-from dashboard import charts, summaries
+from dashboard import charts, filters, summaries
 from dashboard.summaries import MentionTotals
 from etl.query import Query, Selection
 
@@ -52,6 +52,15 @@ def answers(counted: Tallies, documents: pd.DataFrame, errors: pd.DataFrame, vie
     unlinked = counted.unlinked
     return Answers(o, charts.top_entities(None, counts=counted.entities), charts.mentions_by_language(None, counts=counted.languages),
                    unlinked, charts.new_organisations(None, table=unlinked) if unlinked is not None else None)
+
+
+def of_rows(filtered: filters.Filtered, documents: pd.DataFrame, errors: pd.DataFrame) -> Answers:
+    """The answers for the filtered rows (`documents`: all of them), from the columns the tab
+    reads; the dates too when no document passes the filters (summaries.overview then reads the
+    dates off the mentions)."""
+    documents = filters.apply_documents(documents, filtered.filters)
+    view = filtered.frame(filters.READS["Overview"] + (() if len(documents) else filters.DATES))
+    return answers(tallies(view), documents, errors, view)
 
 
 # --- the same in SQL ----------------------------------------------------------------------------
