@@ -68,11 +68,12 @@ def entity_periods(df: pd.DataFrame, grain: str, entities: list[str], rows: np.n
                           "documents": pd.Series(dtype="int64"), "mentions": pd.Series(dtype="int64")})
     if not rows.any():
         return empty
-    entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array[rows]))
+    rows = np.flatnonzero(rows)  # positions, taken on three columns (summaries.at_rows)
+    entity_codes, entity_values = summaries.codes(pd.Series(df["entity"].array.take(rows)))
     entity_codes, used_entities = summaries.compact(entity_codes, len(entity_values))
     entity_values = pd.Index(entity_values)[used_entities]
-    doc_codes, _ = summaries.codes(pd.Series(df["doc_id"].array[rows]))
-    period_codes, period_values = summaries.codes(pd.Series(df["published"].array[rows]), grain)
+    doc_codes, _ = summaries.codes(pd.Series(df["doc_id"].array.take(rows)))
+    period_codes, period_values = summaries.codes(pd.Series(df["published"].array.take(rows)), grain)
     n_entities, n_periods = len(entity_values), len(period_values)
     cell = entity_codes.astype(np.int64) * n_periods + period_codes
     mentions = np.bincount(cell, minlength=n_entities * n_periods)

@@ -140,12 +140,12 @@ class Filtered:
         self._taken: dict[str, pd.api.extensions.ExtensionArray] = {}
 
     @functools.cached_property
-    def _mask(self) -> np.ndarray | None:
-        return None if self.filters.is_default() else mask(self.whole, self.filters)
+    def _positions(self) -> np.ndarray | None:
+        return None if self.filters.is_default() else np.flatnonzero(mask(self.whole, self.filters))
 
     @functools.cached_property
     def index(self) -> pd.Index:
-        return self.whole.index if self._mask is None else self.whole.index[self._mask]
+        return self.whole.index if self._positions is None else self.whole.index.take(self._positions)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -153,12 +153,12 @@ class Filtered:
     def frame(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The rows with these columns (all when None), in the frame's column order, with the
         frame's index labels. Unfiltered: the frame itself, all its columns."""
-        if self._mask is None:
+        if self._positions is None:
             return self.whole
         wanted = [c for c in self.whole.columns if columns is None or c in columns]
         missing = [c for c in wanted if c not in self._taken]
         if missing:
-            self._taken.update(take(self.whole, missing, self._mask, self.index).items())
+            self._taken.update((c, column.array) for c, column in take(self.whole, missing, self._positions, self.index).items())
         return pd.DataFrame({c: self._taken[c] for c in wanted}, index=self.index, copy=False)
 
 
