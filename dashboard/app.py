@@ -501,7 +501,7 @@ def event_rows(shown: pd.DataFrame, key: str, scope: str) -> None:
 
 def funding_tab(dataset, view, f) -> None:
     """Totals, chart and table of funding events (dashboard/funding_tab.py): each event once."""
-    table = events_tab.events(view, dataset.events)
+    table = events_tab.events(view, dataset.events, sources_of_largest=TABLE_ROWS)  # the download joins all of them
     scope = "Funding"
     left, right = st.columns(2)
     with left:
@@ -522,7 +522,7 @@ def funding_tab(dataset, view, f) -> None:
                 + (f", the {TABLE_ROWS:,} largest shown" if len(table) > TABLE_ROWS else "")
                 + ". Select a row to read every sentence that reports the event.")
     event_rows(events_tab.table_view(table, dataset.documents, TABLE_ROWS), "funding_events_table", scope)
-    download("Download funding events (CSV)", lambda: events_tab.events_csv(table, dataset.documents), len(table),
+    download("Download funding events (CSV)", lambda: events_tab.events_csv(events_tab.events(view, dataset.events), dataset.documents), len(table),
              file_name("funding_events", f), "download_funding_events")
     money = view.index[summaries.money_mask(view)]
     download("Download funding mentions (CSV)", lambda: data.funding_csv(dataset.rows(money)), len(money),

@@ -79,7 +79,7 @@ def figures(answers: overview.Answers) -> tuple:
 
 def funding_work(dataset: data.Dataset, view):
     """What the app computes for the Funding tab (dashboard/app.py funding_tab)."""
-    table = funding_tab.events(view, dataset.events)
+    table = funding_tab.events(view, dataset.events, sources_of_largest=1000)
     return (funding_tab.totals_chart(table).to_json(), funding_tab.events_chart(table).to_json(),
             summaries.aggregate_table(dataset.rows(view.index[summaries.aggregate_mask(view)][:1000])),
             funding_tab.table_view(table, dataset.documents, 1000))

@@ -28,13 +28,16 @@ TABLE_LABELS = {  # column -> words on the page, in the order shown
 }
 
 
-def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.ndarray | None = None) -> pd.DataFrame:
+def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.ndarray | None = None,
+           sources_of_largest: int | None = None) -> pd.DataFrame:
     """One row per event reported in `view`. What the event is (company, amount, round, lead,
     investors, date, valuation) comes from all its reports in `all_events` (the dataset's events,
     `Dataset.events`, indexed by event id), so a filter never changes a round's amount or lead; how the view reports it
     (mentions, articles, sources, first published) comes from the view's rows. Without
     `all_events`, everything from the view's rows (etl.events.events_table). `rows`: only these
-    rows of the view (a boolean mask), e.g. a company's."""
+    rows of the view (a boolean mask), e.g. a company's. `sources_of_largest`: only the events
+    table_view shows with that limit get their `sources` (the others None), since joining the
+    document ids of every event is most of the work at a million reports; not for a download."""
     money = is_in(view["kind"], ["money"]) & (True if rows is None else rows)
     if all_events is None:
         return etl_events.events_table(etl_events.event_columns(take(view, etl_events.NEEDED, money)))
@@ -67,6 +70,10 @@ def events(view: pd.DataFrame, all_events: pd.DataFrame | None = None, rows: np.
     key = where[order] * (len(doc_values) + 1) + doc_codes[order]
     pairs = order[first_occurrences(key)]  # one report per (event, document), in report order
     table["documents"] = np.bincount(where[pairs], minlength=len(table))
+    if sources_of_largest is not None and sources_of_largest < len(table):
+        shown = np.zeros(len(table), dtype=bool)
+        shown[largest_first(table["amount_usd"].to_numpy(dtype="float64", na_value=np.nan), sources_of_largest)] = True
+        pairs = pairs[shown[where[pairs]]]
     names = pa.array(pd.Index(doc_values).astype("str").array, type=pa.large_string())  # Arrow's own strings: no copy
     table["sources"] = etl_events.join_groups(where[pairs], names.take(doc_codes[pairs]), len(table))
     return table.astype({c: all_events[c].dtype for c in ("mentions", "documents", "first_published", "sources")})
@@ -140,7 +147,7 @@ def events_chart(table: pd.DataFrame, limit: int = 300) -> go.Figure:
     if not len(shown):
         return empty_figure(title)
     if len(shown) > limit:
-        shown = shown[largest_first(amount[priced[shown]])[:limit]]
+        shown = shown[largest_first(amount[priced[shown]], limit)]
     data = table.iloc[priced[shown]].assign(when=placed[shown])  # only the drawn events are copied
     sizeref = 2.0 * float(data["amount_usd"].max()) / (45.0 ** 2) if len(data) else 1.0
     traces = []
@@ -185,8 +192,7 @@ def table_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, limit
     """The events as the page shows them (the `limit` largest, largest first), with the articles
     that report them, columns named in words."""
     amount = table["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)
-    order = largest_first(amount)
-    shown = with_articles(table.iloc[order[:limit] if limit is not None else order], documents)
+    shown = with_articles(table.iloc[largest_first(amount, limit)], documents)
     shown = shown[[c for c in TABLE_LABELS if c in shown.columns]].copy()
     for col in shown.columns:
         if col in ("round", "money_type"):  # codes in words: "Series B", "Funding"

@@ -531,16 +531,22 @@ def money_mask(df: pd.DataFrame) -> np.ndarray:
     return (df["kind"] == "money").to_numpy(dtype=bool, na_value=False)
 
 
-def largest_first(usd: np.ndarray) -> np.ndarray:
-    """Positions of the amounts, largest first, unknown (NaN) last; ties keep their order."""
-    return np.argsort(np.where(np.isnan(usd), np.inf, -usd), kind="stable")
+def largest_first(usd: np.ndarray, limit: int | None = None) -> np.ndarray:
+    """Positions of the amounts, largest first, unknown (NaN) last; ties keep their order; at
+    most `limit` (those are found by a partition, and only they and their ties are sorted)."""
+    key = np.where(np.isnan(usd), np.inf, -usd)
+    if limit is not None and limit < len(key):
+        last_kept = np.partition(key, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(key <= last_kept)  # with every tie of the last one kept: the order decides among them
+        return candidates[np.argsort(key[candidates], kind="stable")[:limit]]
+    order = np.argsort(key, kind="stable")
+    return order if limit is None else order[:limit]
 
 
 def funding_rows(df: pd.DataFrame, limit: int | None = None) -> np.ndarray:
     """Positions of the money rows, largest USD amount first (unknown amounts last), at most `limit`."""
     where = np.flatnonzero(money_mask(df))
-    where = where[largest_first(df["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)[where])]
-    return where if limit is None else where[:limit]
+    return where[largest_first(df["amount_usd"].to_numpy(dtype="float64", na_value=np.nan)[where], limit)]
 
 
 def funding_table(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:

@@ -132,3 +132,35 @@ def test_filtered_takes_each_column_once_and_keeps_the_frames_labels(datasets):
     pd.testing.assert_frame_equal(rows.frame(), whole)
     pd.testing.assert_frame_equal(second, whole[["published", "entity"]])
     assert filters.Filtered(light, Filters()).frame(["kind"]) is light  # unfiltered: the frame itself
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_largest_few_are_the_first_few_of_the_whole_order(seed):
+    """summaries.largest_first with a limit (a partition) against the full stable sort, with ties
+    and unknown amounts."""
+    from dashboard.summaries import largest_first
+
+    rng = np.random.default_rng(seed)
+    usd = rng.choice([1e6, 2e6, 5e6, 1e9, np.nan], size=int(rng.integers(0, 60))).astype("float64")
+    whole = largest_first(usd)
+    assert sorted(whole.tolist()) == list(range(len(usd)))
+    for limit in (0, 1, 3, 10, 59, 100):
+        assert largest_first(usd, limit).tolist() == whole[:limit].tolist()
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(kinds=("money",)), Filters(langs=("en", "zh"))], ids=repr)
+def test_the_funding_table_shows_the_same_sources_when_only_its_rows_get_them(datasets, f):
+    """funding_tab.events(..., sources_of_largest=k): the k events table_view shows have the same
+    sources as when every event gets them; the others none."""
+    from dashboard import funding_tab
+
+    prepared = datasets["synthetic"]
+    view = filters.Filtered(prepared.light, f).frame(filters.READS["Funding"])
+    every = funding_tab.events(view, prepared.dataset.events)
+    assert len(every) > 40
+    for k in (1, 25, len(every) + 5):
+        some = funding_tab.events(view, prepared.dataset.events, sources_of_largest=k)
+        pd.testing.assert_frame_equal(funding_tab.table_view(some, prepared.dataset.documents, k),
+                                      funding_tab.table_view(every, prepared.dataset.documents, k))
+        assert some.drop(columns="sources").equals(every.drop(columns="sources"))
+        assert some["sources"].notna().sum() == min(k, every["sources"].notna().sum())
