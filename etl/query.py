@@ -218,11 +218,17 @@ def mask(frame: pd.DataFrame, sel: Selection) -> np.ndarray:
 
 def _leaf_mask(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, leaf: _Leaf) -> np.ndarray:
     series = frame[leaf.column]
-    categorical = isinstance(series.dtype, pd.CategoricalDtype)
-    if categorical:  # the categories, then null (code -1 reads the last entry)
-        values = np.append(series.cat.categories.to_numpy(dtype=object), None)
+    codes = None
+    if isinstance(series.dtype, pd.CategoricalDtype):  # the categories, then null (code -1 reads the last entry)
+        values, codes = np.append(series.cat.categories.to_numpy(dtype=object), None), series.cat.codes.to_numpy()
+    elif pd.api.types.is_datetime64_any_dtype(series):
+        values = series.to_numpy()  # the frame's own array (no copy), so it can be recognised again
+        codes, days = _distinct_dates(values) if values.dtype.kind == "M" else (None, None)
+        values = values if values.dtype.kind == "M" else series.to_numpy(dtype="datetime64[ns]")  # a zone: as before
+        if codes is not None:
+            values = np.append(days, np.datetime64("NaT"))
     else:
-        values = series.to_numpy(dtype="datetime64[ns]" if pd.api.types.is_datetime64_any_dtype(series) else object)
+        values = series.to_numpy(dtype=object)
     name = f"leaf_{uuid.uuid4().hex[:8]}"
     con.register(name, pd.DataFrame({leaf.column: values}, copy=False))
     try:
@@ -230,7 +236,30 @@ def _leaf_mask(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, leaf: _Leaf)
     finally:
         con.unregister(name)
     got = np.asarray(got, dtype=bool)
-    return got[series.cat.codes.to_numpy()] if categorical else got
+    return got if codes is None else got.take(codes)
+
+
+_DISTINCT_DATES: dict[tuple, tuple] = {}
+_DISTINCT_DATES_LOCK = threading.Lock()
+
+
+def _distinct_dates(values: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Each row's code (-1: missing) and the distinct values of a datetime column, once per array,
+    so that a leaf on it is evaluated once per distinct date (a few thousand) instead of once per
+    row: DuckDB took 0.15-0.2 s over 10 M rows on every filter change, a lookup takes ~15 ms.
+    A frame's columns are never changed in place and the dashboard filters the same frame on
+    every rerun; an entry holds its array, so the address it is known by stays its own while it
+    is kept. (None, None) when most values are distinct (times of day): then row by row."""
+    key = (values.__array_interface__["data"][0], values.shape, values.dtype.str, values.strides)
+    entry = _DISTINCT_DATES.get(key)
+    if entry is None:
+        codes, uniques = pd.factorize(values)
+        entry = (values, None, None) if len(uniques) > len(values) // 4 else (values, codes.astype(np.int32), np.asarray(uniques))
+        with _DISTINCT_DATES_LOCK:
+            if len(_DISTINCT_DATES) >= 4:
+                _DISTINCT_DATES.clear()
+            _DISTINCT_DATES[key] = entry
+    return entry[1], entry[2]
 
 
 def select(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:

@@ -232,3 +232,32 @@ def test_shared_results_keep_only_small_answers_whatever_holds_the_frames():
         for _ in range(2):
             results.get(repr(answer)[:40], lambda a=answer: calls.append(1) or a)
     assert len(calls) == 1 + 2 + 2  # the tuple is kept; a dict or list holding more than 10 rows is computed again
+
+
+@pytest.mark.parametrize("times_of_day", [False, True])
+def test_a_date_leaf_evaluated_per_distinct_date_keeps_the_rows_sql_keeps(times_of_day):
+    """query.mask on a datetime column: once per distinct date (remembered per array), the same
+    rows as the leaf's SQL row by row, for days with missing ones, and for times of day (mostly
+    distinct: row by row); a second frame with other dates is not answered from the first's."""
+    import duckdb
+
+    from etl.query import _terms, mask
+
+    rng = np.random.default_rng(4)
+    n = 5_000
+    stamps = np.datetime64("2024-01-01") + rng.integers(0, 400, n).astype("timedelta64[D]")
+    stamps = stamps.astype("datetime64[ns]") + (rng.integers(0, 86_400, n).astype("timedelta64[s]") if times_of_day else 0)
+    stamps[rng.random(n) < 0.1] = np.datetime64("NaT")
+    frame = pd.DataFrame({"published": stamps})
+    later = pd.DataFrame({"published": stamps + np.timedelta64(200, "D")})
+    for sel in (Selection(since=date(2024, 6, 1)), Selection(until=date(2024, 3, 31), undated=False),
+                Selection(since=date(2024, 2, 1), until=date(2024, 2, 29)), Selection(undated=False)):
+        condition = " AND ".join(leaf.sql for term in _terms(sel, ["published"]) for leaf in term)
+        params = [p for term in _terms(sel, ["published"]) for leaf in term for p in leaf.params]
+        for f in (frame, later, frame):  # the first frame again: its remembered codes
+            con = duckdb.connect()
+            con.register("f", f)
+            want = np.asarray(con.execute(f"SELECT coalesce({condition}, FALSE) AS k FROM f", params).fetchnumpy()["k"], dtype=bool)
+            con.close()
+            assert mask(f, sel).tolist() == want.tolist(), sel
+            assert f is later or 0 < want.sum() < n
