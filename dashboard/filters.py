@@ -145,7 +145,12 @@ class Filtered:
 
     @functools.cached_property
     def index(self) -> pd.Index:
-        return self.whole.index if self._positions is None else self.whole.index.take(self._positions)
+        index = self.whole.index
+        if self._positions is None:
+            return index
+        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+            return pd.Index(self._positions, copy=False)  # the labels are the positions: no copy of millions
+        return index.take(self._positions)
 
     def __len__(self) -> int:
         return len(self.index)

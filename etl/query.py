@@ -236,7 +236,28 @@ def _leaf_mask(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, leaf: _Leaf)
     finally:
         con.unregister(name)
     got = np.asarray(got, dtype=bool)
-    return got if codes is None else got.take(codes)
+    return got if codes is None else _read_through(got, codes)
+
+
+def _read_through(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """`table[codes]` for a leaf's answer per distinct value (`codes` -1 reads the last entry, the
+    missing value): as comparisons of the codes with the few runs of consecutive codes on one side
+    (a language, a company, a date range over sorted dates) when there are few, since a take first
+    widens the codes to 64-bit positions (~80 ms at 10 M rows, a comparison of their 8- to 32-bit
+    codes 3-10 ms)."""
+    values, missing = table[:-1], bool(table[-1])
+    for side in (True, False):
+        flags = values if side else ~values
+        edges = np.diff(np.concatenate(([0], flags.view(np.int8), [0])))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # runs [start, end)
+        if len(starts) <= 4:
+            hit = np.zeros(len(codes), dtype=bool)
+            for start, end in zip(starts, ends):
+                hit |= (codes == start) if end == start + 1 else ((codes >= start) & (codes < end))
+            if missing == side:
+                hit |= codes < 0
+            return hit if side else ~hit
+    return table.take(codes)
 
 
 _DISTINCT_DATES: dict[tuple, tuple] = {}
@@ -253,7 +274,7 @@ def _distinct_dates(values: np.ndarray) -> tuple[np.ndarray | None, np.ndarray |
     key = (values.__array_interface__["data"][0], values.shape, values.dtype.str, values.strides)
     entry = _DISTINCT_DATES.get(key)
     if entry is None:
-        codes, uniques = pd.factorize(values)
+        codes, uniques = pd.factorize(values, sort=True)  # sorted: a date range is one run of codes
         entry = (values, None, None) if len(uniques) > len(values) // 4 else (values, codes.astype(np.int32), np.asarray(uniques))
         with _DISTINCT_DATES_LOCK:
             if len(_DISTINCT_DATES) >= 4:

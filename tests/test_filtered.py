@@ -132,6 +132,9 @@ def test_filtered_takes_each_column_once_and_keeps_the_frames_labels(datasets):
     pd.testing.assert_frame_equal(rows.frame(), whole)
     pd.testing.assert_frame_equal(second, whole[["published", "entity"]])
     assert filters.Filtered(light, Filters()).frame(["kind"]) is light  # unfiltered: the frame itself
+    for labels in (light.index + 7, light.index[::-1]):  # labels that are not the positions (a merged dataset's)
+        other = light.set_axis(labels)
+        pd.testing.assert_frame_equal(filters.Filtered(other, f).frame(["entity"]), other[filters.mask(other, f)][["entity"]])
 
 
 @pytest.mark.parametrize("seed", range(30))

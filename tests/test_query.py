@@ -261,3 +261,17 @@ def test_a_date_leaf_evaluated_per_distinct_date_keeps_the_rows_sql_keeps(times_
             con.close()
             assert mask(f, sel).tolist() == want.tolist(), sel
             assert f is later or 0 < want.sum() < n
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_leaf_read_through_the_codes_is_the_table_looked_up(seed):
+    """query._read_through (runs of codes compared) against the plain lookup table[codes], with
+    -1 reading the last entry: every side, run count and missing answer."""
+    from etl.query import _read_through
+
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(1, 40))
+    table = rng.random(k + 1) < rng.choice([0.05, 0.3, 0.5, 0.7, 0.95])
+    for dtype in (np.int8, np.int16, np.int32):
+        codes = rng.integers(-1, k, 3_000).astype(dtype)
+        assert _read_through(table, codes).tolist() == table.take(codes).tolist()
