@@ -236,10 +236,10 @@ def _leaf_mask(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, leaf: _Leaf)
     finally:
         con.unregister(name)
     got = np.asarray(got, dtype=bool)
-    return got if codes is None else _read_through(got, codes)
+    return got if codes is None else looked_up(got, codes)
 
 
-def _read_through(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def looked_up(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """`table[codes]` for a leaf's answer per distinct value (`codes` -1 reads the last entry, the
     missing value): as comparisons of the codes with the few runs of consecutive codes on one side
     (a language, a company, a date range over sorted dates) when there are few, since a take first

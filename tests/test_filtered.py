@@ -167,3 +167,28 @@ def test_the_funding_table_shows_the_same_sources_when_only_its_rows_get_them(da
                                       funding_tab.table_view(every, prepared.dataset.documents, k))
         assert some.drop(columns="sources").equals(every.drop(columns="sources"))
         assert some["sources"].notna().sum() == min(k, every["sources"].notna().sum())
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_count_by_is_the_sorted_group_by_with_missing_last(seed):
+    """summaries.count_by over categoricals (the combined key built in place, missing as code 0,
+    then put last) against pandas' group-by sorted by category with missing last, with a row
+    mask and weights."""
+    from dashboard.summaries import count_by
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 2_000))
+    columns = {}
+    for name in ("a", "b", "c")[: int(rng.integers(1, 4))]:
+        k = int(rng.choice([2, 6, 90]))  # 90: more than count_by keeps uncompacted
+        values = pd.Series(rng.integers(0, k, n)).map(lambda v: f"v{v:03d}")
+        values[rng.random(n) < 0.15] = None
+        columns[name] = values.astype(pd.CategoricalDtype([f"v{v:03d}" for v in range(k)]))
+    rows = rng.random(n) < 0.6
+    weights = pd.Series(rng.random(n))
+    got = count_by(columns, rows, weights=weights)
+    frame = pd.DataFrame(columns)[rows].assign(w=weights[rows])
+    want = frame.groupby(list(columns), observed=True, dropna=False, sort=True)["w"].sum().reset_index()
+    assert [tuple(None if pd.isna(v) else v for v in r) for r in got[list(columns)].itertuples(index=False)] == \
+           [tuple(None if pd.isna(v) else v for v in r) for r in want[list(columns)].itertuples(index=False)]
+    assert np.allclose(got["n"].to_numpy(), want["w"].to_numpy())

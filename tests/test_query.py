@@ -264,14 +264,14 @@ def test_a_date_leaf_evaluated_per_distinct_date_keeps_the_rows_sql_keeps(times_
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_a_leaf_read_through_the_codes_is_the_table_looked_up(seed):
-    """query._read_through (runs of codes compared) against the plain lookup table[codes], with
+def test_a_leaflooked_up_the_codes_is_the_table_looked_up(seed):
+    """query.looked_up (runs of codes compared) against the plain lookup table[codes], with
     -1 reading the last entry: every side, run count and missing answer."""
-    from etl.query import _read_through
+    from etl.query import looked_up
 
     rng = np.random.default_rng(seed)
     k = int(rng.integers(1, 40))
     table = rng.random(k + 1) < rng.choice([0.05, 0.3, 0.5, 0.7, 0.95])
     for dtype in (np.int8, np.int16, np.int32):
         codes = rng.integers(-1, k, 3_000).astype(dtype)
-        assert _read_through(table, codes).tolist() == table.take(codes).tolist()
+        assert looked_up(table, codes).tolist() == table.take(codes).tolist()
