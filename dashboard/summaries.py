@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import labels as words
-from etl.query import looked_up
+from etl.codes import looked_up
 
 ENTITY_KINDS = ("company", "product")
 FUNDING_COLUMNS = (
@@ -30,7 +30,7 @@ AGGREGATE_COLUMNS = ("text", "company", "amount", "currency", "amount_usd", "dat
 def is_in(series: pd.Series, values) -> np.ndarray:
     """Boolean numpy mask: the value is one of `values` (missing values never are). A categorical
     is looked up on its codes (one lookup table over the categories, ~100x faster than isin;
-    etl.query.looked_up)."""
+    etl.codes.looked_up)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         categories = series.cat.categories
         lookup = np.zeros(len(categories) + 1, dtype=bool)  # the last slot: missing (code -1)

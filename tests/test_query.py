@@ -264,10 +264,10 @@ def test_a_date_leaf_evaluated_per_distinct_date_keeps_the_rows_sql_keeps(times_
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_a_leaflooked_up_the_codes_is_the_table_looked_up(seed):
-    """query.looked_up (runs of codes compared) against the plain lookup table[codes], with
+def test_a_leaf_read_off_the_codes_is_the_table_looked_up(seed):
+    """etl.codes.looked_up (runs of codes compared) against the plain lookup table[codes], with
     -1 reading the last entry: every side, run count and missing answer."""
-    from etl.query import looked_up
+    from etl.codes import looked_up
 
     rng = np.random.default_rng(seed)
     k = int(rng.integers(1, 40))
