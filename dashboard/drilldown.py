@@ -366,30 +366,56 @@ def _order(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Positions of `rows` in display order (newest document first, undated last, then document,
     sentence and offset), and each row's sentence key, on integer codes so that it is fast for a
     hundred thousand rows."""
-    published = rows["published"].to_numpy(dtype="datetime64[ns]")
-    undated = np.isnat(published)
-    newest_first = -np.where(undated, 0, published.astype(np.int64))
-    doc_id = rows["doc_id"]
-    doc = summaries.codes(doc_id if isinstance(doc_id.dtype, pd.CategoricalDtype) else doc_id.astype("category"))[0]
-    doc = doc.astype(np.int64)
+    newest_first = _newest_first(rows)
+    doc = _doc_codes(rows)
     sid = rows["sentence_id"].to_numpy(dtype="float64", na_value=-1).astype(np.int64)
     start = rows["start"].to_numpy(dtype="float64", na_value=-1).astype(np.int64)
-    order = np.lexsort((start, sid, doc, newest_first, undated))  # the last key sorts first
-    key = doc * (int(sid.max()) + 2) + (sid + 1)
-    return order, key
+    order = np.lexsort((start, sid, doc, newest_first))  # the last key sorts first
+    return order, _sentence_key(doc, sid)
+
+
+def _newest_first(rows: pd.DataFrame) -> np.ndarray:
+    """The display order's first key: newest document first, undated ones last (int64)."""
+    published = rows["published"].to_numpy(dtype="datetime64[ns]")
+    return np.where(np.isnat(published), np.iinfo(np.int64).max, -published.view(np.int64))
+
+
+def _doc_codes(rows: pd.DataFrame) -> np.ndarray:
+    doc_id = rows["doc_id"]
+    return summaries.codes(doc_id if isinstance(doc_id.dtype, pd.CategoricalDtype) else doc_id.astype("category"))[0].astype(np.int64)
+
+
+def _sentence_key(doc: np.ndarray, sid: np.ndarray) -> np.ndarray:
+    return doc * (int(sid.max()) + 2) + (sid + 1)
+
+
+_FIRST_ROWS = 20_000  # pick_sentences sorts the newest rows first, and more only when they hold too few sentences
 
 
 def pick_sentences(rows: pd.DataFrame, limit: int = 50) -> tuple[pd.Index, int]:
     """The index labels of the rows that belong to the first `limit` sentences (in the order
     mentions_html shows them), and how many sentences there are in all. Needs only the columns
     published, doc_id, sentence_id and start, so the heavy text columns can be fetched afterwards
-    for these rows alone."""
+    for these rows alone. Only the newest rows are sorted (a sentence's rows share its
+    document's date, so the rows up to some date hold whole sentences, in the same order as in
+    the whole sort): millions of rows cost a partition and a count, not a sort."""
     if rows.empty:
         return rows.index, 0
-    order, key = _order(rows)
-    first_seen = pd.unique(key[order])  # sentences in order of first appearance
+    total = len(pd.unique(_sentence_key(_doc_codes(rows), rows["sentence_id"].to_numpy(dtype="float64", na_value=-1).astype(np.int64))))
+    newest_first = _newest_first(rows)
+    wanted = _FIRST_ROWS
+    while True:
+        if wanted >= len(rows):
+            head = np.arange(len(rows))
+        else:
+            head = np.flatnonzero(newest_first <= np.partition(newest_first, wanted - 1)[wanted - 1])
+        order, key = _order(rows.take(head))
+        first_seen = pd.unique(key[order])  # sentences in order of first appearance
+        if len(first_seen) >= limit or len(head) == len(rows):
+            break
+        wanted *= 8
     chosen = np.isin(key[order], first_seen[:limit])
-    return rows.index[order[chosen]], len(first_seen)
+    return rows.index[head[order[chosen]]], total
 
 
 def mentions_html(rows: pd.DataFrame, documents: pd.DataFrame | None = None, limit: int = 50,

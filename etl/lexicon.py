@@ -102,7 +102,8 @@ class Lexicon:
         self._automaton = ahocorasick.Automaton()
         for key, entries in by_key.items():
             exact = any(x.exact for x in entries)
-            self._automaton.add_word(key, (len(key), script_of(key[0]), script_of(key[-1]), _by_need(entries), exact))
+            needs = _NEEDS[script_of(key[0]), script_of(key[-1])]
+            self._automaton.add_word(key, (len(key), needs, _by_need(entries), exact))
         if by_key:
             self._automaton.make_automaton()
 
@@ -115,14 +116,15 @@ class Lexicon:
         end = len(text) if end is None else end
         script = _SCRIPT_OF.get
         hits = []
-        for last, (length, first_script, last_script, by_need, exact) in self._automaton.iter(text, start, end):
+        for last, (length, needs, by_need, exact) in self._automaton.iter(text, start, end):
             s, e = last - length + 1, last + 1
-            before = script(text[s - 1]) if s > start else None
-            after = script(text[e]) if e < end else None
-            if before is None and after is None:  # the usual case (spaces around) needs no check
+            by_after = needs[script(text[s - 1]) if s > start else None]
+            if by_after is None:  # a letter before that no word of these scripts may follow (inside a word)
+                continue
+            need = by_after[script(text[e]) if e < end else None]
+            if need == 0:  # the usual case (spaces around) needs no check
                 entries, lists = by_need[0]
             else:
-                need = _NEEDS[before, first_script, last_script, after]
                 if need is None:
                     continue
                 entries, lists = by_need[need] or _meeting(by_need, need)
@@ -172,7 +174,19 @@ def _boundary_needs(first: str | None, last: str | None, before: str | None, aft
 
 
 _SCRIPTS = (None, *sorted(set(_SCRIPT_OF.values())))
-_NEEDS = {(b, f, l, a): _boundary_needs(f, l, b, a) for b, f, l, a in product(_SCRIPTS, repeat=4)}
+
+
+def _needs_table(first: str | None, last: str | None) -> dict:
+    """For a word from script `first` to `last`: the script before -> (None when no word can
+    stand there, else the script after -> the need), so a hit inside a word costs one look-up."""
+    table = {}
+    for before in _SCRIPTS:
+        by_after = {after: _boundary_needs(first, last, before, after) for after in _SCRIPTS}
+        table[before] = None if all(n is None for n in by_after.values()) else by_after
+    return table
+
+
+_NEEDS = {(f, l): _needs_table(f, l) for f, l in product(_SCRIPTS, repeat=2)}
 
 
 _NONE: tuple[tuple[Entry, ...], frozenset[str]] = ((), frozenset())

@@ -154,6 +154,45 @@ def test_limit_and_total(tiny):
     assert drilldown.mentions_html(picked, tiny.documents, limit=2, total=total).count("and 7 more sentences") == 1
 
 
+def _sentences_by_full_sort(rows: pd.DataFrame, limit: int) -> tuple[pd.Index, int]:
+    """pick_sentences' answer the plain way: every row sorted (undated last, newest first, then
+    document, sentence, offset), the rows of the first `limit` sentences in that order."""
+    published = rows["published"]
+    keys = pd.DataFrame({"undated": published.isna(), "newest": -published.fillna(pd.Timestamp(0)).astype("int64"),
+                         "doc": rows["doc_id"].astype(str), "sid": rows["sentence_id"].fillna(-1),
+                         "start": rows["start"].fillna(-1), "pos": range(len(rows))})
+    ordered = keys.sort_values(["undated", "newest", "doc", "sid", "start", "pos"])
+    sentence = list(zip(ordered["doc"], ordered["sid"]))
+    first = list(dict.fromkeys(sentence))
+    chosen = [s in set(first[:limit]) for s in sentence]
+    return rows.index[ordered["pos"].to_numpy()[chosen]], len(first)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pick_sentences_sorts_only_the_newest_rows_and_agrees_with_a_full_sort(monkeypatch, seed):
+    """Few rows sorted at first (the first 7 here), more when they hold too few sentences: the
+    same rows in the same order as sorting them all, with ties of dates, undated documents and
+    missing offsets."""
+    import numpy as np
+
+    monkeypatch.setattr(drilldown, "_FIRST_ROWS", 7)
+    rng = np.random.default_rng(seed)
+    n = 400
+    doc = rng.integers(0, 40, n)
+    days = pd.Series(pd.to_datetime("2025-01-01") + pd.to_timedelta(doc % 9, unit="D"))
+    rows = pd.DataFrame({
+        "published": days.where(doc % 5 != 0),  # every fifth document undated
+        "doc_id": pd.Categorical([f"d{d:02}" for d in doc]),
+        "sentence_id": pd.array(rng.integers(0, 6, n), dtype="Int64"),
+        "start": pd.array(np.where(rng.random(n) < 0.05, None, rng.integers(0, 300, n)), dtype="Int64"),
+    }, index=rng.permutation(n) + 1000)
+    for limit in (1, 3, 50, 500):
+        got, total = drilldown.pick_sentences(rows, limit)
+        want, want_total = _sentences_by_full_sort(rows, limit)
+        assert total == want_total
+        assert list(got) == list(want)
+
+
 def test_empty_selection():
     out = drilldown.mentions_html(schema.mentions_frame([]))
     assert "No source sentences" in out
