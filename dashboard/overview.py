@@ -40,9 +40,11 @@ class Answers(NamedTuple):
 
 
 def tallies(view: pd.DataFrame) -> Tallies:
-    totals = summaries.mention_totals(view)
-    return Tallies(totals, summaries.entity_counts(view), summaries.count_by({"lang": view["lang"], "kind": view["kind"]}),
-                   summaries.unlinked_organisations(view) if totals.unlinked_organisations else None)
+    # each pass over the rows once: the distinct entities are the entity table's rows
+    entities, unlinked = summaries.entity_counts(view), summaries.unlinked_mask(view)
+    totals = summaries.mention_totals(view, len(entities), unlinked)
+    return Tallies(totals, entities, summaries.count_by({"lang": view["lang"], "kind": view["kind"]}),
+                   summaries.unlinked_organisations(view, unlinked) if totals.unlinked_organisations else None)
 
 
 def answers(counted: Tallies, documents: pd.DataFrame, errors: pd.DataFrame, view: pd.DataFrame | None = None) -> Answers:

@@ -420,10 +420,13 @@ class MentionTotals(NamedTuple):
     unlinked_organisations: int
 
 
-def mention_totals(mentions: pd.DataFrame) -> MentionTotals:
-    unlinked = unlinked_mask(mentions)
-    return MentionTotals(n_distinct(mentions["doc_id"]), int(len(mentions)),
-                         n_distinct(mentions["entity"], is_in(mentions["kind"], ENTITY_KINDS)),
+def mention_totals(mentions: pd.DataFrame, entities: int | None = None, unlinked: np.ndarray | None = None) -> MentionTotals:
+    """The counts; `entities` (distinct companies and products: the length of entity_counts) and
+    `unlinked` (unlinked_mask) when the caller has them already."""
+    unlinked = unlinked_mask(mentions) if unlinked is None else unlinked
+    if entities is None:
+        entities = n_distinct(mentions["entity"], is_in(mentions["kind"], ENTITY_KINDS))
+    return MentionTotals(n_distinct(mentions["doc_id"]), int(len(mentions)), entities,
                          int(unlinked.sum()), n_distinct(mentions["entity"], unlinked))
 
 
@@ -505,11 +508,12 @@ def unlinked_mask(df: pd.DataFrame) -> np.ndarray:
     return ~df["linked"].to_numpy(dtype=bool, na_value=True)  # False, not missing: one pass over the nullable booleans
 
 
-def unlinked_organisations(df: pd.DataFrame) -> pd.DataFrame:
+def unlinked_organisations(df: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
     """entity, mentions, documents, languages (their codes, sorted, ", "-joined) of the unlinked
     organisations, most mentioned first, then in most documents, then by name. On codes: one
-    bincount and two tables of distinct pairs, not a group-by with a function per organisation."""
-    rows = unlinked_mask(df)
+    bincount and two tables of distinct pairs, not a group-by with a function per organisation.
+    `rows`: unlinked_mask(df), when the caller has it."""
+    rows = unlinked_mask(df) if rows is None else rows
     empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in
                           (("entity", "string"), ("mentions", "int64"), ("documents", "int64"), ("languages", "string"))})
     rows = np.flatnonzero(rows)
