@@ -37,16 +37,13 @@ Unsupported languages yield nothing.
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
-import functools
 import itertools
 import re
 from dataclasses import dataclass
 
-from dateparser.date import DateDataParser
-
 from etl.context import DocumentContext, Sentence, sentence_of
+from etl.extract.dateparser_adapter import month_day, read_phrase
 from etl.extract.date_rules import CHECK_KINDS, FILL, KINDS, YEAR_ANYWHERE, Grammar, anchored, grammar, hide_private_use
 from etl.extract.relative import CALENDAR_RULES, RELATIVE_RULES, base_year, last_day, resolve_calendar, resolve_relative, \
     two_digit_year
@@ -55,17 +52,6 @@ from etl.spans import DateSpan
 from etl.wordlists import lexicon
 
 SUPPORTED = ("ar", "en", "hi", "zh")
-_FIXED_YEAR = 2000  # leap year: the year in the strings dateparser sees ("29 فبراير" is valid)
-_DP_SETTINGS = {
-    "PREFER_DAY_OF_MONTH": "first",
-    "RETURN_TIME_AS_PERIOD": True,
-    "RELATIVE_BASE": dt.datetime(_FIXED_YEAR, 1, 1),
-    "TIMEZONE": "UTC",
-    "PARSERS": ["custom-formats", "absolute-time"],
-    "REQUIRE_PARTS": ["month"],
-}
-
-
 # ----------------------------------------------------------------------------- candidates
 @dataclass(slots=True)
 class Tagged:
@@ -216,7 +202,7 @@ def _resolve(p: Phrase, g: Grammar, base: dt.date | None, base_grain: str | None
     if p.rule in CALENDAR_RULES:
         return resolve_calendar(p, g, base, start, end)
     if p.rule == "numeric":
-        got = _dateparser(g.code, m.group("num"))
+        got = read_phrase(g.code, m.group("num"))
         if got is None or got[3] != "day":
             return []
         y, mo, d, _ = got
@@ -292,6 +278,17 @@ def _invalid(p: Phrase, base: dt.date | None) -> bool:
 
 # Rules whose value comes from the base: their phrases are counted when no base can place them.
 _BASED_RULES = RELATIVE_RULES | {"rel_year"}
+
+
+def _base_free(p: Phrase) -> bool:
+    """Whether a phrase resolves (or fails) the same for every base: a year, a numeric date, a
+    Hijri date, or a month or weekday phrase with its year written out."""
+    if p.rule in ("year", "numeric", "hijri"):
+        return True
+    if p.rule in _BASED_RULES:
+        return False
+    groups = p.match.groupdict()
+    return bool(groups.get("year") or groups.get("yy"))
 
 
 # ----------------------------------------------------------------------------- selection
@@ -379,13 +376,24 @@ class DateScan:
                 if found:
                     self.phrases.append((s, found))
         self._found: dict[tuple[dt.date | None, str | None], list[Found]] = {}
+        # a sentence whose every phrase is base-free keeps the same dates for every base: selected once
+        self._fixed: dict[int, list[Found]] = {}
+        self._base_free = [all(map(_base_free, ps)) for _, ps in self.phrases]
 
     def found(self, base: dt.date | None, base_grain: str | None = "day") -> list[Found]:
         """Every date phrase kept with this base (known to `base_grain`), in document order."""
         key = (base, base_grain if base else None)
         got = self._found.get(key)
         if got is None:
-            got = self._found[key] = [f for s, ps in self.phrases for f in select(s, ps, self.grammar, *key)]
+            got = self._found[key] = []
+            for i, (s, ps) in enumerate(self.phrases):
+                if not self._base_free[i]:
+                    got += select(s, ps, self.grammar, *key)
+                    continue
+                fixed = self._fixed.get(i)
+                if fixed is None:
+                    fixed = self._fixed[i] = select(s, ps, self.grammar, *key)
+                got += fixed
         return got
 
     def by_sentence(self, base: dt.date | None, base_grain: str | None = "day") -> dict[int, list[DateSpan]]:
@@ -430,57 +438,3 @@ def find_dates(text: str, lang: str, base: dt.date | None, base_grain: str | Non
     relative phrases need a base fine enough for them. An unsupported language yields ``[]``.
     """
     return [f.span for f in scan_text(text, lang).found(base, base_grain)]
-
-
-# ----------------------------------------------------------------------------- dateparser
-@functools.cache
-def _parser(lang: str) -> DateDataParser:
-    return DateDataParser(languages=[lang], settings=_DP_SETTINGS)
-
-
-@functools.lru_cache(maxsize=8192)
-def _dateparser(lang: str, phrase: str) -> tuple[int, int, int, str] | None:
-    """(year, month, day, period) of a phrase, or None when dateparser cannot read it."""
-    data = _parser(lang).get_date_data(phrase)
-    if data.date_obj is None or data.period not in ("day", "month"):
-        return None
-    d = data.date_obj
-    return d.year, d.month, d.day, data.period
-
-
-def month_day(g: Grammar, month: int, day: int | None) -> tuple[int, int | None, str] | None:
-    """Month, day and grain of a day-month phrase: dateparser reads the month in its own spelling.
-
-    Only the month phrase goes to dateparser (12 parses per language, cached). The day is checked
-    against that month of the fixed leap year, which is what dateparser does with "<day> <month>
-    2000" (the same answer for every day 0-39 of every month in all four languages, checked
-    exhaustively) without its ~1 ms per distinct phrase.
-    """
-    got = _dateparser(g.code, _month_phrase(g, month, None))
-    if got is None or got[3] != "month":
-        return _month_day_parsed(g, month, day)  # dateparser reads the name oddly: ask it all
-    m = got[1]
-    if not day:
-        return m, None, "month"
-    if day > _DAYS_IN_MONTH[m]:
-        return None  # e.g. 31 June
-    return m, day, "day"
-
-
-def _month_phrase(g: Grammar, month: int, day: int | None) -> str:
-    if g.code == "zh":
-        return f"{_FIXED_YEAR}年{month}月" + (f"{day}日" if day else "")
-    return (f"{day} " if day else "") + f"{g.canonical_month[month]} {_FIXED_YEAR}"
-
-
-def _month_day_parsed(g: Grammar, month: int, day: int | None) -> tuple[int, int | None, str] | None:
-    """`month_day` with the whole day-month phrase read by dateparser."""
-    got = _dateparser(g.code, _month_phrase(g, month, day))
-    if got is None:
-        return None  # e.g. 31 June
-    _, m, d, period = got
-    return m, (d if period == "day" else None), period
-
-
-# Days per month of _FIXED_YEAR (a leap year: 29 February exists).
-_DAYS_IN_MONTH = {m: calendar.monthrange(_FIXED_YEAR, m)[1] for m in range(1, 13)}
