@@ -3,6 +3,7 @@
     python -m etl.bench --docs 1000 10000            # full runs, --workers 1 vs 2, incremental re-run
     python -m etl.bench --docs 1000 --baseline 300   # plus dateparser.search.search_dates on 300 docs
     python -m etl.bench --hostile 10 100 1000 10000  # hostile documents of these sizes (KB), s/MB each
+    python -m etl.bench --scaling                    # a 2 MB document and an 80 KB sentence: s/MB against 5 KB documents
     python -m etl.bench --against REV --docs 10000   # this code vs git revision REV, side by side:
                                                      # steady-state MB/s of each, and the tables row by row
     python -m etl.bench --html 10000                 # saved HTML pages: pages/s per core, share spent reading
@@ -16,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -110,6 +112,82 @@ def hostile(sizes_kb: list[int]) -> None:
             cells.append(f"{seconds:.2f} s ({seconds / (len(text.encode()) / 2**20):.2f}/MB)")
         print(f"{name:<34}" + "".join(f"{c:>20}" for c in cells), flush=True)
 
+
+
+_JOINERS = {"ar": "، ", "zh": "，", "hi": ", ", "en": ", "}
+_SENTENCE_END = re.compile(r"(?<=[.。।!?؟])\s+|\n+")
+
+
+def _fresh_paragraphs(texts: list[str], mb: float) -> list[str]:
+    """Paragraphs of the sentences no earlier document had (synthetic documents share some), up to `mb` MB."""
+    out, size, seen = [], 0, set()
+    for t in texts:
+        for paragraph in t.split("\n\n"):
+            fresh = [p for p in _SENTENCE_END.split(paragraph) if p.strip() and p not in seen]
+            seen.update(fresh)
+            if fresh:
+                out.append(" ".join(fresh))
+                size += len(out[-1].encode()) + 2
+                if size >= mb * 2**20:
+                    return out
+    return out
+
+
+def _documents_of(paragraphs: list[str], size: int = 5000) -> list[str]:
+    """The paragraphs as documents of about `size` characters."""
+    docs, current = [], []
+    for p in paragraphs:
+        current.append(p)
+        if sum(map(len, current)) >= size:
+            docs.append("\n\n".join(current))
+            current = []
+    return docs + (["\n\n".join(current)] if current else [])
+
+
+def scaling(n: int) -> None:
+    """Seconds per MB of one long document (~2 MB) and of one long sentence (~80 KB), each against
+    the same text as ~5 KB documents, in this process after a warm-up (the best of three). The
+    text is each language's synthetic sentences that no earlier document had (no repeat is
+    dropped, so both sides read every sentence); the long sentence is sentences joined by commas,
+    its 5 KB side the same sentences ended by full stops."""
+    from datetime import date
+
+    from etl.documents import Document
+    from etl.pipeline import extract_document
+
+    today = date(2026, 1, 1)
+
+    def seconds(texts: list[str], lang: str) -> float:
+        docs = [Document(text=t, source="scaling", lang=lang) for t in texts]
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            for d in docs:
+                extract_document(d, today=today)
+            best = min(best, time.process_time() - started)
+        return best
+
+    by_lang: dict[str, list[str]] = {}
+    for d in sample(corpus(n), n):
+        by_lang.setdefault(d["lang"], []).append(d["text"])
+    extract_document(Document(text="OpenAI raised $1 billion and €2 million on 16 March 2025.", source="warm-up"), today=today)
+    print("one long document, one long sentence: seconds per MB, and the ratio to the same text as ~5 KB documents")
+    for lang, texts in sorted(by_lang.items()):
+        seconds(texts[:20], lang)  # this language's first parses
+        paragraphs = _fresh_paragraphs(texts, 2)
+        mb = sum(len(p.encode()) + 2 for p in paragraphs) / 2**20
+        long_doc, small = seconds(["\n\n".join(paragraphs)], lang), seconds(_documents_of(paragraphs), lang)
+        parts, kb = [], 0
+        for p in (p.rstrip(".。।!?؟") for para in paragraphs for p in _SENTENCE_END.split(para) if p.strip()):
+            if kb >= 80 * 1024:
+                break
+            parts.append(p)
+            kb += len(p.encode()) + 2
+        sentence = _JOINERS.get(lang, ", ").join(parts)
+        stop = "।" if lang == "hi" else "。" if lang == "zh" else "."
+        long_sentence, short = seconds([sentence], lang), seconds(_documents_of([f"{p}{stop}" for p in parts]), lang)
+        print(f"  {lang}: {mb:.1f} MB document {long_doc / mb:.2f} s/MB ({long_doc / small:.2f}x);"
+              f" {kb // 1024} KB sentence {long_sentence / (kb / 2**20):.2f} s/MB ({long_sentence / short:.2f}x)", flush=True)
 
 # In a subprocess with one checkout's etl first on the path: extraction time of a JSONL corpus after
 # a warm-up (steady state: no imports, no pattern compilation, no I/O), in seconds and MB.
@@ -356,6 +434,7 @@ def html_bench(n: int, workers: list[int]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hostile", type=int, nargs="+", metavar="KB", help="only time hostile documents of these sizes")
+    ap.add_argument("--scaling", action="store_true", help="only time a 2 MB document and an 80 KB sentence per MB against 5 KB documents")
     ap.add_argument("--against", metavar="REV", help="only compare with git revision REV (speed and output)")
     ap.add_argument("--docs", type=int, nargs="+", default=None, help="synthetic JSONL sizes (default 1000 10000; none with --html)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -366,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.hostile:
         hostile(args.hostile)
+        return 0
+    if args.scaling:
+        scaling(max(args.docs or [10000]))
         return 0
     if args.html:
         html_bench(args.html, args.workers)
