@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import product
+from itertools import chain, product
 from operator import attrgetter
 
 import ahocorasick
@@ -100,12 +100,18 @@ class Lexicon:
                         found.append(entry)
         self.size = len(by_key)
         self._automaton = ahocorasick.Automaton()
+        self._letters: dict[str, tuple] = {}  # one-letter words: found by `_LetterScan`, not the automaton
         for key, entries in by_key.items():
             exact = any(x.exact for x in entries)
             needs = _NEEDS[script_of(key[0]), script_of(key[-1])]
-            self._automaton.add_word(key, (len(key), needs, _by_need(entries), exact))
-        if by_key:
+            value = (len(key), needs, _by_need(entries), exact)
+            if len(key) == 1 and LETTERS_APART:
+                self._letters[key] = value
+            else:
+                self._automaton.add_word(key, value)
+        if len(self._automaton):
             self._automaton.make_automaton()
+        self._letter_scan = _LetterScan(self._letters) if self._letters else None
 
     def scan(self, norm: NormalizedText, start: int = 0, end: int | None = None, check_case: bool = True) -> list[Hit]:
         """Every hit in norm.words[start:end] that stands on its word boundaries, by start then
@@ -116,7 +122,10 @@ class Lexicon:
         end = len(text) if end is None else end
         script = _SCRIPT_OF.get
         hits = []
-        for last, (length, needs, by_need, exact) in self._automaton.iter(text, start, end):
+        found = self._automaton.iter(text, start, end) if len(self._automaton) else ()
+        if self._letter_scan is not None:
+            found = chain(found, self._letter_scan.iter(text, start, end))
+        for last, (length, needs, by_need, exact) in found:
             s, e = last - length + 1, last + 1
             by_after = needs[script(text[s - 1]) if s > start else None]
             if by_after is None:  # a letter before that no word of these scripts may follow (inside a word)
@@ -144,6 +153,7 @@ class Lexicon:
 
 
 _START, _END = attrgetter("start"), attrgetter("end")
+LETTERS_APART = True  # one-letter words through `_LetterScan` (False: in the automaton, as a test's reference)
 
 # What a hit needs of its entries to stand on its word boundaries: a bit set of these (an index
 # into each word's `_by_need` list of the entries that meet it).
@@ -190,6 +200,84 @@ _NEEDS = {(f, l): _needs_table(f, l) for f, l in product(_SCRIPTS, repeat=2)}
 
 
 _NONE: tuple[tuple[Entry, ...], frozenset[str]] = ((), frozenset())
+
+
+def _class_of(chars: Iterable[str]) -> str:
+    """A regex character class of `chars`, as ranges of consecutive code points."""
+    points, ranges = sorted(map(ord, chars)), []
+    for p in points:
+        if ranges and p == ranges[-1][1] + 1:
+            ranges[-1][1] = p
+        else:
+            ranges.append([p, p])
+    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+
+
+def _letters_of(scripts: set[str]) -> str:
+    """The character class of the letters (or digits) of `scripts`."""
+    return _class_of(c for c, script in _SCRIPT_OF.items() if script in scripts)
+
+
+class _LetterScan:
+    """The one-letter words of a lexicon (Latin "a", Arabic و, م, ه) found by one regex that
+    skips, in C, the places where they cannot stand: most such letters are inside other words,
+    and read one by one they were two in five of the automaton's hits. A place is skipped only
+    where `scan` would reject every entry of the letter: a letter before it that no entry may
+    follow (a Latin letter before "a"; Arabic letters before ه other than a proclitic), or one
+    after it that none may precede. Every other place goes through `scan`'s own checks, so the
+    hits are the automaton's."""
+
+    def __init__(self, letters: dict[str, tuple]):
+        self.letters = letters
+        self.pattern = re.compile("|".join(_letter_branch(x, needs, by_need) for x, (_, needs, by_need, _) in letters.items()))
+
+    def iter(self, text: str, start: int, end: int):
+        """(index of the letter, its automaton value) of every place a letter may stand, like
+        `Automaton.iter`. The regex looks before the place, up to a proclitic and the letter
+        before it, so the first places of a stretch are read apart (before `start` is no text)."""
+        letters = self.letters
+        apart = min(end, start + _LONGEST_CLITIC + 1)
+        for i in range(start, apart):
+            if text[i] in letters:
+                yield i, letters[text[i]]
+        for m in self.pattern.finditer(text, apart, end):
+            yield m.start(), letters[m.group()]
+
+
+def _letter_branch(letter: str, needs: dict, by_need: list) -> str:
+    """The regex of one letter and the places where it may stand (see `_LetterScan`); it opens
+    with the letter, so the regex engine scans for the letters alone."""
+    blocked = {b for b in _SCRIPTS if b is not None and not _may_stand(needs, by_need, [b], _SCRIPTS)}
+    after = {a for a in _SCRIPTS if a is not None and not _may_stand(needs, by_need, [b for b in _SCRIPTS if b not in blocked], [a])}
+    # Arabic letters before it only as a proclitic (every need there has the clitic bit): told in the regex too
+    by_after = needs.get("ar")
+    clitic_only = "ar" not in blocked and by_after is not None and all(n is None or n & _CLITIC for n in by_after.values())
+    branch = re.escape(letter)
+    places = [f"(?<!{_letters_of(blocked | ({'ar'} if clitic_only else set()))}.)"] if blocked or clitic_only else []
+    if clitic_only and places:
+        arabic = _letters_of({"ar"})
+        for size in sorted({len(c) for c in ARABIC_CLITICS}):
+            clitics = "|".join(re.escape(c) for c in sorted(ARABIC_CLITICS) if len(c) == size)
+            places.append(f"(?<=(?<!{arabic})(?:{clitics}).)")
+    if places:
+        branch += f"(?:{'|'.join(places)})"
+    if after:
+        branch += f"(?!{_letters_of(after)})"
+    return branch
+
+
+def _may_stand(needs: dict, by_need: list, befores, afters) -> bool:
+    """Whether some entry of a word may stand with a script of `befores` before it and one of
+    `afters` after it (its needs table and `_by_need` list; the clitic letters are not read here)."""
+    for b in befores:
+        by_after = needs[b]
+        if by_after is None:
+            continue
+        for a in afters:
+            need = by_after[a]
+            if need is not None and (need == 0 or (by_need[need] or _meeting(by_need, need))[0]):
+                return True
+    return False
 
 
 def _by_need(entries: list[Entry]) -> list:
