@@ -343,7 +343,9 @@ def test_data_files_are_well_formed():
         if r["kind"] in ("scale", "unit", "article"):
             assert float(r["value"]) > 0, r
     for r in read_csv("money_cues.csv"):
-        assert r["kind"] in ("type", "round", "letter", "restate", "restate_inline"), r
+        assert r["kind"] in ("type", "round", "letter", "restate", "restate_inline", "valuation_link"), r
+        if r["kind"] == "valuation_link":
+            assert r["lang"] != "hi", r  # a Hindi valuation cue follows its figure
         if r["kind"] == "type":
             assert r["value"] in MONEY_TYPES, r
         if r["kind"] == "round":

@@ -81,6 +81,8 @@ class _Gaps:
         self.between_before = re.compile(f"{between}{space}\\Z")
         self.range_gap = re.compile(f"{space}[-\u2010-\u2014~\uff5e]{space}")
         self.and_gap = re.compile(f"{space}{ands}{space}")
+        links = [r["cue"] for r in cues if r["kind"] == "valuation_link"]
+        self.valuation_link = re.compile(f"(?:{space}{words_alternation(links)}){{0,4}}{space}") if links else None
 
 
 @cache
@@ -296,7 +298,7 @@ def find_money(sentence: Sentence | str, lang: str | None = None) -> list[MoneyS
         return []
     _decide_bare_names(figs, t, sentence)
     out = []
-    for fig, (money_type, round_) in zip(figs, types(figs, t.text, t.hits)):
+    for fig, (money_type, round_) in zip(figs, types(figs, t.text, t.hits, t.gaps.valuation_link)):
         s, e = sentence.to_original(sentence.norm_start + fig.start, sentence.norm_start + fig.end)
         out.append(MoneySpan(s, e, sentence.text[s:e], float(fig.lo), fig.iso, money_type, round_,
                              None if fig.hi is None else float(fig.hi)))

@@ -116,8 +116,9 @@ class Clause:
     """The cues, clause breaks and figures of one sentence, sorted once: each figure ranks only the
     few cues nearest it, and finds a figure between by bisection (linear in the sentence)."""
 
-    def __init__(self, cues: list[Cue], breaks: list[int], figs: list[Figure]):
+    def __init__(self, cues: list[Cue], breaks: list[int], figs: list[Figure], text: str = "", link: re.Pattern | None = None):
         self.breaks = breaks
+        self.text, self.link = text, link
         self.fig_starts = [f.start for f in figs]
         self.fig_ends = [f.end for f in figs]
         self.by_kind = {}
@@ -143,15 +144,22 @@ class Clause:
             i = bisect_left(self.fig_starts, cue.end)
             if i == len(self.fig_starts):
                 return False
+            if self.introduces(cue, self.fig_starts[i]):
+                return True
             other_gap, own_gap, lo, hi = self.fig_starts[i] - cue.end, cue.start - fig.end, cue.end, self.fig_starts[i]
         elif cue.end <= fig.start:
             i = bisect_right(self.fig_ends, cue.start) - 1
-            if i < 0 or self.fig_starts[i] == fig.start:
+            if i < 0 or self.fig_starts[i] == fig.start or self.introduces(cue, fig.start):
                 return False
             other_gap, own_gap, lo, hi = cue.start - self.fig_ends[i], fig.start - cue.end, self.fig_ends[i], cue.start
         else:
             return False
         return other_gap < own_gap and bisect_left(self.breaks, hi) == bisect_left(self.breaks, lo)
+
+    def introduces(self, cue: Cue, fig_start: int) -> bool:
+        """Whether nothing but the language's valuation links stands between the cue and the figure
+        starting at `fig_start` ("valuation of roughly $170 billion"): the cue is that figure's."""
+        return self.link is not None and self.link.fullmatch(self.text, cue.end, fig_start) is not None
 
     def rank(self, cue: Cue, fig: Figure) -> tuple[int, bool, int]:
         if cue.end <= fig.start:
@@ -167,14 +175,14 @@ class Clause:
 
 
 def _clause(text: str, bounds: tuple[int, int], figs: list[Figure], starts: list[int], hits: list[Hit],
-            hit_starts: list[int]) -> Clause:
+            hit_starts: list[int], link: re.Pattern | None) -> Clause:
     near = figs[bisect_left(starts, bounds[0]):bisect_left(starts, bounds[1])]
     cues, breaks = _cues(text, *bounds, hits, hit_starts)
     in_figure = bytearray(bounds[1] - bounds[0] + 1)
     for g in near:
         in_figure[g.start - bounds[0]:g.end - bounds[0]] = b"\x01" * (g.end - g.start)
     cues = [c for c in cues if in_figure.find(1, c.start - bounds[0], c.end - bounds[0]) == -1]
-    return Clause(cues, breaks, near)
+    return Clause(cues, breaks, near, text, link)
 
 
 def type_of(clause: Clause, fig: Figure) -> tuple[str, str | None]:
@@ -198,8 +206,9 @@ def type_of(clause: Clause, fig: Figure) -> tuple[str, str | None]:
     return money_type, round_
 
 
-def types(figs: list[Figure], text: str, hits: list[Hit]) -> list[tuple[str, str | None]]:
-    """(money_type, round) of each figure (figures in text order; `hits` local to `text`)."""
+def types(figs: list[Figure], text: str, hits: list[Hit], link: re.Pattern | None = None) -> list[tuple[str, str | None]]:
+    """(money_type, round) of each figure (figures in text order; `hits` local to `text`; `link`:
+    what may stand between a valuation cue and the figure it introduces, money.py's `_Gaps`)."""
     out = []
     found: dict[tuple[int, int], Clause] = {}
     starts = [f.start for f in figs]
@@ -208,6 +217,6 @@ def types(figs: list[Figure], text: str, hits: list[Hit]) -> list[tuple[str, str
     for fig in figs:
         bounds = sentences.around(fig.start, fig.end)
         if bounds not in found:
-            found[bounds] = _clause(text, bounds, figs, starts, hits, hit_starts)
+            found[bounds] = _clause(text, bounds, figs, starts, hits, hit_starts, link)
         out.append(type_of(found[bounds], fig))
     return out
