@@ -86,6 +86,15 @@ def test_role_words_given_names_and_places_veto_a_candidate():
     assert candidates("部长王明表示一家科技公司完成融资。", "zh") == []
 
 
+def test_a_date_phrase_is_no_name_in_a_script_without_capitals():
+    # "last month the company raised …": the words before कंपनी are a date, not a name
+    assert candidates("पिछले महीने कंपनी ने 1,200 करोड़ रुपये जुटाए थे।", "hi") == []
+    assert candidates("इस हफ्ते कंपनी ने नया मॉडल जारी किया।", "hi") == []
+    money = [r for r in rows("गत वर्ष कंपनी ने 500 करोड़ रुपये जुटाए।", "hi") if r["kind"] == "money"]
+    assert [m["company"] for m in money] == [None]
+    assert candidates("नोवा लैब्स कंपनी ने पिछले महीने 5 करोड़ रुपये जुटाए।", "hi") == ["नोवा लैब्स"]  # the date elsewhere
+
+
 def test_candidates_take_funding_roles():
     money = [r for r in rows("Nova Labs raised $20 million in a round led by Andra Capital.", "en") if r["kind"] == "money"]
     assert [(m["company"], m["investor"]) for m in money] == [("Nova Labs", "Andra Capital")]

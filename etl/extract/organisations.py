@@ -13,7 +13,9 @@ etl/data/name_blockers.csv end a name (function words, verbs, generic words such
 "Generative" or 人工智能) and veto it: a role word next to it makes it a person ("CEO Jane Doe",
 "وزير X", "मंत्री X", "X部长"), a given name first makes it a person ("led by Sam Altman"), a
 name of places only is a place. A candidate that overlaps a
-mention the knowledge base found is dropped (the knowledge base decides there).
+mention the knowledge base found is dropped (the knowledge base decides there), and so is a name
+in a script without capitals that overlaps a date phrase ("पिछले महीने कंपनी ने …": last month
+the company; capitals tell a Latin name apart, "March Capital").
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from functools import cache
 
 from etl.context import Sentence
 from etl.datafiles import read_csv
+from etl.extract.date_rules import CHECK_KINDS
 from etl.lang import script_of
 from etl.lexicon import key_of
 from etl.spans import EntitySpan
@@ -122,11 +125,18 @@ def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list
         if c.kind == "suffix":
             suffix_at[c.start] = max(c.end, suffix_at.get(c.start, 0))
     spans: list[tuple[int, int]] = []
+    dated = _date_phrases(sentence)
     for c in cues:
         span = _candidate(text, c, lang, b)
-        if span is not None:
+        if span is not None and not (dated and not text[span[0]].isascii() and any(span[0] < e and s < span[1] for s, e in dated)):
             spans.append(_chain(text, span, suffix_at))
     return _kept(text, spans, known)
+
+
+def _date_phrases(sentence: Sentence) -> list[tuple[int, int]]:
+    """Where the sentence's date words stand (original offsets; not the founding or deadline cues)."""
+    return [sentence.to_original(h.start, h.end) for h in sentence.hits if "date" in h.lists
+            and any(x.list == "date" and x.value.kind not in CHECK_KINDS for x in h.entries)]
 
 
 def _candidate(text: str, cue: _Cue, lang: str, b: Blockers) -> tuple[int, int] | None:
