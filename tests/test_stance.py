@@ -31,6 +31,9 @@ def stance(sentence, name):
     ("OpenAI坚持闭源路线", "OpenAI", "closed"),
     ("阿里巴巴开源了通义千问，但是OpenAI坚持闭源", "阿里巴巴", "open"),
     ("阿里巴巴开源了通义千问，但是OpenAI坚持闭源", "OpenAI", "closed"),
+    ("DeepSeek的模型开源，而OpenAI的模型闭源", "OpenAI", "closed"),  # "，而": whereas
+    ("DeepSeek的模型开源，而OpenAI的模型闭源", "DeepSeek", "open"),
+    ("DeepSeek的模型开源，而且Meta的Llama也开源", "Meta", "open"),  # 而且 (and also) is no contrast
     # English
     ("Meta released Llama 3 as an open-weight model", "Meta", "open"),
     ("Anthropic keeps Claude proprietary", "Anthropic", "closed"),
