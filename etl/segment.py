@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from etl.datafiles import read_csv
 from etl.lang import LANGUAGES
 
 # A sentence ends after ! ? and each language's own marks (؟ । 。！？), after a dot only before a
@@ -53,11 +54,36 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     out = []
     cursor = start
     for m in _BOUNDARY.finditer(text, start, end):
+        if text[m.start()] == "." and _abbreviation_goes_on(text, m.start(), m.end(), cursor, end):
+            continue
         stop = m.end()
         _add_trimmed(out, text, cursor, stop)
         cursor = stop
     _add_trimmed(out, text, cursor, end)
     return out
+
+
+_ABBREVIATIONS = {r["word"]: r["kind"] for r in read_csv("abbreviations.csv")}
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")  # U.S, J.P, the A of "Series A"
+_NEXT = re.compile(r"\s*(.)")
+
+
+def _abbreviation_goes_on(text: str, dot: int, after: int, lo: int, hi: int) -> bool:
+    """Whether the full stop at text[dot] closes an abbreviation inside the sentence ("Jan. 15",
+    "Mr. Altman", "Acme Inc. said", "the U.S. market"; etl/data/abbreviations.csv) rather than the
+    sentence. A word or initials that may end a sentence ("… Acme Inc. The company …", "… in a
+    Series A. The round …") end it before a capital letter."""
+    i = dot
+    while i > lo and not text[i - 1].isspace() and text[i - 1] not in "([\"'“‘«":
+        i -= 1
+    word = text[i:dot]
+    kind = _ABBREVIATIONS.get(word) or ("other" if _INITIALS.fullmatch(word) else None)
+    if kind is None:
+        return False
+    if kind == "title":
+        return True
+    nxt = _NEXT.match(text, after, hi)
+    return nxt is not None and not nxt.group(1).isupper()
 
 
 def _add_trimmed(out: list[tuple[int, int]], text: str, s: int, e: int) -> None:

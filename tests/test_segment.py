@@ -35,6 +35,30 @@ def test_decimal_points_and_domains_do_not_split():
     assert [text[s:e] for s, e in split_sentences(text)] == [text]
 
 
+@pytest.mark.parametrize("text,expected", [
+    # a title, a month or "No." never ends a sentence: a name or a number follows
+    ("In a filing dated Jan. 15, 2025, Mr. Smith said it was No. 1 in Sept. 2024. Then he left.",
+     ["In a filing dated Jan. 15, 2025, Mr. Smith said it was No. 1 in Sept. 2024.", "Then he left."]),
+    # a company's Inc. or initials end one only before a capital
+    ("Acme Inc. said the U.S. market grew. Shares of Apple Inc. rose. It sold in the U.S. The end.",
+     ["Acme Inc. said the U.S. market grew.", "Shares of Apple Inc. rose.", "It sold in the U.S.", "The end."]),
+    ("The startup raised $10M in a Series A. The round was led by Accel.",
+     ["The startup raised $10M in a Series A.", "The round was led by Accel."]),
+    ("डॉ. राजीव ने कहा। दूसरा वाक्य।", ["डॉ. राजीव ने कहा।", "दूसरा वाक्य।"]),
+    ("He saw Johnson. He left.", ["He saw Johnson.", "He left."]),  # a word that is no abbreviation
+])
+def test_abbreviations_do_not_end_a_sentence(text, expected):
+    assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+def test_abbreviations_file_is_well_formed():
+    from etl.datafiles import read_csv
+
+    rows = read_csv("abbreviations.csv")
+    assert rows and all(r["kind"] in ("title", "other") and r["word"] and not r["word"].endswith(".") for r in rows)
+    assert len({r["word"] for r in rows}) == len(rows)
+
+
 def test_offsets_point_into_the_document():
     text = "  First one.  Second one!\n\nThird"
     sents, _ = sentences(text)
