@@ -281,3 +281,12 @@ def test_never_raises(text, lang, base, today):
     got = infer_published(text, lang, today)
     assert got is None or (got.month, got.day) == (1, 1) and got <= today
     fallback_base(text, lang, today)
+
+
+@pytest.mark.parametrize("text,phrase", [
+    ("كشفت الشركة يوم 24 شباط/فبراير عن نموذجها", "24 شباط/فبراير"),  # no space after a month pair
+    ("في 25 مارس (آذار) 2025 أعلنت", "25 مارس (آذار) 2025"),
+    ("في شباط/فبراير عن", "شباط/فبراير"),
+])
+def test_a_month_with_its_other_name_ends_where_the_name_does(text, phrase):
+    assert [d.text for d in find_dates(text, "ar", dt.date(2025, 6, 10))] == [phrase]

@@ -13,8 +13,8 @@ CLITICS = frozenset({c + p + a for c in _CONJ for p in _PREP for a in _ARTICLE} 
 DATES = DateGrammar(
     fragments={
         "YEAR_PART": r"(?:\s*,?\s*(?:من\s+)?(?:{year_word}\s*)?{YEAR}(?:\s*{year_suffix}{E})?)",
-        "MONTH_ALTS": r"(?P<m1>(?P<month>{month}){E}(?:\s*[/(]\s*{month}{E}\s*\)?)?)",  # مارس (آذار)
-        "MONTH2": r"(?:{SEP}(?P<month2>{month}){E}(?:\s*[/(]\s*{month}{E}\s*\)?)?)",  # مايو ويونيو 2024
+        "MONTH_ALTS": r"(?P<m1>(?P<month>{month}){E}(?:\s*/\s*{month}{E}|\s*\(\s*{month}{E}(?:\s*\))?)?)",  # مارس (آذار)
+        "MONTH2": r"(?:{SEP}(?P<month2>{month}){E}(?:\s*/\s*{month}{E}|\s*\(\s*{month}{E}(?:\s*\))?)?)",  # مايو ويونيو 2024
         "REL_AFTER": r"(?:\s+(?P<relocc>{rel_occ_after}){E}|\s+(?:من\s+)?(?P<rely>{rel_year}){E})",
         "MONTH_WORD": r"(?:(?:من\s+)?(?P<mw>{month_word})\s+)",
         "COUNT": r"(?P<count>{NUM_B}[0-9]{1,2}(?![0-9.,])|{B}{count}{E})",
