@@ -76,3 +76,18 @@ def test_the_cue_file_is_well_formed():
         assert all(t in MONEY_TYPES for t in r["types"].split("|") if t), r
     for lang in LANGS:  # every language can mark a lead, an investor, a recipient and a relative clause
         assert {"lead", "investor", "company", "relative", "join"} <= {r["role"] for r in rows if r["lang"] == lang}, lang
+
+
+@pytest.mark.parametrize("marker", [
+    "in which Lightspeed and Peak XV participated",  # the participants of a relative clause about the round
+    "जिसमें लाइटस्पीड और पीक XV ने निवेश किया",
+    "at a valuation of roughly $170 billion",  # a valuation cue types the figure it introduces
+    "بتقييم يبلغ نحو 170",
+    "قادتها جنرال كاتاليست",  # "led it"
+    "جولة تمويل أولية",  # a seed round
+])
+def test_this_stops_cases_are_right_in_every_field(marker):
+    selected = [c for c in cases() if marker in c.sentence]
+    assert selected
+    _, misses = score(selected)
+    assert misses == []

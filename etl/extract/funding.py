@@ -61,6 +61,12 @@ class _Ent:
         self.start, self.end, self.name = start, end, name
 
 
+def _within_longer(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Whether [s, e) lies inside a longer one of `spans` (a sentence's relative and break words:
+    a few, and a sentence is at most 2,000 characters)."""
+    return any(a <= s and e <= b and (a, b) != (s, e) for a, b in spans)
+
+
 def _company_of(e: EntitySpan) -> str | None:
     if e.kind == "company":
         return e.entity or e.company
@@ -92,8 +98,10 @@ class _Sentence:
         self.join_words = join_words(sent.doc.lang)
         lists = [(a.end, b.start) for a, b in zip(self.ents, self.ents[1:]) if self.listed(a, b)]
         self.clauses = Clauses(text, hits, [(f.start, f.end) for f in figures], lists)
+        # a cue word inside a longer relative or break word is part of it ("in" of "in which")
+        linking = [(c[0], c[1]) for c in hits if any(x.role in ("break", "relative") for x in c[2])]
         self.cues = [c for c in hits if names.find(1, c[0], c[1]) == -1 and any(
-            x.role not in ("split", "break", "relative") for x in c[2])]
+            x.role not in ("split", "break", "relative") for x in c[2]) and not _within_longer(linking, c[0], c[1])]
         self.cue_starts = [c[0] for c in self.cues]
         self.cue_ends_sorted = sorted(range(len(self.cues)), key=lambda i: self.cues[i][1])
         self.cue_ends = [self.cues[i][1] for i in self.cue_ends_sorted]
@@ -232,14 +240,23 @@ def _roles(money: MoneySpan, sent: _Sentence, subjects: dict[int, str | None]) -
 
 
 def _leads_after(sent: _Sentence, clause: int, me: int) -> list[str]:
-    """The lead named in a relative clause about the round right after the figure ("…, जिसका
-    नेतृत्व Lightspeed ने किया", "…, which was led by Thrive"), when that clause holds no figure."""
+    """The investors named in a relative clause about the round right after the figure, when that
+    clause holds no figure: its lead ("…, जिसका नेतृत्व Lightspeed ने किया", "…, which was led by
+    Thrive"), else those who put money in ("… in which Lightspeed and Peak XV participated",
+    "…, जिसमें लाइटस्पीड ने निवेश किया": the clause tells of investing, so "X ने" is an investor)."""
     for relative in sent.clauses.relatives_after(me, clause):
         members = sent.members(relative)
         found = [(k, _role(sent, k, -1, -1, "funding")) for k in members]
         leads = [sent.ents[k].name for k, (role, lead) in found if lead and role in _INVESTING]
         if leads:
             return list(dict.fromkeys(leads))
+        ents = [sent.ents[k] for k in members]
+        found = [_role(sent, k, -1, -1, "investment") for k in members]
+        roles, lead_marks = [r for r, _ in found], [lead for _, lead in found]
+        _share_list_roles(sent, ents, roles, lead_marks)
+        investors = [e.name for e, r in zip(ents, roles) if r in _INVESTING]
+        if investors:
+            return list(dict.fromkeys(investors))
     return []
 
 
