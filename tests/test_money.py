@@ -513,3 +513,15 @@ def test_a_figure_survives_arbitrary_surroundings(prefix, suffix):
     assert any(m.amount == 1.3e9 and m.currency == "USD" for m in find_money(text, "ar"))
 
 
+
+
+@pytest.mark.parametrize("text,lang,types", [
+    ("The company reported revenue of $1.3 billion, up 20% year over year, and a net loss of $200 million.", "en",
+     ["revenue", "other"]),
+    ("أعلنت الشركة عن إيرادات بلغت 500 مليون دولار وصافي خسارة قدره 100 مليون دولار.", "ar", ["revenue", "other"]),
+    ("कंपनी का राजस्व 1,000 करोड़ रुपये रहा और शुद्ध लाभ 200 करोड़ रुपये।", "hi", ["revenue", "other"]),
+    ("该公司营收达50亿元，净利润为5亿元。", "zh", ["revenue", "other"]),
+    ("OpenAI raised $6.6 billion despite a $5 billion loss.", "en", ["funding", "other"]),
+])
+def test_a_loss_or_a_profit_is_no_revenue(text, lang, types):
+    assert [m.money_type for m in find_money(text, lang)] == types
