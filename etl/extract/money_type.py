@@ -2,7 +2,7 @@
 lexicon lists "money_cue" and "money_round").
 
 - money_type: funding, investment, valuation, aggregate, revenue (revenue, sales, ARR, إيرادات,
-  राजस्व, 营收), price (a price or a subscription) or other (spending, capex, market size, fines:
+  राजस्व, 营收), price (a price or a subscription) or other (spending, capex, market size, losses and profits, fines:
   their cues say so, so a funding cue farther away does not type them). The nearest cue wins, ranked by (clause breaks between, another figure between,
   distance in characters); an aggregate cue in the figure's own clause beats the others, so
   "استثمر … أكثر من 40 مليار دولار … في الشركات الناشئة" is an aggregate. بقيمة ("worth",
