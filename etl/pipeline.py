@@ -79,7 +79,8 @@ def extract_document(
     for sent in sents:
         row_base = {**base, "sentence_id": sent.index, "sentence": sent.text}
         entities = find_entities(sent, kb)
-        new = with_rule_candidates(ner_by_sentence.get(sent.index, ()), find_organisations(sent, entities))
+        orgs = find_organisations(sent, entities, scan.phrases_of(sent.index))  # names never overlap a date phrase
+        new = with_rule_candidates(ner_by_sentence.get(sent.index, ()), orgs)
         entities += _new_from_ner(new, entities)
         rows += _entity_rows(row_base, sent, entities, kb)
         dates = dates_by_sentence.get(sent.index, [])

@@ -64,6 +64,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
 
 _ABBREVIATIONS = {r["word"]: r["kind"] for r in read_csv("abbreviations.csv")}
+_ENDINGS = {w[-2:] for w in _ABBREVIATIONS}  # a sentence's last word rarely ends so: most ends are told at once
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")  # U.S, J.P, the A of "Series A"
 _NEXT = re.compile(r"\s*(.)")
 
@@ -73,6 +74,8 @@ def _abbreviation_goes_on(text: str, dot: int, after: int, lo: int, hi: int) -> 
     "Mr. Altman", "Acme Inc. said", "the U.S. market"; etl/data/abbreviations.csv) rather than the
     sentence. A word or initials that may end a sentence ("… Acme Inc. The company …", "… in a
     Series A. The round …") end it before a capital letter."""
+    if text[dot - 2:dot] not in _ENDINGS and not text[dot - 1:dot].isupper():
+        return False
     i = dot
     while i > lo and not text[i - 1].isspace() and text[i - 1] not in "([\"'“‘«":
         i -= 1

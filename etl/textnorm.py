@@ -73,9 +73,15 @@ _TRANSLATE_KEEP_PUNCTUATION = _Translator(_KEEP_PUNCTUATION)
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
+# Numerals written digit by digit as words (二〇二四年): (the run, its words -> 0-9) per language.
+_DIGIT_RUNS = [(re.compile(lang.digit_run), str.maketrans(lang.digit_words)) for lang in LANGUAGES.values() if lang.digit_run]
+
+
 def normalize(text: str, keep_punctuation: bool = False) -> str:
     """Normalise for matching (the offsets may change: use `NormalizedText` to map back)."""
     out = (_TRANSLATE_KEEP_PUNCTUATION if keep_punctuation else _TRANSLATE_NAMES)(text).lower()
+    for run, digits in _DIGIT_RUNS:
+        out = run.sub(lambda m: m.group().translate(digits), out)
     return _full_width_to_ascii(out)
 
 

@@ -290,3 +290,19 @@ def test_never_raises(text, lang, base, today):
 ])
 def test_a_month_with_its_other_name_ends_where_the_name_does(text, phrase):
     assert [d.text for d in find_dates(text, "ar", dt.date(2025, 6, 10))] == [phrase]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("公司于二〇二四年三月完成融资。", "2024-03"),  # a year in Han numerals, digit by digit
+    ("二零二五年一月，DeepSeek发布R1。", "2025-01"),
+    ("一九九八年，谷歌成立。", "1998"),
+])
+def test_a_year_in_han_numerals(text, value):
+    assert [d.value for d in find_dates(text, "zh", dt.date(2025, 6, 10))] == [value]
+
+
+def test_han_numerals_that_are_no_year_stay_words():
+    from etl.textnorm import NormalizedText
+
+    norm = NormalizedText.of("完成十五亿元融资，三月发布，二〇二四年")
+    assert norm.text == "完成十五亿元融资,三月发布,2024年" and len(norm.text) == len(norm.original)

@@ -93,6 +93,10 @@ def test_a_date_phrase_is_no_name_in_a_script_without_capitals():
     money = [r for r in rows("गत वर्ष कंपनी ने 500 करोड़ रुपये जुटाए।", "hi") if r["kind"] == "money"]
     assert [m["company"] for m in money] == [None]
     assert candidates("नोवा लैब्स कंपनी ने पिछले महीने 5 करोड़ रुपये जुटाए।", "hi") == ["नोवा लैब्स"]  # the date elsewhere
+    # a Chinese month is read in place, not as a word: the date phrase itself rules it out
+    assert candidates("十五亿元融资于三月完成。", "zh") == []
+    assert candidates("公司于二〇二四年三月完成十五亿元融资。", "zh") == []
+    assert candidates("光年科技于三月完成融资。", "zh") == ["光年科技"]
 
 
 def test_candidates_take_funding_roles():

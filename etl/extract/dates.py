@@ -379,6 +379,7 @@ class DateScan:
         # a sentence whose every phrase is base-free keeps the same dates for every base: selected once
         self._fixed: dict[int, list[Found]] = {}
         self._base_free = [all(map(_base_free, ps)) for _, ps in self.phrases]
+        self._by_index: dict[int, list[Phrase]] | None = None
 
     def found(self, base: dt.date | None, base_grain: str | None = "day") -> list[Found]:
         """Every date phrase kept with this base (known to `base_grain`), in document order."""
@@ -395,6 +396,12 @@ class DateScan:
                     fixed = self._fixed[i] = select(s, ps, self.grammar, *key)
                 got += fixed
         return got
+
+    def phrases_of(self, index: int) -> list[Phrase]:
+        """The date phrases of the sentence with this index, whatever the base (`phrase_spans`)."""
+        if self._by_index is None:
+            self._by_index = {s.index: ps for s, ps in self.phrases}
+        return self._by_index.get(index, [])
 
     def by_sentence(self, base: dt.date | None, base_grain: str | None = "day") -> dict[int, list[DateSpan]]:
         """The dates of each sentence (by its index), offsets relative to the sentence."""
@@ -415,6 +422,13 @@ class DateScan:
                 wanted = sum(f.relative for f in select(s, ps, self.grammar, probe, "day"))
                 n += max(0, wanted - sum(f.relative for f in select(s, ps, self.grammar, base, base_grain)))
         return n
+
+
+def phrase_spans(sentence: Sentence, found: list[Phrase]) -> list[tuple[int, int]]:
+    """Where a sentence's date phrases stand (offsets in its original text), whatever the base:
+    a month without a year is a date phrase even where no base places it."""
+    lo = sentence.norm_start
+    return [sentence.to_original(*(x + lo for x in _span_bounds(p.match, p.match.groupdict()))) for p in found]
 
 
 def scan_dates(ctx: DocumentContext) -> DateScan:

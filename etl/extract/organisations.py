@@ -27,6 +27,7 @@ from functools import cache
 from etl.context import Sentence
 from etl.datafiles import read_csv
 from etl.extract.date_rules import CHECK_KINDS
+from etl.extract.dates import Phrase, phrase_spans
 from etl.lang import script_of
 from etl.lexicon import key_of
 from etl.spans import EntitySpan
@@ -94,9 +95,11 @@ class _Cue:
     native_ok: bool  # a name in the language's own script may follow or precede it
 
 
-def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list[EntitySpan]:
+def find_organisations(sentence: Sentence, known: list[EntitySpan] = (), dates: list[Phrase] = ()) -> list[EntitySpan]:
     """Organisation candidates of one sentence (offsets relative to its text), none overlapping
-    `known` (the mentions the knowledge base found)."""
+    `known` (the mentions the knowledge base found) nor, in a script without capitals, a date
+    word or one of the sentence's date phrases (`dates`, DateScan.phrases_of: 三月 is read in
+    place, no word)."""
     if not any("org_cue" in h.lists for h in sentence.hits):
         return []
     text, lang = sentence.text, sentence.doc.lang if sentence.doc else "en"
@@ -125,7 +128,7 @@ def find_organisations(sentence: Sentence, known: list[EntitySpan] = ()) -> list
         if c.kind == "suffix":
             suffix_at[c.start] = max(c.end, suffix_at.get(c.start, 0))
     spans: list[tuple[int, int]] = []
-    dated = _date_phrases(sentence)
+    dated = _date_phrases(sentence) + phrase_spans(sentence, dates)
     for c in cues:
         span = _candidate(text, c, lang, b)
         if span is not None and not (dated and not text[span[0]].isascii() and any(span[0] < e and s < span[1] for s, e in dated)):

@@ -62,6 +62,10 @@ class Language:
     clause_breaks: str = ""  # punctuation that separates clauses (beyond , ; :)
     weight: int = 1  # letters of its script per word, roughly: detection weighs Han characters up
     dates: DateGrammar | None = None  # how it writes dates (None: no dates are read)
+    # regex: numerals written as words digit by digit that are read as 0-9 in place ("二〇二四年"),
+    # and each such word's digit (one character each, so offsets hold)
+    digit_run: str = ""
+    digit_words: dict[str, str] = field(default_factory=dict)
 
     @property
     def letter_chars(self) -> frozenset[str]:

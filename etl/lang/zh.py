@@ -43,4 +43,8 @@ LANGUAGE = Language(
     clause_breaks="，；：、",
     weight=3,  # a Han character carries about a word: Chinese with Latin names stays Chinese
     dates=DATES,
+    # A year in Han numerals, digit by digit, before 年 (二〇二四年, 一九九八年: formal and official
+    # Chinese); other Han numerals (十五亿, 三月) are numbers that money and dates read as words.
+    digit_run=r"[一二][〇零一二三四五六七八九]{3}(?=\s*年)",
+    digit_words={**{w: str(i) for i, w in enumerate("〇一二三四五六七八九")}, "零": "0"},
 )
