@@ -525,3 +525,15 @@ def test_a_figure_survives_arbitrary_surroundings(prefix, suffix):
 ])
 def test_a_loss_or_a_profit_is_no_revenue(text, lang, types):
     assert [m.money_type for m in find_money(text, lang)] == types
+
+
+@pytest.mark.parametrize("text,types", [
+    # a running total is no new money: summed with the round it would count the round twice
+    ("Amazon will invest an additional $4 billion in Anthropic, bringing its total investment to $8 billion.",
+     ["investment", "aggregate"]),
+    ("Mistral raised €600 million, bringing its total funding to more than €1 billion.", ["funding", "aggregate"]),
+    ("The startup, founded in 2021, has raised $1.3bn to date.", ["aggregate"]),
+    ("The total addressable market for AI chips could reach $400 billion.", ["other"]),  # a market size
+])
+def test_a_running_total_is_an_aggregate(text, types):
+    assert [m.money_type for m in find_money(text, "en")] == types
