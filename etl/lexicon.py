@@ -32,7 +32,7 @@ from operator import attrgetter
 
 import ahocorasick
 
-from etl.lang import _SCRIPT_OF, ARABIC_CLITICS, script_of
+from etl.lang import _SCRIPT_OF, ARABIC_CLITICS, LANGUAGES, script_of
 from etl.textnorm import DROPPED_CHARS, NormalizedText, normalize
 
 _SPACES = re.compile(r"\s+")
@@ -202,20 +202,9 @@ _NEEDS = {(f, l): _needs_table(f, l) for f, l in product(_SCRIPTS, repeat=2)}
 _NONE: tuple[tuple[Entry, ...], frozenset[str]] = ((), frozenset())
 
 
-def _class_of(chars: Iterable[str]) -> str:
-    """A regex character class of `chars`, as ranges of consecutive code points."""
-    points, ranges = sorted(map(ord, chars)), []
-    for p in points:
-        if ranges and p == ranges[-1][1] + 1:
-            ranges[-1][1] = p
-        else:
-            ranges.append([p, p])
-    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
-
-
 def _letters_of(scripts: set[str]) -> str:
-    """The character class of the letters (or digits) of `scripts`."""
-    return _class_of(c for c, script in _SCRIPT_OF.items() if script in scripts)
+    """The character class of the letters (or digits) of `scripts`: what `script_of` reads as theirs."""
+    return "[" + "".join("0-9" if x == "digit" else LANGUAGES[x].letters for x in sorted(scripts)) + "]"
 
 
 class _LetterScan:

@@ -234,12 +234,12 @@ def _roles(money: MoneySpan, sent: _Sentence, subjects: dict[int, str | None]) -
     if company is None and mtype != "aggregate" and (not idx or sent.clauses.antecedent(clause) is not None):
         company = _continued(sent, clause, subjects)  # a relative clause is about its antecedent
     if not investors and mtype in ("funding", "investment"):
-        investors = _leads_after(sent, clause, me)
+        investors = _investors_after(sent, clause, me)
     investors = [i for i in investors if i != company] if mtype != "valuation" else []
     return Roles(company, investors[0] if investors else None, tuple(investors))
 
 
-def _leads_after(sent: _Sentence, clause: int, me: int) -> list[str]:
+def _investors_after(sent: _Sentence, clause: int, me: int) -> list[str]:
     """The investors named in a relative clause about the round right after the figure, when that
     clause holds no figure: its lead ("…, जिसका नेतृत्व Lightspeed ने किया", "…, which was led by
     Thrive"), else those who put money in ("… in which Lightspeed and Peak XV participated",

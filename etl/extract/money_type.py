@@ -116,7 +116,7 @@ class Clause:
     """The cues, clause breaks and figures of one sentence, sorted once: each figure ranks only the
     few cues nearest it, and finds a figure between by bisection (linear in the sentence)."""
 
-    def __init__(self, cues: list[Cue], breaks: list[int], figs: list[Figure], text: str = "", link: re.Pattern | None = None):
+    def __init__(self, cues: list[Cue], breaks: list[int], figs: list[Figure], text: str, link: re.Pattern | None):
         self.breaks = breaks
         self.text, self.link = text, link
         self.fig_starts = [f.start for f in figs]

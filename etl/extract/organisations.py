@@ -26,9 +26,8 @@ from functools import cache
 
 from etl.context import Sentence
 from etl.datafiles import read_csv
-from etl.extract.date_rules import CHECK_KINDS
 from etl.extract.dates import Phrase, phrase_spans
-from etl.lang import script_of
+from etl.lang import LANGUAGES, script_of
 from etl.lexicon import key_of
 from etl.spans import EntitySpan
 
@@ -71,7 +70,17 @@ def blockers(lang: str) -> Blockers:
     endings = tuple(key_of(r["word"]) for r in rows if r["kind"] == "ending")
     either = lambda words: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")  # noqa: E731
     generic, place, role, stop = kind("generic"), kind("place"), kind("role"), kind("stop")
+    stop |= _number_words(lang)
     return Blockers(role, generic, place, stop, kind("person"), endings, either(stop), either(generic | place), either(role))
+
+
+def _number_words(lang: str) -> frozenset[str]:
+    """The number words of a spaced script without capitals (خمس, पांच): a count ends a name
+    there, as capitals end one in Latin text (Han names hold numerals: 百度)."""
+    language = LANGUAGES.get(lang)
+    if language is None or not language.spaced or any(c.isupper() for c in language.letter_chars):
+        return frozenset()
+    return frozenset(key_of(r["word"]) for r in read_csv("number_words.csv") if r["lang"] == lang and r["kind"] == "unit")
 
 
 @cache
@@ -97,9 +106,8 @@ class _Cue:
 
 def find_organisations(sentence: Sentence, known: list[EntitySpan] = (), dates: list[Phrase] = ()) -> list[EntitySpan]:
     """Organisation candidates of one sentence (offsets relative to its text), none overlapping
-    `known` (the mentions the knowledge base found) nor, in a script without capitals, a date
-    word or one of the sentence's date phrases (`dates`, DateScan.phrases_of: 三月 is read in
-    place, no word)."""
+    `known` (the mentions the knowledge base found) nor, in a script without capitals, one of
+    the sentence's date phrases (`dates`: DateScan.phrases_of, whatever the base)."""
     if not any("org_cue" in h.lists for h in sentence.hits):
         return []
     text, lang = sentence.text, sentence.doc.lang if sentence.doc else "en"
@@ -128,18 +136,16 @@ def find_organisations(sentence: Sentence, known: list[EntitySpan] = (), dates: 
         if c.kind == "suffix":
             suffix_at[c.start] = max(c.end, suffix_at.get(c.start, 0))
     spans: list[tuple[int, int]] = []
-    dated = _date_phrases(sentence) + phrase_spans(sentence, dates)
+    dated = phrase_spans(sentence, dates)
     for c in cues:
         span = _candidate(text, c, lang, b)
-        if span is not None and not (dated and not text[span[0]].isascii() and any(span[0] < e and s < span[1] for s, e in dated)):
+        if span is not None and not (dated and not text[span[0]].isascii() and _overlaps(span, dated)):
             spans.append(_chain(text, span, suffix_at))
     return _kept(text, spans, known)
 
 
-def _date_phrases(sentence: Sentence) -> list[tuple[int, int]]:
-    """Where the sentence's date words stand (original offsets; not the founding or deadline cues)."""
-    return [sentence.to_original(h.start, h.end) for h in sentence.hits if "date" in h.lists
-            and any(x.list == "date" and x.value.kind not in CHECK_KINDS for x in h.entries)]
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in others)
 
 
 def _candidate(text: str, cue: _Cue, lang: str, b: Blockers) -> tuple[int, int] | None:
