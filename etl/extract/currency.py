@@ -57,29 +57,35 @@ def currency_words(lang: str) -> Iterator[tuple[str, Entry]]:
 
 class Codes:
     """The codes and Latin abbreviations of a language, found by one case-sensitive regex over the
-    original text: on no Latin letter either side (digits may touch: "USD5", "5USD"); a one-letter
-    unit only right after a digit ("25c", not "2C" or "c. 2020")."""
-
-    # Candidates, found by a C-level scan: a capitalised Latin word of up to four letters (and a
-    # dot), or a lower-case letter glued to a digit; a dictionary says which are codes.
-    _CANDIDATE = re.compile(r"[A-Z](?<![A-Za-z][A-Z])[A-Za-z]{0,3}\.?(?![A-Za-z])|(?<=[0-9])[a-z](?![A-Za-z])")
+    original text: a whole Latin word (no Latin letter either side; digits may touch: "USD5",
+    "5USD"), a one-letter unit only right after a digit ("25c", not "2C" or "c. 2020"), and a
+    sentence's full stop after a code ("… in USD.") not part of it."""
 
     def __init__(self, lang: str):
         self.words: dict[str, Word] = {}
         for surface, word in currency_rows(lang):
             if is_code(surface) and (len(surface.rstrip(".")) > 1 or surface.islower()):
                 self.words.setdefault(surface, word)
+        # Capitalised words of up to four letters (and a dot), longest first; lower-case letters
+        # as units. The lookahead on the first letters lets the regex engine skip in C.
+        words = sorted((w for w in self.words if _CAPITALISED.fullmatch(w)), key=lambda w: (-len(w), w))
+        units = sorted(w for w in self.words if w.islower() and len(w) == 1)
+        branches = [f"(?<![A-Za-z])(?:{'|'.join(map(re.escape, words))})(?![A-Za-z])"] if words else []
+        branches += [f"(?<=[0-9])[{''.join(units)}](?![A-Za-z])"] if units else []
+        firsts = "".join(sorted({w[0] for w in words} | set(units)))
+        self.pattern = re.compile(f"(?=[{firsts}])(?:{'|'.join(branches)})") if branches else None
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, Word]]:
+        if self.pattern is None:
+            return
         words = self.words
-        for m in self._CANDIDATE.finditer(text):
-            found = m.group()
-            word = words.get(found)
-            if word is None and found.endswith("."):  # "… in USD." : the sentence's full stop
-                found = found[:-1]
-                word = words.get(found)
-            if word is not None and (len(found) > 1 or m.start() > 0):
-                yield m.start(), m.start() + len(found), word
+        for m in self.pattern.finditer(text):
+            s, e = m.span()
+            if e - s > 1 or s > 0:  # one capital at the very start is a sentence's first word
+                yield s, e, words[m.group()]
+
+
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z]{0,3}\.?")
 
 
 @cache

@@ -3,17 +3,15 @@
 (etl/extract/versions.py) in place of the family mentions they extend."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from etl.context import Sentence, sentence_of
 from etl.extract.versions import find_versions, with_versions
 from etl.knowledge import KnowledgeBase, knowledge_base
 from etl.lexicon import longest
-from etl.spans import EntitySpan
+from etl.spans import EntitySpan, span_class
 from etl.wordlists import lexicon_with
 
 
-@dataclass(frozen=True, slots=True)
+@span_class
 class Candidate:
     span: EntitySpan
     needs_context: bool  # an ambiguous alias ("Meta", Arabic علي): kept only with support
